@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
+import { CanonicalOrder } from '../domain/order.js';
+import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
+
+/**
+ * The OpenAPI 3.1 document, rendered from the same zod schemas that validate requests, so the
+ * document can not drift from what the API accepts. docs/openapi.json is a copy kept in sync by
+ * a test (test/unit/api/openapi.test.ts).
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  const { $schema: _dialect, ...rendered } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rendered;
+}
+
+const Problem = {
+  type: 'object',
+  description: 'RFC 9457 problem details.',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', format: 'uri' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      description: 'Every invalid field (validation problems only).',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string', example: 'lines/0/quantity' }, message: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Serverless OMS API',
+      version: '1.0.0',
+      description:
+        'Order ingest for every sales channel, order lookup, and (as they land) routing, inventory and fulfillment.',
+    },
+    components: {
+      securitySchemes: {
+        omsSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: OMS_SIGNATURE_HEADER,
+          description: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; rejected outside ±${SIGNATURE_TOLERANCE_SECONDS} s. Several v1 values may be sent during secret rotation.`,
+        },
+      },
+      schemas: {
+        CanonicalOrder: jsonSchema(CanonicalOrder, 'input'),
+        Problem,
+        OrderAccepted: {
+          type: 'object',
+          required: ['orderId', 'status'],
+          properties: {
+            orderId: { type: 'string', description: 'ULID of the order.' },
+            status: { type: 'string', enum: ['RECEIVED', 'ALREADY_RECEIVED'] },
+          },
+        },
+        OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
+        OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
+      },
+    },
+    paths: {
+      '/v1/channels/{channelId}/orders': {
+        post: {
+          operationId: 'postOrder',
+          summary: "Post an order in the channel's format",
+          description:
+            'Channels configured with format `canonical` post the canonical order below; native channels (Shopify, WooCommerce, …) post their own payloads, authenticated their own way. A repeated delivery of the same (channel, externalId) returns the same order id.',
+          security: [{ omsSignature: [] }],
+          parameters: [{ name: 'channelId', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CanonicalOrder' } } },
+          },
+          responses: {
+            '202': {
+              description: 'A new order was received.',
+              headers: { location: { schema: { type: 'string' }, description: '/v1/orders/{orderId}' } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/OrderAccepted' } } },
+            },
+            '200': {
+              description: 'A repeated delivery: the order already exists (or the request carried no order).',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/OrderAccepted' } } },
+            },
+            '400': problemResponse('The body is not a valid order; `errors` names every invalid field.'),
+            '401': problemResponse('The signature is missing, wrong, or outside the time window.'),
+            '404': problemResponse('No active channel has this id.'),
+            '409': problemResponse('This externalId was already received with different content.'),
+            '413': problemResponse('The body is larger than 256 KiB.'),
+          },
+        },
+      },
+      '/v1/orders/{orderId}': {
+        get: {
+          operationId: 'getOrder',
+          summary: 'An order with its status',
+          parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': {
+              description: 'The order.',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            '404': problemResponse('No such order.'),
+          },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1 document.' } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Channel } from '../domain/channel.js';
+import { Location } from '../domain/location.js';
+import { CONFIG_TABLE } from '../../lib/tables.js';
+import { dynamo, tableName } from './dynamo.js';
+
+/**
+ * Config table layout: pk is the kind of record, sk its id (CHANNEL / <channelId>,
+ * LOCATION / <locationId>, PRODUCT / <sku>, RULESET / <id>#<version>), so each kind is listed
+ * with one Query. The table is small and read-mostly.
+ */
+export const channelKey = (channelId: string) => ({ pk: 'CHANNEL', sk: channelId });
+
+/** Channel records change rarely; a short cache spares one read per order on warm containers. */
+const CHANNEL_CACHE_MS = 60_000;
+const channelCache = new Map<string, { channel: Channel | undefined; until: number }>();
+
+export async function getChannel(channelId: string, now = Date.now()): Promise<Channel | undefined> {
+  const cached = channelCache.get(channelId);
+  if (cached && cached.until > now) return cached.channel;
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(CONFIG_TABLE.envVar), Key: channelKey(channelId) }),
+  );
+  const channel = Item ? Channel.parse(stripKeys(Item)) : undefined;
+  channelCache.set(channelId, { channel, until: now + CHANNEL_CACHE_MS });
+  return channel;
+}
+
+export async function putChannel(channel: Channel): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(CONFIG_TABLE.envVar),
+      Item: { ...channelKey(channel.channelId), entityType: 'Channel', ...Channel.parse(channel) },
+    }),
+  );
+  channelCache.delete(channel.channelId);
+}
+
+export const locationKey = (locationId: string) => ({ pk: 'LOCATION', sk: locationId });
+
+export async function putLocation(location: Location): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(CONFIG_TABLE.envVar),
+      Item: { ...locationKey(location.locationId), entityType: 'Location', ...Location.parse(location) },
+    }),
+  );
+}
+
+export async function listLocations(): Promise<Location[]> {
+  return (await queryKind('LOCATION')).map((item) => Location.parse(item));
+}
+
+async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(CONFIG_TABLE.envVar),
+        KeyConditionExpression: 'pk = :kind',
+        ExpressionAttributeValues: { ':kind': kind },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    items.push(...(page.Items ?? []).map(stripKeys));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return items;
+}
+
+export function clearConfigCache(): void {
+  channelCache.clear();
+}
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, entityType: _entityType, ...rest } = item;
+  return rest;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * A sales channel as the retailer configures it. `format` picks the adapter that authenticates
+ * and maps its payloads (functions/channels/); `secretName` names the signing secret, which
+ * lives in Secrets Manager (in AWS) or the local runtime's configuration, never in this record.
+ */
+export const CHANNEL_FORMATS = [
+  'canonical',
+  'shopify',
+  'woocommerce',
+  'square',
+  'magento',
+  'bigcommerce',
+  'amazon',
+] as const;
+
+export const Channel = z.strictObject({
+  channelId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+  name: z.string().min(1).max(200),
+  format: z.enum(CHANNEL_FORMATS),
+  secretName: z.string().min(1).max(512),
+  active: z.boolean().default(true),
+  /** Countries whose phone numbers the channel sends without a country code. */
+  defaultCountry: z.string().length(2).optional(),
+});
+export type Channel = z.output<typeof Channel>;

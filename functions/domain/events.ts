@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { ORDER_STATUSES, type Order, type OrderStatus } from './order.js';
+
+/**
+ * The event catalogue. Every event the OMS publishes is declared here with its detail-type,
+ * version and schema; docs/events.md documents the same list. All events share source `oms`.
+ * Details carry what subscribers route on, not the whole order: they can fetch the rest.
+ */
+export const EVENT_SOURCE = 'oms';
+
+export interface DomainEvent<Detail extends { eventId: string } = { eventId: string }> {
+  detailType: string;
+  detail: Detail;
+}
+
+/** Stable id of the change that caused the event: a replayed stream record yields the same one. */
+const EventId = z.string().meta({ description: 'Deduplication key: <orderId>:v<order version>.' });
+
+const OrderLineSummary = z.object({ lineId: z.string(), sku: z.string(), quantity: z.number().int() });
+
+export const OrderReceivedV1 = z
+  .object({
+    version: z.literal('1'),
+    eventId: EventId,
+    orderId: z.string(),
+    channelId: z.string(),
+    externalId: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    placedAt: z.string(),
+    receivedAt: z.string(),
+    currency: z.string(),
+    total: z.number().int(),
+    fulfillmentType: z.enum(['ship', 'pickup', 'ship_to_store']),
+    pickupLocationId: z.string().optional(),
+    destinationCountry: z.string().optional(),
+    lines: z.array(OrderLineSummary),
+    tags: z.array(z.string()),
+    totalsMismatch: z.boolean(),
+  })
+  .meta({ description: 'detail of OrderReceived, version 1.' });
+export type OrderReceivedV1 = z.infer<typeof OrderReceivedV1>;
+
+export const OrderStatusChangedV1 = z
+  .object({
+    version: z.literal('1'),
+    eventId: EventId,
+    orderId: z.string(),
+    channelId: z.string(),
+    externalId: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    previousStatus: z.enum(ORDER_STATUSES),
+    orderVersion: z.number().int(),
+    changedAt: z.string(),
+  })
+  .meta({ description: 'detail of OrderRouted, OrderBackordered and the other status events, version 1.' });
+export type OrderStatusChangedV1 = z.infer<typeof OrderStatusChangedV1>;
+
+/** The detail-type published when an order enters a status; statuses not listed publish none. */
+export const STATUS_EVENTS: Partial<Record<OrderStatus, string>> = {
+  ROUTED: 'OrderRouted',
+  PARTIALLY_ROUTED: 'OrderPartiallyRouted',
+  BACKORDERED: 'OrderBackordered',
+  PARKED: 'OrderParked',
+  PARTIALLY_FULFILLED: 'OrderPartiallyFulfilled',
+  FULFILLED: 'OrderFulfilled',
+  CANCELED: 'OrderCanceled',
+};
+
+export const EVENT_CATALOGUE = [
+  { detailType: 'OrderReceived', version: '1', schema: OrderReceivedV1 },
+  ...Object.values(STATUS_EVENTS).map((detailType) => ({
+    detailType,
+    version: '1',
+    schema: OrderStatusChangedV1,
+  })),
+] as const;
+
+export function orderReceived(order: Order): DomainEvent<OrderReceivedV1> {
+  const fulfillment = order.fulfillment;
+  return {
+    detailType: 'OrderReceived',
+    detail: {
+      version: '1',
+      eventId: `${order.orderId}:v${order.version}`,
+      orderId: order.orderId,
+      channelId: order.channelId,
+      externalId: order.externalId,
+      status: order.status,
+      placedAt: order.placedAt,
+      receivedAt: order.receivedAt,
+      currency: order.currency,
+      total: order.totals?.total ?? order.reconciliation.computed.total,
+      fulfillmentType: fulfillment.type,
+      ...(fulfillment.type !== 'ship' && { pickupLocationId: fulfillment.locationId }),
+      ...(order.shippingAddress && { destinationCountry: order.shippingAddress.country }),
+      lines: order.lines.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+      tags: order.tags,
+      totalsMismatch: order.reconciliation.status === 'mismatch',
+    },
+  };
+}
+
+/**
+ * The outbox rule for orders: a new order announces itself once; a later write announces the
+ * status it moved to. Writes that change nothing a subscriber cares about publish nothing, and
+ * a replayed stream record yields the same eventId, so duplicates can be dropped downstream.
+ */
+export function orderEvents(previous: Order | undefined, current: Order | undefined): DomainEvent[] {
+  if (!current) return [];
+  if (!previous) return [orderReceived(current)];
+  if (previous.status === current.status) return [];
+  const detailType = STATUS_EVENTS[current.status];
+  if (!detailType) return [];
+  const detail: OrderStatusChangedV1 = {
+    version: '1',
+    eventId: `${current.orderId}:v${current.version}`,
+    orderId: current.orderId,
+    channelId: current.channelId,
+    externalId: current.externalId,
+    status: current.status,
+    previousStatus: previous.status,
+    orderVersion: current.version,
+    changedAt: current.updatedAt,
+  };
+  return [{ detailType, detail }];
+}

@@ -1,0 +1,207 @@
+import { z } from 'zod';
+import { isCurrencyCode } from './money.js';
+
+/**
+ * The canonical order: what every channel adapter produces and what the rest of the system
+ * reads. This schema is the single source for the TypeScript types, for request validation and
+ * for the OpenAPI document (functions/api/openapi.ts renders it with z.toJSONSchema).
+ */
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** Integer count of the currency's minor units (cents, yen, fils). Never a float. */
+export const MinorUnits = z
+  .int('must be an integer number of minor units (e.g. cents), not a decimal')
+  .nonnegative('must not be negative')
+  .meta({ description: 'Integer amount in the minor units of the order currency (1999 EUR = 19.99 €).' });
+
+export const CurrencyCode = z
+  .string()
+  .refine(isCurrencyCode, 'must be an ISO 4217 currency code such as EUR, USD or JPY')
+  .meta({ description: 'ISO 4217 alphabetic code.', example: 'EUR' });
+
+export const CountryCode = z
+  .string()
+  .refine((code) => /^[A-Z]{2}$/.test(code) && regionNames.of(code) !== code, {
+    message: 'must be an ISO 3166-1 alpha-2 country code such as PT or US',
+  })
+  .meta({ description: 'ISO 3166-1 alpha-2 code.', example: 'PT' });
+
+export const Address = z
+  .strictObject({
+    name: z.string().min(1).max(200).optional(),
+    company: z.string().max(200).optional(),
+    line1: z.string().min(1, 'is required').max(200),
+    line2: z.string().max(200).optional(),
+    city: z.string().min(1, 'is required').max(100),
+    region: z.string().max(100).optional().meta({ description: 'State, province or county.' }),
+    postalCode: z.string().max(20).optional(),
+    country: CountryCode,
+    phone: z.string().max(40).optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .refine((address) => (address.lat === undefined) === (address.lon === undefined), {
+    message: 'lat and lon must be given together',
+    path: ['lat'],
+  });
+
+export const Customer = z.strictObject({
+  id: z.string().max(128).optional().meta({ description: "The channel's own customer id." }),
+  email: z.email('must be an email address').max(254).optional(),
+  name: z.string().max(200).optional(),
+  phone: z.string().max(40).optional(),
+});
+
+export const Fulfillment = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      type: z.literal('ship'),
+      method: z.string().max(100).optional().meta({ example: 'standard' }),
+      carrier: z.string().max(100).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('pickup'),
+      locationId: z.string().min(1).max(64).meta({ description: 'The store the customer collects from.' }),
+    }),
+    z.strictObject({
+      type: z.literal('ship_to_store'),
+      locationId: z.string().min(1).max(64).meta({ description: 'The store the parcel is shipped to.' }),
+      method: z.string().max(100).optional(),
+    }),
+  ],
+  { error: 'type must be one of ship, pickup, ship_to_store' },
+);
+
+export const TaxLine = z.strictObject({
+  name: z.string().max(100),
+  rate: z.number().min(0).max(1).optional().meta({ description: 'Fraction, 0.23 for 23 %.' }),
+  amount: MinorUnits,
+});
+
+export const DiscountLine = z.strictObject({
+  code: z.string().max(100).optional(),
+  amount: MinorUnits,
+});
+
+export const OrderLine = z
+  .strictObject({
+    lineId: z.string().min(1).max(64),
+    sku: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be letters, digits and . _ - / only'),
+    name: z.string().max(300).optional(),
+    quantity: z.int('must be a whole number').min(1, 'must be at least 1').max(100_000),
+    unitPrice: MinorUnits,
+    discount: MinorUnits.default(0).meta({ description: 'Total discount on this line.' }),
+    tax: MinorUnits.default(0).meta({ description: 'Total tax on this line.' }),
+    taxLines: z.array(TaxLine).max(20).optional(),
+    discounts: z.array(DiscountLine).max(20).optional(),
+    attributes: z.record(z.string(), z.string().max(200)).optional(),
+  })
+  .refine((line) => line.discount <= line.unitPrice * line.quantity, {
+    message: 'discount must not exceed unitPrice × quantity',
+    path: ['discount'],
+  });
+
+export const StatedTotals = z.strictObject({
+  subtotal: MinorUnits,
+  discount: MinorUnits,
+  tax: MinorUnits,
+  shipping: MinorUnits,
+  total: MinorUnits,
+});
+
+export const CanonicalOrder = z
+  .strictObject({
+    externalId: z
+      .string()
+      .min(1, 'is required')
+      .max(128)
+      .meta({ description: "The channel's id for the order; unique per channel." }),
+    channelOrderNumber: z.string().max(64).optional().meta({ example: '#1001' }),
+    placedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
+    currency: CurrencyCode,
+    customer: Customer.optional(),
+    shippingAddress: Address.optional(),
+    billingAddress: Address.optional(),
+    fulfillment: Fulfillment,
+    lines: z
+      .array(OrderLine)
+      .min(1, 'an order needs at least one line')
+      .max(500, 'an order has at most 500 lines'),
+    shippingPrice: MinorUnits.default(0),
+    shippingTax: MinorUnits.default(0),
+    orderDiscount: MinorUnits.default(0).meta({
+      description: 'Discount not allocated to any line (lines carry their own).',
+    }),
+    taxesIncluded: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Whether unit prices already include tax.' }),
+    totals: StatedTotals.optional().meta({
+      description: 'Totals as the channel stated them; reconciled against the lines, a mismatch is flagged.',
+    }),
+    tags: z.array(z.string().min(1).max(64)).max(50).default([]),
+    note: z.string().max(2000).optional(),
+  })
+  .superRefine((order, ctx) => {
+    const seen = new Set<string>();
+    order.lines.forEach((line, index) => {
+      if (seen.has(line.lineId)) {
+        ctx.addIssue({ code: 'custom', path: ['lines', index, 'lineId'], message: 'lineId must be unique' });
+      }
+      seen.add(line.lineId);
+    });
+    if (order.fulfillment.type === 'ship' && !order.shippingAddress) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shippingAddress'],
+        message: 'is required when fulfillment.type is ship',
+      });
+    }
+  })
+  .meta({ description: 'An order in the OMS canonical format.' });
+
+export type CanonicalOrder = z.output<typeof CanonicalOrder>;
+export type CanonicalOrderInput = z.input<typeof CanonicalOrder>;
+export type OrderLine = z.output<typeof OrderLine>;
+export type Address = z.output<typeof Address>;
+export type StatedTotals = z.output<typeof StatedTotals>;
+
+export const ORDER_STATUSES = [
+  'RECEIVED',
+  'ROUTED',
+  'PARTIALLY_ROUTED',
+  'BACKORDERED',
+  'PARKED',
+  'PARTIALLY_FULFILLED',
+  'FULFILLED',
+  'CANCELED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface Reconciliation {
+  status: 'matched' | 'mismatch' | 'not_stated';
+  computed: StatedTotals;
+  differences: { field: keyof StatedTotals; stated: number; computed: number }[];
+}
+
+/** An order as the OMS keeps it: the canonical order plus what the OMS knows about it. */
+export interface Order extends CanonicalOrder {
+  orderId: string;
+  channelId: string;
+  status: OrderStatus;
+  receivedAt: string;
+  updatedAt: string;
+  /** Optimistic-locking counter; every state change increments it. */
+  version: number;
+  /** SHA-256 of the canonical payload, to tell a retry from a conflicting re-use of an externalId. */
+  payloadHash: string;
+  reconciliation: Reconciliation;
+  /** Normalized identity (lower-cased email, else E.164 phone) that joins a customer across channels. */
+  customerKey?: string;
+}

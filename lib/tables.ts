@@ -1,0 +1,85 @@
+/**
+ * The tables, defined once as plain data: the CDK stack (lib/stateful.ts) and the local runtime
+ * (lib/local/dynamodb.ts) both build their tables from this list, so what runs on a laptop has
+ * the same keys, indexes and streams as what runs in AWS. No CDK import here on purpose: the
+ * local runtime must not pay for loading aws-cdk-lib.
+ */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical name, also the construct id in CDK. */
+  id: 'Orders' | 'Inventory' | 'Config' | 'Idempotency';
+  /** Environment variable through which functions receive the physical table name. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+  stream?: 'NEW_AND_OLD_IMAGES';
+  timeToLiveAttribute?: string;
+}
+
+const pk: KeyAttribute = { name: 'pk', type: 'S' };
+const sk: KeyAttribute = { name: 'sk', type: 'S' };
+
+export const ORDERS_TABLE: TableDefinition = {
+  id: 'Orders',
+  envVar: 'ORDERS_TABLE',
+  partitionKey: pk,
+  sortKey: sk,
+  globalSecondaryIndexes: [
+    // Orders by customer across channels, newest first (one view of the customer).
+    {
+      indexName: 'byCustomer',
+      partitionKey: { name: 'customerKey', type: 'S' },
+      sortKey: { name: 'placedAt', type: 'S' },
+    },
+    // Orders by status, for backorder retries and ops views of stuck work.
+    {
+      indexName: 'byStatus',
+      partitionKey: { name: 'status', type: 'S' },
+      sortKey: { name: 'updatedAt', type: 'S' },
+    },
+  ],
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+export const INVENTORY_TABLE: TableDefinition = {
+  id: 'Inventory',
+  envVar: 'INVENTORY_TABLE',
+  partitionKey: pk,
+  sortKey: sk,
+  globalSecondaryIndexes: [
+    // Stock per location, for GET /v1/locations/{id}/inventory.
+    {
+      indexName: 'byLocation',
+      partitionKey: { name: 'locationId', type: 'S' },
+      sortKey: { name: 'sku', type: 'S' },
+    },
+  ],
+  stream: 'NEW_AND_OLD_IMAGES',
+};
+
+export const CONFIG_TABLE: TableDefinition = {
+  id: 'Config',
+  envVar: 'CONFIG_TABLE',
+  partitionKey: pk,
+  sortKey: sk,
+};
+
+/** The Powertools idempotency persistence layer's default attribute names. */
+export const IDEMPOTENCY_TABLE: TableDefinition = {
+  id: 'Idempotency',
+  envVar: 'IDEMPOTENCY_TABLE',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+};
+
+export const TABLES: readonly TableDefinition[] = [
+  ORDERS_TABLE,
+  INVENTORY_TABLE,
+  CONFIG_TABLE,
+  IDEMPOTENCY_TABLE,
+];

@@ -1,0 +1,149 @@
+import type { TableDefinition } from './tables.js';
+
+/**
+ * The wiring of the system as plain data: which functions exist, which routes, streams and
+ * queues invoke them, and which event rules feed which queues. The CDK constructs (lib/*.ts)
+ * and the local runtime (lib/local/) both read it, so the laptop runs the same topology as AWS.
+ * Settings that have no meaning locally (memory, IAM) stay in the constructs.
+ */
+export type TableId = TableDefinition['id'];
+
+export interface FunctionSpec {
+  /** Also the POWERTOOLS_SERVICE_NAME of the function. */
+  id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  tables: { table: TableId; access: 'read' | 'readWrite' }[];
+  /** Publishes to the event bus (needs EVENT_BUS_NAME and events:PutEvents). */
+  publishesEvents?: boolean;
+  /** Reads channel signing secrets from Secrets Manager. */
+  readsChannelSecrets?: boolean;
+}
+
+export const FUNCTIONS = {
+  postOrder: {
+    id: 'post-order',
+    entry: 'functions/ingest/post-order.ts',
+    description: 'POST /v1/channels/{channelId}/orders: authenticate, map and store an order once',
+    timeoutSeconds: 10,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+    readsChannelSecrets: true,
+  },
+  getOrder: {
+    id: 'get-order',
+    entry: 'functions/api/get-order.ts',
+    description: 'GET /v1/orders/{orderId}: an order with its status',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Orders', access: 'read' }],
+  },
+  openApi: {
+    id: 'openapi',
+    entry: 'functions/api/openapi.ts',
+    description: 'GET /openapi.json: the API document',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    tables: [],
+  },
+  publishOrderEvents: {
+    id: 'publish-order-events',
+    entry: 'functions/events/publish-order-events.ts',
+    description: 'Orders stream outbox: every order state change becomes an event on the bus',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [],
+    publishesEvents: true,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  function: FunctionKey;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/v1/channels/{channelId}/orders', function: 'postOrder' },
+  { method: 'GET', path: '/v1/orders/{orderId}', function: 'getOrder' },
+  { method: 'GET', path: '/openapi.json', function: 'openApi' },
+];
+
+export interface StreamSubscriptionSpec {
+  table: TableId;
+  function: FunctionKey;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** Retries of a failing batch before its records go to the on-failure destination. */
+  retryAttempts: number;
+  /** Records older than this are sent to the on-failure destination instead of processed. */
+  maxRecordAgeSeconds: number;
+  bisectBatchOnError: boolean;
+}
+
+export const STREAM_SUBSCRIPTIONS: readonly StreamSubscriptionSpec[] = [
+  {
+    table: 'Orders',
+    function: 'publishOrderEvents',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 5,
+    maxRecordAgeSeconds: 3600,
+    bisectBatchOnError: true,
+  },
+];
+
+export interface QueueSpec {
+  id: string;
+  /** Environment variable through which functions get the queue URL. */
+  envVar: string;
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  /** The function that consumes the queue, once it exists. */
+  consumer?: {
+    function: FunctionKey;
+    batchSize: number;
+    maxBatchingWindowSeconds: number;
+    maxConcurrency: number;
+  };
+}
+
+export const QUEUES = {
+  routing: {
+    id: 'RoutingQueue',
+    envVar: 'ROUTING_QUEUE_URL',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueKey = keyof typeof QUEUES;
+
+export interface EventRuleSpec {
+  id: string;
+  description: string;
+  /** An EventBridge event pattern. */
+  pattern: { source: string[]; 'detail-type': string[] };
+  target: { queue: QueueKey };
+}
+
+export const EVENT_RULES: readonly EventRuleSpec[] = [
+  {
+    id: 'RouteOrders',
+    description: 'Orders to route: new, waiting for stock that has arrived, or rejected by a location',
+    pattern: { source: ['oms'], 'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'] },
+    target: { queue: 'routing' },
+  },
+];
+
+export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
