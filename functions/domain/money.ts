@@ -1,26 +1,47 @@
 import { ValidationError } from './errors.js';
 
 /**
- * Money is an integer count of the currency's minor units plus an ISO 4217 code. The number of
- * minor-unit digits comes from the runtime's ICU data (CLDR/ISO 4217) rather than a table of our
- * own, so JPY has none and KWD has three without us keeping a list up to date.
+ * Money is an integer count of the currency's minor units plus an ISO 4217 code. Which codes
+ * exist comes from the runtime's ICU data; the minor units come from ISO 4217 itself, because
+ * ICU's `maximumFractionDigits` is how many decimals CLDR *displays* (0 for HUF and IDR, whose
+ * ISO minor unit is 2; 0 for IQD, whose is 3) and would scale channel amounts wrongly.
+ * ISO 4217 lists the few currencies whose minor unit is not 2; every other currency has 2.
  */
 const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));
-const exponentCache = new Map<string, number>();
+const ISO_4217_EXPONENTS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    [
+      'BIF',
+      'CLP',
+      'DJF',
+      'GNF',
+      'ISK',
+      'JPY',
+      'KMF',
+      'KRW',
+      'PYG',
+      'RWF',
+      'UGX',
+      'UYI',
+      'VND',
+      'VUV',
+      'XAF',
+      'XOF',
+      'XPF',
+    ].map((code) => [code, 0]),
+  ),
+  ...Object.fromEntries(['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'].map((code) => [code, 3])),
+  CLF: 4,
+  UYW: 4,
+};
 
 export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && supportedCurrencies.has(code);
 }
 
 export function currencyExponent(currency: string): number {
-  let exponent = exponentCache.get(currency);
-  if (exponent === undefined) {
-    if (!isCurrencyCode(currency)) throw new ValidationError(`Unknown currency ${currency}.`);
-    exponent = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits as number;
-    exponentCache.set(currency, exponent);
-  }
-  return exponent;
+  if (!isCurrencyCode(currency)) throw new ValidationError(`Unknown currency ${currency}.`);
+  return ISO_4217_EXPONENTS[currency] ?? 2;
 }
 
 /**

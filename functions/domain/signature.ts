@@ -28,7 +28,7 @@ export function verifyOmsSignature(args: {
   const parts = header.split(',').map((part) => part.trim().split('=', 2) as [string, string | undefined]);
   const timestamp = parts.find(([key]) => key === 't')?.[1];
   const candidates = parts
-    .filter(([key, value]) => key === 'v1' && value)
+    .filter(([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/i.test(value))
     .map(([, value]) => value as string);
   if (!timestamp || !/^\d+$/.test(timestamp) || candidates.length === 0) {
     throw new UnauthorizedError(

@@ -34,8 +34,9 @@ export async function publishOrderEvents(event: DynamoDBStreamEvent): Promise<Dy
     logger.warn('Events not published; the batch will be retried from the first failed record', {
       failedCount: failed.length,
     });
+    const failedRecordIds = new Set(failed.map((item) => item.recordId));
     const firstFailed = event.Records.find((record) =>
-      failed.includes(record.dynamodb?.SequenceNumber ?? ''),
+      failedRecordIds.has(record.dynamodb?.SequenceNumber ?? ''),
     );
     return { batchItemFailures: [{ itemIdentifier: firstFailed?.dynamodb?.SequenceNumber ?? '' }] };
   }

@@ -20,13 +20,13 @@ export interface PendingEvent {
 /**
  * Publishes events in batches of ten and re-sends the entries EventBridge reports as failed
  * (a PutEvents call can succeed while some of its entries fail), with backoff. Returns the
- * recordIds whose events still failed, so the caller can report partial batch failures.
+ * events that still failed, so the caller can report partial batch failures.
  */
 export async function publishEvents(
   client: EventBridgeClient,
   pending: PendingEvent[],
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-): Promise<string[]> {
+): Promise<PendingEvent[]> {
   const busName = process.env.EVENT_BUS_NAME;
   let remaining = pending;
   for (let attempt = 1; remaining.length > 0 && attempt <= MAX_ATTEMPTS; attempt++) {
@@ -48,7 +48,7 @@ export async function publishEvents(
     }
     remaining = stillFailing;
   }
-  return [...new Set(remaining.map((item) => item.recordId))];
+  return remaining;
 }
 
 function toEntry(event: DomainEvent, busName: string | undefined): PutEventsRequestEntry {

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../../functions/api/openapi-document.js';
+import { getOpenApi } from '../../../functions/api/openapi.js';
+
+const COMMITTED_COPY = new URL('../../../docs/openapi.json', import.meta.url);
+
+const document = openApiDocument();
+const ingest = document.paths['/v1/channels/{channelId}/orders'].post;
+
+/** Every `$ref` anywhere in a JSON value. */
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, entry]) =>
+    key === '$ref' && typeof entry === 'string' ? [entry] : refsIn(entry),
+  );
+}
+
+/** Follows a local JSON pointer such as `#/components/schemas/Problem`. */
+function resolve(pointer: string): unknown {
+  return pointer
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document);
+}
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1', () => {
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+  });
+
+  it('documents the ingest endpoint with every answer it gives', () => {
+    expect(Object.keys(ingest.responses).sort()).toEqual(['200', '202', '400', '401', '404', '409', '413']);
+    expect(ingest.security).toEqual([{ omsSignature: [] }]);
+    expect(document.components.securitySchemes.omsSignature).toMatchObject({
+      in: 'header',
+      name: 'x-oms-signature',
+    });
+  });
+
+  it('describes every error answer as an RFC 9457 problem', () => {
+    const problems = Object.entries(ingest.responses).filter(([status]) => Number(status) >= 400);
+
+    expect(problems).toHaveLength(5);
+    for (const [, response] of problems) {
+      expect(response).toMatchObject({
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      });
+    }
+  });
+
+  it('takes the request schema from the CanonicalOrder zod schema, with amounts as integers', () => {
+    const schema = document.components.schemas.CanonicalOrder as unknown as {
+      required: string[];
+      additionalProperties: unknown;
+      properties: { lines: { items: { properties: { unitPrice: { type: string } } } } };
+    };
+
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['externalId', 'placedAt', 'currency', 'fulfillment', 'lines']),
+    );
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.lines.items.properties.unitPrice.type).toBe('integer');
+  });
+
+  it('has no $ref that points nowhere', () => {
+    const refs = refsIn(document);
+
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((ref) => resolve(ref) === undefined)).toEqual([]);
+  });
+
+  it('is served as JSON at /openapi.json', async () => {
+    const response = await getOpenApi();
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+});
+
+describe('docs/openapi.json', () => {
+  it('is the document the code renders (regenerate it with `npm run openapi` and commit the result)', () => {
+    const committed = readFileSync(COMMITTED_COPY, 'utf8');
+
+    expect(
+      JSON.parse(committed),
+      'docs/openapi.json is out of date: run `npm run openapi` and commit the result',
+    ).toEqual(JSON.parse(JSON.stringify(document)));
+    expect(committed, 'docs/openapi.json is not formatted as `npm run openapi` writes it').toBe(
+      `${JSON.stringify(document, null, 2)}\n`,
+    );
+  });
+});
