@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/channel.js';
 import type { CanonicalOrder } from '../domain/order.js';
 
 /**
@@ -31,6 +32,9 @@ export interface ChannelAdapter {
   readonly format: string;
   /** Throws UnauthorizedError when the request is not signed with `secret`. */
   authenticate(request: ChannelRequest, secret: string, nowUnixSeconds: number): void;
-  /** Throws ValidationError naming the path in the native payload when it can not be mapped. */
-  toCanonical(request: ChannelRequest): Promise<AdapterResult>;
+  /**
+   * Throws ValidationError naming the path in the native payload when it can not be mapped.
+   * `channel` is the configured channel, for adapters that call the channel's API.
+   */
+  toCanonical(request: ChannelRequest, channel: Channel): Promise<AdapterResult>;
 }

@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/channel.js';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { CanonicalOrderInput } from '../domain/order.js';
@@ -27,7 +28,10 @@ export interface BigCommerceOrderBundle {
   products: unknown;
   shippingAddresses: unknown;
 }
-export type BigCommerceOrderFetcher = (orderId: number) => Promise<BigCommerceOrderBundle | undefined>;
+export type BigCommerceOrderFetcher = (
+  orderId: number,
+  channel: Channel,
+) => Promise<BigCommerceOrderBundle | undefined>;
 
 const Amount = z.union([z.string(), z.number()]);
 const Id = z.union([z.string(), z.number()]);
@@ -105,7 +109,7 @@ export function createBigCommerceAdapter(dependencies: {
     authenticate(request, secret) {
       verifySharedSecretHeader(request.headers[BIGCOMMERCE_SECRET_HEADER], BIGCOMMERCE_SECRET_HEADER, secret);
     },
-    async toCanonical(request) {
+    async toCanonical(request, channel) {
       const event = parseNative(WebhookEvent, parseJson(request.rawBody), 'BigCommerce webhook');
       if (event.scope !== INGESTED_SCOPE) {
         return {
@@ -118,7 +122,7 @@ export function createBigCommerceAdapter(dependencies: {
           { path: 'data/id', message: 'is required' },
         ]);
       }
-      const bundle = await dependencies.fetchOrder(event.data.id);
+      const bundle = await dependencies.fetchOrder(event.data.id, channel);
       if (!bundle) {
         throw new ValidationError(`BigCommerce has no order ${event.data.id}.`, [
           { path: 'data/id', message: `the store does not know order ${event.data.id}` },

@@ -1,4 +1,5 @@
 import { resolveSecret } from '../shared/secrets.js';
+import type { Channel } from '../domain/channel.js';
 import type { ChannelAdapter } from './adapter.js';
 import { amazonAdapter } from './amazon.js';
 import { createBigCommerceAdapter } from './bigcommerce.js';
@@ -12,33 +13,27 @@ import { wooCommerceAdapter } from './woocommerce.js';
 
 /**
  * Square and BigCommerce webhooks carry only an order id, so their adapters call the channel's
- * API. Where it lives comes from the environment and the access token from the secrets store,
- * both read on first use so that functions without these channels never need them.
+ * API: where it is and which secret holds its access token are part of the channel's
+ * configuration, so one deployment serves several stores of the same kind.
  */
-async function apiSettings(baseUrlVariable: string, tokenSecretVariable: string, defaultBaseUrl?: string) {
-  const baseUrl = process.env[baseUrlVariable] ?? defaultBaseUrl;
-  const secretName = process.env[tokenSecretVariable];
+async function apiSettings(channel: Channel, defaultBaseUrl?: string) {
+  const baseUrl = channel.api?.baseUrl ?? defaultBaseUrl;
+  const secretName = channel.api?.accessTokenSecretName;
   const accessToken = secretName ? await resolveSecret(secretName) : undefined;
   if (!baseUrl || !accessToken) {
-    throw new Error(
-      `Set ${baseUrlVariable} and ${tokenSecretVariable} (the name of the API access token's secret).`,
-    );
+    throw new Error(`Channel ${channel.channelId} needs api.baseUrl and api.accessTokenSecretName.`);
   }
   return { baseUrl, accessToken };
 }
 
 const squareAdapter = createSquareAdapter({
-  fetchOrder: async (orderId) =>
-    createSquareClient(
-      await apiSettings('SQUARE_API_BASE_URL', 'SQUARE_ACCESS_TOKEN_SECRET', 'https://connect.squareup.com'),
-    ).retrieveOrder(orderId),
+  fetchOrder: async (orderId, channel) =>
+    createSquareClient(await apiSettings(channel, 'https://connect.squareup.com')).retrieveOrder(orderId),
 });
 
 const bigCommerceAdapter = createBigCommerceAdapter({
-  fetchOrder: async (orderId) =>
-    createBigCommerceClient(
-      await apiSettings('BIGCOMMERCE_API_BASE_URL', 'BIGCOMMERCE_ACCESS_TOKEN_SECRET'),
-    ).fetchOrder(orderId),
+  fetchOrder: async (orderId, channel) =>
+    createBigCommerceClient(await apiSettings(channel)).fetchOrder(orderId),
 });
 
 const adapters = new Map<string, ChannelAdapter>(

@@ -1,3 +1,4 @@
+import type { Channel } from '../domain/channel.js';
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { CanonicalOrderInput } from '../domain/order.js';
@@ -24,7 +25,7 @@ export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
 const INGESTED_EVENT = 'order.created';
 
 /** Resolves an order id to Square's order JSON, or undefined when Square does not know it. */
-export type SquareOrderFetcher = (orderId: string) => Promise<unknown>;
+export type SquareOrderFetcher = (orderId: string, channel: Channel) => Promise<unknown>;
 
 const Money = z.looseObject({ amount: z.number(), currency: z.string().nullish() });
 const SquareAddress = z.looseObject({
@@ -130,7 +131,7 @@ export function createSquareAdapter(dependencies: { fetchOrder: SquareOrderFetch
         secret,
       });
     },
-    async toCanonical(request) {
+    async toCanonical(request, channel) {
       const event = parseNative(SquareEvent, parseJson(request.rawBody), 'Square event');
       if (event.type !== INGESTED_EVENT) {
         return {
@@ -138,7 +139,8 @@ export function createSquareAdapter(dependencies: { fetchOrder: SquareOrderFetch
           reason: `Square event ${event.type} is not ingested: orders enter through ${INGESTED_EVENT}, and changes to them go through the OMS API.`,
         };
       }
-      const raw = event.data?.object?.order ?? (await fetchThinOrder(event, dependencies.fetchOrder));
+      const raw =
+        event.data?.object?.order ?? (await fetchThinOrder(event, channel, dependencies.fetchOrder));
       const order = mapSquareOrder(raw);
       return { kind: 'order', order, raw, ...(event.event_id && { deliveryId: event.event_id }) };
     },
@@ -147,6 +149,7 @@ export function createSquareAdapter(dependencies: { fetchOrder: SquareOrderFetch
 
 async function fetchThinOrder(
   event: z.output<typeof SquareEvent>,
+  channel: Channel,
   fetchOrder: SquareOrderFetcher,
 ): Promise<unknown> {
   const orderId = event.data?.object?.order_created?.order_id ?? event.data?.id;
@@ -155,7 +158,7 @@ async function fetchThinOrder(
       { path: 'data/object/order_created/order_id', message: 'is required' },
     ]);
   }
-  const order = await fetchOrder(orderId);
+  const order = await fetchOrder(orderId, channel);
   if (order === undefined) {
     throw new ValidationError(`Square has no order ${orderId}.`, [
       { path: 'data/object/order_created/order_id', message: `Square does not know order ${orderId}` },

@@ -25,7 +25,17 @@ export const Channel = z.strictObject({
   format: z.enum(CHANNEL_FORMATS),
   secretName: z.string().min(1).max(512),
   active: z.boolean().default(true),
-  /** Countries whose phone numbers the channel sends without a country code. */
+  /** Country of the phone numbers the channel sends without a country code. */
   defaultCountry: z.string().length(2).optional(),
+  /**
+   * Where the channel's own API is, for channels whose webhooks only name an order (Square,
+   * BigCommerce); the access token is a secret, referenced by name like the signing secret.
+   */
+  api: z
+    .strictObject({
+      baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+      accessTokenSecretName: z.string().min(1).max(512),
+    })
+    .optional(),
 });
 export type Channel = z.output<typeof Channel>;

@@ -36,7 +36,7 @@ export async function postOrder(event: APIGatewayProxyEventV2): Promise<HttpResp
 
     const request = { headers: lowerCaseHeaders(event.headers), rawBody, url: requestUrl(event) };
     adapter.authenticate(request, secret, Math.floor(Date.now() / 1000));
-    const mapped = await adapter.toCanonical(request);
+    const mapped = await adapter.toCanonical(request, channel);
     if (mapped.kind === 'ignored') return json(200, { status: 'ignored', reason: mapped.reason });
 
     const result = await receiveOrder(

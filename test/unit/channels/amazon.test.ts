@@ -9,6 +9,7 @@ import {
   signatureHeaders,
   validationIssues,
   type JsonObject,
+  aChannel,
 } from './helpers.js';
 
 type Examples = Record<
@@ -119,7 +120,7 @@ describe('Amazon SP-API mapping', () => {
     const body = JSON.stringify(anAmazonOrder());
 
     const order = expectOrder(
-      await amazonAdapter.toCanonical(aRequest(body, signatureHeaders('amazon', body))),
+      await amazonAdapter.toCanonical(aRequest(body, signatureHeaders('amazon', body)), aChannel('amazon')),
     );
 
     expect(order.externalId).toBe('902-1845936-5435065');

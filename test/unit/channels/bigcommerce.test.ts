@@ -14,6 +14,7 @@ import {
   startFakeApi,
   validationIssues,
   type JsonObject,
+  aChannel,
 } from './helpers.js';
 
 const aBundle = (
@@ -128,9 +129,9 @@ describe('BigCommerce adapter (thin webhook)', () => {
     const fetchOrder = vi.fn(async () => aBundle());
     const adapter = createBigCommerceAdapter({ fetchOrder });
 
-    const result = await adapter.toCanonical(webhook(aBigCommerceWebhook()));
+    const result = await adapter.toCanonical(webhook(aBigCommerceWebhook()), aChannel('bigcommerce'));
 
-    expect(fetchOrder).toHaveBeenCalledWith(250);
+    expect(fetchOrder).toHaveBeenCalledWith(250, aChannel('bigcommerce'));
     expect(result).toMatchObject({ kind: 'order', deliveryId: 'dd70c0976e06b67aaf671e73f49dcb79230ebf9d' });
     expect(expectOrder(result).externalId).toBe('250');
   });
@@ -140,6 +141,7 @@ describe('BigCommerce adapter (thin webhook)', () => {
 
     const result = await createBigCommerceAdapter({ fetchOrder }).toCanonical(
       webhook(aBigCommerceWebhook('store/order/statusUpdated')),
+      aChannel('bigcommerce'),
     );
 
     expect(result).toEqual({ kind: 'ignored', reason: expect.stringContaining('store/order/statusUpdated') });
@@ -149,7 +151,9 @@ describe('BigCommerce adapter (thin webhook)', () => {
   it('rejects a webhook for an order the store does not know', async () => {
     const adapter = createBigCommerceAdapter({ fetchOrder: async () => undefined });
 
-    const issues = await validationIssues(() => adapter.toCanonical(webhook(aBigCommerceWebhook())));
+    const issues = await validationIssues(() =>
+      adapter.toCanonical(webhook(aBigCommerceWebhook()), aChannel('bigcommerce')),
+    );
 
     expect(issues).toEqual([{ path: 'data/id', message: expect.stringContaining('250') }]);
   });

@@ -1,3 +1,4 @@
+import type { Channel } from '../../../functions/domain/channel.js';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,18 @@ export function fixtureText(name: string): string {
 
 export function fixture<T = JsonObject>(name: string): T {
   return JSON.parse(fixtureText(name)) as T;
+}
+
+/** A configured channel of the given format, as the ingest handler passes it to adapters. */
+export function aChannel(format: Channel['format'], overrides: Partial<Channel> = {}): Channel {
+  return {
+    channelId: `${format}-store`,
+    name: `${format} store`,
+    format,
+    secretName: `oms/channels/${format}-store`,
+    active: true,
+    ...overrides,
+  };
 }
 
 export function aRequest(body: string, headers: Record<string, string | undefined> = {}): ChannelRequest {

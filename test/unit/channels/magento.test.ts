@@ -7,6 +7,7 @@ import {
   signatureHeaders,
   validationIssues,
   type JsonObject,
+  aChannel,
 } from './helpers.js';
 
 const fixtureOrder = aMagentoOrder();
@@ -25,7 +26,10 @@ describe('Magento adapter', () => {
   it('maps the GET /V1/orders response, keeping the stated totals of its partial item list', async () => {
     const body = JSON.stringify(aMagentoOrder());
     const order = expectOrder(
-      await magentoAdapter.toCanonical(aRequest(body, signatureHeaders('magento', body))),
+      await magentoAdapter.toCanonical(
+        aRequest(body, signatureHeaders('magento', body)),
+        aChannel('magento'),
+      ),
     );
 
     expect(order).toMatchObject({

@@ -10,18 +10,22 @@ import {
   validationIssues,
   type JsonObject,
   type NativeOrder,
+  aChannel,
 } from './helpers.js';
 
 const ordersCreate = (body: string, headers: Record<string, string> = {}) =>
   aRequest(body, { 'x-shopify-topic': 'orders/create', ...signatureHeaders('shopify', body), ...headers });
 
 const mapped = async (order: JsonObject, headers: Record<string, string> = {}) =>
-  expectOrder(await shopifyAdapter.toCanonical(ordersCreate(JSON.stringify(order), headers)));
+  expectOrder(
+    await shopifyAdapter.toCanonical(ordersCreate(JSON.stringify(order), headers), aChannel('shopify')),
+  );
 
 describe('Shopify adapter', () => {
   it('maps an orders/create webhook with discount allocations, line tax lines and shop money', async () => {
     const result = await shopifyAdapter.toCanonical(
       ordersCreate(JSON.stringify(aShopifyOrder()), { 'x-shopify-event-id': 'evt-98880550' }),
+      aChannel('shopify'),
     );
     const order = expectOrder(result);
 
@@ -77,7 +81,7 @@ describe('Shopify adapter', () => {
   it('keeps an order id above 2^53 exact', async () => {
     const body = JSON.stringify(aShopifyOrder({ id: 0 })).replace('"id":0,', '"id":5678901234567890123,');
 
-    const order = expectOrder(await shopifyAdapter.toCanonical(ordersCreate(body)));
+    const order = expectOrder(await shopifyAdapter.toCanonical(ordersCreate(body), aChannel('shopify')));
 
     expect(order.externalId).toBe('5678901234567890123');
   });
@@ -149,7 +153,10 @@ describe('Shopify adapter', () => {
     async (topic) => {
       const body = JSON.stringify(aShopifyOrder());
 
-      const result = await shopifyAdapter.toCanonical(ordersCreate(body, { 'x-shopify-topic': topic }));
+      const result = await shopifyAdapter.toCanonical(
+        ordersCreate(body, { 'x-shopify-topic': topic }),
+        aChannel('shopify'),
+      );
 
       expect(result).toEqual({ kind: 'ignored', reason: expect.stringContaining(topic) });
     },

@@ -15,6 +15,7 @@ import {
   validationIssues,
   type JsonObject,
   type NativeOrder,
+  aChannel,
 } from './helpers.js';
 
 const THIN_ORDER_ID = 'eA3vssLHKJrv9H0IdJCM3gNqfdcZY';
@@ -152,9 +153,9 @@ describe('Square adapter (thin order.created webhook)', () => {
     const fetchOrder = vi.fn(async () => aShippedOrder());
     const adapter = createSquareAdapter({ fetchOrder });
 
-    const result = await adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent')));
+    const result = await adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent')), aChannel('square'));
 
-    expect(fetchOrder).toHaveBeenCalledWith(THIN_ORDER_ID);
+    expect(fetchOrder).toHaveBeenCalledWith(THIN_ORDER_ID, aChannel('square'));
     expect(result).toMatchObject({ kind: 'order', deliveryId: '116038d3-2948-439f-8679-fc86dbf80f69' });
     expect(expectOrder(result).externalId).toBe(THIN_ORDER_ID);
   });
@@ -163,7 +164,7 @@ describe('Square adapter (thin order.created webhook)', () => {
     const adapter = createSquareAdapter({ fetchOrder: async () => undefined });
 
     const issues = await validationIssues(() =>
-      adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent'))),
+      adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent')), aChannel('square')),
     );
 
     expect(issues).toEqual([
@@ -177,7 +178,7 @@ describe('Square adapter (thin order.created webhook)', () => {
       const fetchOrder = vi.fn();
       const adapter = createSquareAdapter({ fetchOrder });
 
-      const result = await adapter.toCanonical(webhook(aSquareEvent(name)));
+      const result = await adapter.toCanonical(webhook(aSquareEvent(name)), aChannel('square'));
 
       expect(result.kind).toBe('ignored');
       expect(fetchOrder).not.toHaveBeenCalled();
@@ -246,7 +247,7 @@ describe('Square API client', () => {
     const client = createSquareClient({ baseUrl: api.baseUrl, accessToken: 't' });
     const adapter = createSquareAdapter({ fetchOrder: (orderId) => client.retrieveOrder(orderId) });
 
-    const result = await adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent')));
+    const result = await adapter.toCanonical(webhook(aSquareEvent('OrderCreatedEvent')), aChannel('square'));
 
     expect(expectOrder(result).fulfillment).toMatchObject({ type: 'ship', carrier: 'USPS' });
   });

@@ -12,6 +12,7 @@ import {
   validationIssues,
   type JsonObject,
   type NativeOrder,
+  aChannel,
 } from './helpers.js';
 
 const orderCreated = (order: JsonObject, headers: Record<string, string> = {}) => {
@@ -23,12 +24,13 @@ const orderCreated = (order: JsonObject, headers: Record<string, string> = {}) =
   });
 };
 const mapped = async (order: JsonObject) =>
-  expectOrder(await wooCommerceAdapter.toCanonical(orderCreated(order)));
+  expectOrder(await wooCommerceAdapter.toCanonical(orderCreated(order), aChannel('woocommerce')));
 
 describe('WooCommerce adapter', () => {
   it('maps a REST v3 order with decimal strings, line taxes and a blank SKU', async () => {
     const result = await wooCommerceAdapter.toCanonical(
       orderCreated(aWooCommerceOrder(), { 'x-wc-webhook-delivery-id': 'a1b2c3' }),
+      aChannel('woocommerce'),
     );
     const order = expectOrder(result);
 
@@ -134,7 +136,7 @@ describe('WooCommerce adapter', () => {
     const ping = aRequest('webhook_id=15', { 'content-type': 'application/x-www-form-urlencoded' });
 
     expect(() => wooCommerceAdapter.authenticate(ping, SECRET, NOW)).not.toThrow();
-    expect(await wooCommerceAdapter.toCanonical(ping)).toEqual({
+    expect(await wooCommerceAdapter.toCanonical(ping, aChannel('woocommerce'))).toEqual({
       kind: 'ignored',
       reason: expect.stringContaining('ping'),
     });
@@ -149,6 +151,7 @@ describe('WooCommerce adapter', () => {
   it('ignores topics other than order.created', async () => {
     const result = await wooCommerceAdapter.toCanonical(
       orderCreated(aWooCommerceOrder(), { 'x-wc-webhook-topic': 'order.updated' }),
+      aChannel('woocommerce'),
     );
 
     expect(result).toEqual({ kind: 'ignored', reason: expect.stringContaining('order.updated') });
