@@ -1,0 +1,43 @@
+export { decide } from './engine.js';
+export { haversineKm } from './geo.js';
+export {
+  CAPABILITIES,
+  FULFILLMENT_TYPES,
+  LOCATION_TYPES,
+  Location,
+  Product,
+  type Capability,
+  type CandidateExplanation,
+  type CandidateScores,
+  type Destination,
+  type FulfillmentOrderKind,
+  type FulfillmentType,
+  type LocationType,
+  type PlannedFulfillmentOrder,
+  type PlannedLine,
+  type RoutingExplanation,
+  type RoutingFulfillment,
+  type RoutingInput,
+  type RoutingOrder,
+  type RoutingOrderLine,
+  type RoutingOutcome,
+  type RoutingPlan,
+  type StockBySku,
+  type StockLevel,
+  type StrategyAttempt,
+  type UnplacedLine,
+  type UnplacedReason,
+} from './model.js';
+export {
+  OnUnplaceable,
+  RANKING_CRITERIA,
+  RuleSet,
+  SPLIT_POLICIES,
+  SplitRule,
+  Strategy,
+  StrategyConditions,
+  StrategyFilters,
+  parseRuleSet,
+  type RankingCriterion,
+} from './rules.js';
+export { EXACT_SUBSET_BUDGET, SEARCH_POOL_SIZE } from './split.js';

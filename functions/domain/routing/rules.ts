@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { parseOrThrow } from '../validation.js';
+import { CAPABILITIES, FULFILLMENT_TYPES, LOCATION_TYPES } from './model.js';
+
+/**
+ * Routing rules are data: a retailer edits a versioned rule set and the router picks it up
+ * without a deploy. Unknown keys are rejected so that a typo (`maxShipment`) fails loudly
+ * instead of silently changing behavior.
+ */
+
+export const RANKING_CRITERIA = [
+  'fewest_shipments',
+  'distance',
+  'priority',
+  'stock_balance',
+  'cost',
+] as const;
+export type RankingCriterion = (typeof RANKING_CRITERIA)[number];
+
+export const SPLIT_POLICIES = ['no_split', 'max_shipments', 'allow'] as const;
+
+const nonEmptyStrings = (what: string) => z.array(z.string().min(1)).min(1, `must list at least one ${what}`);
+
+export const StrategyConditions = z
+  .strictObject({
+    channels: nonEmptyStrings('channel').optional(),
+    fulfillmentTypes: z.array(z.enum(FULFILLMENT_TYPES)).min(1).optional(),
+    destinationCountries: nonEmptyStrings('country').optional(),
+    /** Country-region codes such as `US-CA`. */
+    destinationRegions: nonEmptyStrings('region').optional(),
+    /** Order value bounds (inclusive) in minor units of `currency`. */
+    minOrderValue: z.number().int().nonnegative().optional(),
+    maxOrderValue: z.number().int().nonnegative().optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .optional(),
+    tagsAny: nonEmptyStrings('tag').optional(),
+    tagsAll: nonEmptyStrings('tag').optional(),
+    /** Matches when any line's SKU has this attribute with one of these values. */
+    skuAttribute: z.strictObject({ key: z.string().min(1), values: nonEmptyStrings('value') }).optional(),
+  })
+  .superRefine((when, ctx) => {
+    const hasValueBound = when.minOrderValue !== undefined || when.maxOrderValue !== undefined;
+    if (hasValueBound && when.currency === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['currency'],
+        message: 'is required with minOrderValue or maxOrderValue: amounts only compare within one currency',
+      });
+    }
+    if (
+      when.minOrderValue !== undefined &&
+      when.maxOrderValue !== undefined &&
+      when.minOrderValue > when.maxOrderValue
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['maxOrderValue'], message: 'must not be below minOrderValue' });
+    }
+  });
+export type StrategyConditions = z.output<typeof StrategyConditions>;
+
+export const StrategyFilters = z.strictObject({
+  locationTypes: z.array(z.enum(LOCATION_TYPES)).min(1).optional(),
+  /** Defaults to what the fulfillment type needs (ship, pickup or transfer). */
+  capabilities: z.array(z.enum(CAPABILITIES)).min(1).optional(),
+  respectRegionsServed: z.boolean().optional(),
+  maxDistanceKm: z.number().positive().optional(),
+  requireCapacity: z.boolean().optional(),
+  /** Default true: safety stock is never promised. */
+  respectSafetyStock: z.boolean().optional(),
+  /** Default true: a location listing channels only serves those channels. */
+  respectChannelEligibility: z.boolean().optional(),
+});
+export type StrategyFilters = z.output<typeof StrategyFilters>;
+
+export const SplitRule = z
+  .strictObject({
+    policy: z.enum(SPLIT_POLICIES, { error: `policy must be one of ${SPLIT_POLICIES.join(', ')}` }),
+    maxShipments: z.number().int().min(1).optional(),
+    /** A split is only worth it when every shipment carries at least this value (minor units). */
+    minValuePerShipment: z.number().int().positive().optional(),
+  })
+  .superRefine((split, ctx) => {
+    if (split.policy === 'max_shipments' && split.maxShipments === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxShipments'],
+        message: 'is required when policy is max_shipments',
+      });
+    }
+    if (split.policy !== 'max_shipments' && split.maxShipments !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxShipments'],
+        message: 'only applies when policy is max_shipments',
+      });
+    }
+  });
+export type SplitRule = z.output<typeof SplitRule>;
+
+export const OnUnplaceable = z.union(
+  [
+    z.enum(['next_strategy', 'backorder', 'park_for_review']),
+    z.strictObject({ cancelAfterDays: z.number().int().nonnegative() }),
+  ],
+  { error: 'must be next_strategy, backorder, park_for_review or { "cancelAfterDays": <days> }' },
+);
+export type OnUnplaceable = z.output<typeof OnUnplaceable>;
+
+export const Strategy = z.strictObject({
+  name: z.string().min(1).max(100),
+  when: StrategyConditions.optional(),
+  filters: StrategyFilters,
+  ranking: z
+    .array(z.enum(RANKING_CRITERIA, { error: `must be one of ${RANKING_CRITERIA.join(', ')}` }))
+    .min(1, 'must list at least one criterion')
+    .refine((criteria) => new Set(criteria).size === criteria.length, 'must not list a criterion twice'),
+  split: SplitRule,
+  onUnplaceable: OnUnplaceable,
+  pickup: z.strictObject({ whenStoreLacksStock: z.enum(['transfer', 'split', 'next_strategy']) }).optional(),
+});
+export type Strategy = z.output<typeof Strategy>;
+
+export const RuleSet = z.strictObject({
+  ruleSetId: z.string().min(1).max(64),
+  version: z.number().int().min(1),
+  strategies: z
+    .array(Strategy)
+    .min(1, 'must hold at least one strategy')
+    .superRefine((strategies, ctx) => {
+      const seen = new Set<string>();
+      strategies.forEach((strategy, index) => {
+        if (seen.has(strategy.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `duplicates strategy "${strategy.name}"`,
+          });
+        }
+        seen.add(strategy.name);
+      });
+    }),
+});
+export type RuleSet = z.output<typeof RuleSet>;
+
+/** Validates a rule set a retailer wrote; throws a ValidationError whose issues name each field. */
+export function parseRuleSet(input: unknown): RuleSet {
+  return parseOrThrow(RuleSet, input, 'routing rule set');
+}

@@ -1,0 +1,18 @@
+import { runRoutingBench } from './routing.bench.js';
+
+/**
+ * `npm run bench`: every benchmark, printed with its target. Timing goals are checked here, never
+ * by timed assertions in tests. Run on a quiet machine: figures from a loaded one mislead.
+ */
+const routing = runRoutingBench();
+const rows = [
+  [
+    'routing decisions/s, 3-line orders over 50 locations',
+    routing.decisionsPerSecond.toLocaleString('en-US'),
+    '≥ 20,000',
+  ],
+  ['routing median, 5-line orders over 1,000 locations', `${routing.medianMs} ms`, '< 1 ms'],
+  ['routing p99, 5-line orders over 1,000 locations', `${routing.p99Ms} ms`, '—'],
+];
+for (const [name, value, target] of rows)
+  console.log(`${name.padEnd(56)} ${String(value).padStart(10)}   target ${target}`);
