@@ -66,8 +66,29 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, string>> = {
   CANCELED: 'OrderCanceled',
 };
 
+export const FulfillmentOrderCreatedV1 = z
+  .object({
+    version: z.literal('1'),
+    eventId: EventId,
+    fulfillmentOrderId: z.string(),
+    orderId: z.string(),
+    locationId: z.string(),
+    kind: z.enum(['ship', 'pickup', 'ship_to_store', 'dropship', 'transfer']),
+    transferTo: z.string().optional(),
+    lines: z.array(OrderLineSummary),
+    createdAt: z.string(),
+  })
+  .meta({ description: 'detail of FulfillmentOrderCreated, version 1: work for one location.' });
+export type FulfillmentOrderCreatedV1 = z.infer<typeof FulfillmentOrderCreatedV1>;
+
+/** The part of a fulfillment order record the outbox announces. */
+export type FulfillmentOrderRecord = Omit<FulfillmentOrderCreatedV1, 'version' | 'eventId'> & {
+  status: string;
+};
+
 export const EVENT_CATALOGUE = [
   { detailType: 'OrderReceived', version: '1', schema: OrderReceivedV1 },
+  { detailType: 'FulfillmentOrderCreated', version: '1', schema: FulfillmentOrderCreatedV1 },
   ...Object.values(STATUS_EVENTS).map((detailType) => ({
     detailType,
     version: '1',
@@ -123,4 +144,32 @@ export function orderEvents(previous: Order | undefined, current: Order | undefi
     changedAt: current.updatedAt,
   };
   return [{ detailType, detail }];
+}
+
+/**
+ * The outbox rule for fulfillment orders: each one announces itself once, when it is created,
+ * to the location that must work on it (stores and warehouses subscribe by locationId).
+ */
+export function fulfillmentOrderEvents(
+  previous: FulfillmentOrderRecord | undefined,
+  current: FulfillmentOrderRecord | undefined,
+): DomainEvent<FulfillmentOrderCreatedV1>[] {
+  if (previous || !current) return [];
+  const { fulfillmentOrderId, orderId, locationId, kind, transferTo, lines, createdAt } = current;
+  return [
+    {
+      detailType: 'FulfillmentOrderCreated',
+      detail: {
+        version: '1',
+        eventId: `${fulfillmentOrderId}:created`,
+        fulfillmentOrderId,
+        orderId,
+        locationId,
+        kind,
+        ...(transferTo !== undefined && { transferTo }),
+        lines: lines.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+        createdAt,
+      },
+    },
+  ];
 }

@@ -119,10 +119,14 @@ describe('orderEvents', () => {
 });
 
 describe('EVENT_CATALOGUE', () => {
-  it('lists OrderReceived and every status event once, each at version 1', () => {
+  it('lists OrderReceived, FulfillmentOrderCreated and every status event once, each at version 1', () => {
     const detailTypes = EVENT_CATALOGUE.map((entry) => entry.detailType);
 
-    expect(detailTypes).toEqual(['OrderReceived', ...Object.values(STATUS_EVENTS)]);
+    expect(detailTypes).toEqual([
+      'OrderReceived',
+      'FulfillmentOrderCreated',
+      ...Object.values(STATUS_EVENTS),
+    ]);
     expect(new Set(detailTypes).size).toBe(detailTypes.length);
     expect(EVENT_CATALOGUE.every((entry) => entry.version === '1')).toBe(true);
   });

@@ -127,6 +127,45 @@ describe('publishOrderEvents', () => {
     expect(putEventsCalls()).toHaveLength(0);
   });
 
+  it('announces a new fulfillment order to its location once, and not its later changes', async () => {
+    eventBridge.on(PutEventsCommand).resolves(putEventsResult(1));
+    const fulfillmentOrder = {
+      pk: 'ORDER#01JDORDER',
+      sk: 'FO#01JDFO',
+      entityType: 'FulfillmentOrder',
+      fulfillmentOrderId: '01JDFO',
+      orderId: '01JDORDER',
+      locationId: 'STORE-LIS',
+      kind: 'ship',
+      status: 'CREATED',
+      lines: [{ lineId: '1', sku: 'TSHIRT-BLUE-M', quantity: 2 }],
+      createdAt: '2026-11-22T10:00:02.000Z',
+    };
+
+    await publish(
+      aStreamEvent([
+        aStreamRecord({ newItem: fulfillmentOrder }),
+        aStreamRecord({ oldItem: fulfillmentOrder, newItem: { ...fulfillmentOrder, status: 'REJECTED' } }),
+      ]),
+    );
+
+    const entries = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ Source: 'oms', DetailType: 'FulfillmentOrderCreated' });
+    expect(JSON.parse(entries[0]?.Detail ?? '{}')).toEqual({
+      version: '1',
+      eventId: '01JDFO:created',
+      fulfillmentOrderId: '01JDFO',
+      orderId: '01JDORDER',
+      locationId: 'STORE-LIS',
+      kind: 'ship',
+      lines: [{ lineId: '1', sku: 'TSHIRT-BLUE-M', quantity: 2 }],
+      createdAt: '2026-11-22T10:00:02.000Z',
+    });
+  });
+
   it('sends 25 events as three PutEvents calls of at most ten entries', async () => {
     eventBridgeFailing(() => false);
     const records = Array.from({ length: 25 }, (_, n) => anOrderInsert(n));
