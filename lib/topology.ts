@@ -61,6 +61,31 @@ export const FUNCTIONS = {
     tables: [],
     publishesEvents: true,
   },
+  routingApi: {
+    id: 'routing-api',
+    entry: 'functions/routing/routing-api.ts',
+    description: 'Routing rule sets (read, write, validate, activate) and routing simulation',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Inventory', access: 'read' },
+      { table: 'Config', access: 'readWrite' },
+    ],
+  },
+  routeOrders: {
+    id: 'route-orders',
+    entry: 'functions/routing/route-orders.ts',
+    description:
+      'Routing queue consumer: decide where each order ships from, reserve stock, create fulfillment orders',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -76,6 +101,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/channels/{channelId}/orders', function: 'postOrder' },
   { method: 'GET', path: '/v1/orders/{orderId}', function: 'getOrder' },
   { method: 'GET', path: '/openapi.json', function: 'openApi' },
+  { method: 'GET', path: '/v1/routing/rule-sets/active', function: 'routingApi' },
+  { method: 'POST', path: '/v1/routing/rule-sets', function: 'routingApi' },
+  { method: 'POST', path: '/v1/routing/rule-sets/validate', function: 'routingApi' },
+  { method: 'GET', path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}', function: 'routingApi' },
+  { method: 'POST', path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate', function: 'routingApi' },
+  { method: 'POST', path: '/v1/routing/simulate', function: 'routingApi' },
 ];
 
 export interface StreamSubscriptionSpec {
@@ -122,8 +153,10 @@ export const QUEUES = {
   routing: {
     id: 'RoutingQueue',
     envVar: 'ROUTING_QUEUE_URL',
-    visibilityTimeoutSeconds: 60,
+    // At least 6x the consumer's timeout, as AWS advises, so retries within a batch are not redelivered early.
+    visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
+    consumer: { function: 'routeOrders', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
   },
 } as const satisfies Record<string, QueueSpec>;
 

@@ -1,17 +1,18 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getOrder } from '../data/orders-repository.js';
+import { listFulfillmentOrders } from '../data/routing-repository.js';
 import { NotFoundError } from '../domain/errors.js';
 import { toOrderView } from '../domain/order-view.js';
 import { errorResponse, json, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 
-/** GET /v1/orders/{orderId}: the order as customer service and channels see it. */
+/** GET /v1/orders/{orderId}: the order, where each line went and why. */
 export async function getOrderById(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
     const orderId = event.pathParameters?.orderId ?? '';
-    const order = await getOrder(orderId);
+    const [order, fulfillmentOrders] = await Promise.all([getOrder(orderId), listFulfillmentOrders(orderId)]);
     if (!order) throw new NotFoundError(`There is no order "${orderId}".`);
-    return json(200, toOrderView(order));
+    return json(200, toOrderView(order, fulfillmentOrders));
   } catch (error) {
     return errorResponse(error, event.rawPath);
   }

@@ -1,18 +1,62 @@
 import { formatMinorUnits } from './money.js';
 import type { Order } from './order.js';
+import type { FulfillmentOrder } from './routing/routing-input.js';
+
+/** What the router leaves on an order (functions/data/routing-repository.ts). */
+interface RoutingRecord {
+  ruleSetId: string;
+  ruleSetVersion: number;
+  strategy?: string;
+  outcome: string;
+  decidedAt: string;
+  explanation: { decision: string[] } & Record<string, unknown>;
+  unplaced: { lineId: string; sku: string; quantity: number; reason: string }[];
+}
 
 /**
- * What the API shows of an order: everything but internal bookkeeping, with the totals also
- * rendered as decimal strings in the currency's exponent for people reading the JSON.
+ * What the API shows of an order: everything but internal bookkeeping, the totals rendered in
+ * the currency's exponent, the fulfillment orders, and for each line where it went and why, so
+ * customer service can answer "where is my order" without reading the router's explanation.
  */
-export function toOrderView(order: Order) {
-  const { payloadHash: _payloadHash, ...visible } = order;
+export function toOrderView(order: Order, fulfillmentOrders: readonly FulfillmentOrder[] = []) {
+  const {
+    payloadHash: _payloadHash,
+    routingIntent: _routingIntent,
+    lastCommitId: _lastCommitId,
+    ...visible
+  } = order as Order & Record<string, unknown>;
+  const routing = (order as Order & { routing?: RoutingRecord }).routing;
   const totals = order.totals ?? order.reconciliation.computed;
+  const active = fulfillmentOrders.filter((fo) => fo.status !== 'REJECTED');
   return {
     ...visible,
     display: {
       total: `${formatMinorUnits(totals.total, order.currency)} ${order.currency}`,
       subtotal: `${formatMinorUnits(totals.subtotal, order.currency)} ${order.currency}`,
     },
+    lines: order.lines.map((line) => ({
+      ...line,
+      assignments: active.flatMap((fo) =>
+        fo.lines
+          .filter((planned) => planned.lineId === line.lineId)
+          .map((planned) => ({
+            fulfillmentOrderId: fo.fulfillmentOrderId,
+            locationId: fo.locationId,
+            kind: fo.kind,
+            quantity: planned.quantity,
+            ...(fo.transferTo !== undefined && { transferTo: fo.transferTo }),
+          })),
+      ),
+      unplaced: (routing?.unplaced ?? [])
+        .filter((unplaced) => unplaced.lineId === line.lineId)
+        .map(({ quantity, reason }) => ({ quantity, reason })),
+    })),
+    fulfillmentOrders,
+    ...(routing && {
+      routing: {
+        ...routing,
+        summary: routing.explanation.decision,
+      },
+    }),
   };
 }

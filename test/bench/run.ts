@@ -5,7 +5,7 @@ import { runRoutingBench } from './routing.bench.js';
  * by timed assertions in tests. Run on a quiet machine: figures from a loaded one mislead.
  */
 const routing = runRoutingBench();
-const rows = [
+const rows: [string, string, string][] = [
   [
     'routing decisions/s, 3-line orders over 50 locations',
     routing.decisionsPerSecond.toLocaleString('en-US'),

@@ -2,7 +2,7 @@ import { whyStrategyDoesNotApply, type EffectiveDestination } from './conditions
 import {
   buildCandidatePool,
   distanceTo,
-  whyLocationIsExcluded,
+  LocationFilter,
   type RoutingContext,
   type SourcingLeg,
 } from './filters.js';
@@ -475,7 +475,7 @@ function whyStoreCannotServe(
       respectChannelEligibility: strategy.filters.respectChannelEligibility,
     },
   };
-  return whyLocationIsExcluded(store, context, storeFilters, leg, 0);
+  return new LocationFilter(context, storeFilters, leg).whyExcluded(store, 0);
 }
 
 function shipmentLimit(strategy: Strategy): number {

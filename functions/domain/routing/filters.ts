@@ -1,9 +1,10 @@
 import { regionCode, type EffectiveDestination } from './conditions.js';
-import { haversineKm, roundKm } from './geo.js';
-import { locationIndexer } from './location-index.js';
+import { DistancesTo, haversineKm, roundKm } from './geo.js';
+import { LocationIndexer } from './location-index.js';
 import type { Capability, CandidateExplanation, Location, RoutingOrder } from './model.js';
 import { rankingKey, sortByRank } from './ranking.js';
 import type { Strategy } from './rules.js';
+import { float64Scratch, int32Scratch, uint8Scratch } from './scratch.js';
 import { usableUnits, type StockAtLocation } from './stock.js';
 
 /** The ordered units that must come out of stock, one entry per distinct SKU. */
@@ -33,7 +34,8 @@ export interface RoutingContext {
 /**
  * Eligible locations that hold some of the demand, best-ranked first, with flat typed arrays
  * the split search reads without allocating: `usable[c * skuCount + s]` (capped at the demand,
- * which keeps sums exact for coverage) and `keys[c * keyWidth + k]`.
+ * which keeps sums exact for coverage) and `keys[c * keyWidth + k]`. The arrays are scratch
+ * buffers, possibly longer than the pool, and valid only until the next pool is built.
  */
 export interface CandidatePool {
   locations: Location[];
@@ -48,54 +50,89 @@ export interface CandidatePool {
 
 const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
-/** Why a location can not serve this order under this strategy (before stock), or undefined. */
-export function whyLocationIsExcluded(
-  location: Location,
-  context: RoutingContext,
-  strategy: Strategy,
-  leg: SourcingLeg,
-  distanceKm: number,
-): string | undefined {
-  const filters = strategy.filters;
-  if (context.rejectedLocationIds.has(location.locationId)) return 'rejected this order before';
-  if (!location.active) return 'inactive';
-  if (leg.skipLocationId === location.locationId) return leg.skipReason ?? 'not a source for this leg';
-  if (filters.locationTypes && !filters.locationTypes.includes(location.type)) {
-    return `type ${location.type} is not in ${list(filters.locationTypes)}`;
+/**
+ * One leg's filters with everything that does not depend on the location worked out once, so
+ * checking a thousand locations builds no string for the ones that pass.
+ */
+export class LocationFilter {
+  private readonly rejectedLocationIds: ReadonlySet<string> | undefined;
+  private readonly skipLocationId: string | undefined;
+  private readonly skipReason: string;
+  private readonly locationTypes: readonly string[] | undefined;
+  private readonly locationTypeList: string;
+  private readonly capabilities: readonly Capability[];
+  /** Undefined when channel eligibility is not checked. */
+  private readonly channelId: string | undefined;
+  private readonly checkRegions: boolean;
+  private readonly country: string | undefined;
+  private readonly region: string | undefined;
+  private readonly requireCapacity: boolean;
+  private readonly maxDistanceKm: number | undefined;
+
+  constructor(context: RoutingContext, strategy: Strategy, leg: SourcingLeg) {
+    const filters = strategy.filters;
+    this.rejectedLocationIds = context.rejectedLocationIds.size > 0 ? context.rejectedLocationIds : undefined;
+    this.skipLocationId = leg.skipLocationId;
+    this.skipReason = leg.skipReason ?? 'not a source for this leg';
+    this.locationTypes = filters.locationTypes;
+    this.locationTypeList = filters.locationTypes ? list(filters.locationTypes) : '';
+    this.capabilities = leg.capabilities;
+    this.channelId = (filters.respectChannelEligibility ?? true) ? context.order.channelId : undefined;
+    this.checkRegions = filters.respectRegionsServed === true;
+    this.country = leg.to.country;
+    this.region = regionCode(leg.to.country, leg.to.region);
+    this.requireCapacity = filters.requireCapacity === true;
+    this.maxDistanceKm = filters.maxDistanceKm;
   }
-  for (const capability of leg.capabilities) {
-    if (!location.capabilities.includes(capability)) return `lacks capability ${capability}`;
+
+  /** Why a location can not serve this leg (before stock), or undefined. */
+  whyExcluded(location: Location, distanceKm: number): string | undefined {
+    if (this.rejectedLocationIds?.has(location.locationId)) return 'rejected this order before';
+    if (!location.active) return 'inactive';
+    if (this.skipLocationId === location.locationId) return this.skipReason;
+    if (this.locationTypes && !this.locationTypes.includes(location.type)) {
+      return `type ${location.type} is not in ${this.locationTypeList}`;
+    }
+    for (const capability of this.capabilities) {
+      if (!location.capabilities.includes(capability)) return `lacks capability ${capability}`;
+    }
+    if (
+      this.channelId !== undefined &&
+      location.channels !== undefined &&
+      !location.channels.includes(this.channelId)
+    ) {
+      return `not eligible for channel ${this.channelId}`;
+    }
+    if (this.checkRegions && location.regionsServed !== undefined) {
+      const served =
+        (this.country !== undefined && location.regionsServed.includes(this.country)) ||
+        (this.region !== undefined && location.regionsServed.includes(this.region));
+      if (!served) return `does not serve ${this.region ?? this.country ?? 'an unknown destination'}`;
+    }
+    if (this.requireCapacity && location.dailyCapacity !== undefined) {
+      const used = location.capacityUsed ?? 0;
+      if (used >= location.dailyCapacity)
+        return `at daily capacity (${used} of ${location.dailyCapacity} used)`;
+    }
+    if (this.maxDistanceKm !== undefined && !Number.isNaN(distanceKm) && distanceKm > this.maxDistanceKm) {
+      // Whole kilometers: formatting an integer is several times cheaper than a decimal.
+      return `${Math.round(distanceKm)} km away, beyond the ${this.maxDistanceKm} km limit`;
+    }
+    return undefined;
   }
-  if (
-    (filters.respectChannelEligibility ?? true) &&
-    location.channels !== undefined &&
-    !location.channels.includes(context.order.channelId)
-  ) {
-    return `not eligible for channel ${context.order.channelId}`;
-  }
-  if (filters.respectRegionsServed && location.regionsServed !== undefined) {
-    const country = leg.to.country;
-    const region = regionCode(country, leg.to.region);
-    const served =
-      (country !== undefined && location.regionsServed.includes(country)) ||
-      (region !== undefined && location.regionsServed.includes(region));
-    if (!served) return `does not serve ${region ?? country ?? 'an unknown destination'}`;
-  }
-  if (filters.requireCapacity && location.dailyCapacity !== undefined) {
-    const used = location.capacityUsed ?? 0;
-    if (used >= location.dailyCapacity)
-      return `at daily capacity (${used} of ${location.dailyCapacity} used)`;
-  }
-  if (
-    filters.maxDistanceKm !== undefined &&
-    !Number.isNaN(distanceKm) &&
-    distanceKm > filters.maxDistanceKm
-  ) {
-    // Whole kilometers: formatting an integer is several times cheaper than a decimal.
-    return `${Math.round(distanceKm)} km away, beyond the ${filters.maxDistanceKm} km limit`;
-  }
-  return undefined;
 }
+
+const distanceByIndexScratch = float64Scratch();
+const passesFiltersScratch = uint8Scratch();
+const usableByIndexScratch = int32Scratch();
+const stockUnitsByIndexScratch = int32Scratch();
+const indexOfRowScratch = int32Scratch();
+const fillableOfRowScratch = int32Scratch();
+const keyRowsScratch = float64Scratch();
+const orderScratch = int32Scratch();
+const poolDistanceScratch = float64Scratch();
+const poolUsableScratch = int32Scratch();
+const poolKeysScratch = float64Scratch();
 
 function shownKm(distanceKm: number): number | undefined {
   return Number.isNaN(distanceKm) ? undefined : roundKm(distanceKm);
@@ -117,17 +154,22 @@ export function buildCandidatePool(
   const respectSafetyStock = strategy.filters.respectSafetyStock ?? true;
   const criteria = strategy.ranking;
   const keyWidth = criteria.length;
-  const locationCount = context.locations.length;
+  const locations = context.locations;
+  const locationCount = locations.length;
+  const filter = new LocationFilter(context, strategy, leg);
+  const to = leg.to;
+  const distances =
+    to.lat === undefined || to.lon === undefined ? undefined : new DistancesTo({ lat: to.lat, lon: to.lon });
 
   const explanations: CandidateExplanation[] = new Array(locationCount);
-  const distances = new Float64Array(locationCount);
-  const passesFilters = new Uint8Array(locationCount);
+  const distanceByIndex = distanceByIndexScratch.take(locationCount);
+  const passesFilters = passesFiltersScratch.zeroed(locationCount);
   let eligibleBeforeStock = 0;
   for (let index = 0; index < locationCount; index++) {
-    const location = context.locations[index]!;
-    const distanceKm = distanceTo(location, leg.to);
-    distances[index] = distanceKm;
-    const excluded = whyLocationIsExcluded(location, context, strategy, leg, distanceKm);
+    const location = locations[index]!;
+    const distanceKm = distances === undefined ? Number.NaN : distances.from(location.lat, location.lon);
+    distanceByIndex[index] = distanceKm;
+    const excluded = filter.whyExcluded(location, distanceKm);
     if (excluded !== undefined) {
       explanations[index] = { locationId: location.locationId, excluded, distanceKm: shownKm(distanceKm) };
     } else {
@@ -138,42 +180,76 @@ export function buildCandidatePool(
 
   // Walking each SKU's own location map touches only locations that stock it, which is far
   // fewer lookups than asking every location for every SKU in a large network.
-  const usableAll = new Int32Array(locationCount * skuCount);
-  const stockUnitsAll = new Int32Array(locationCount);
-  const positionOf = locationIndexer(context.locations);
+  const usableAll = usableByIndexScratch.zeroed(locationCount * skuCount);
+  const stockUnitsAll = stockUnitsByIndexScratch.zeroed(locationCount);
+  const indexer = new LocationIndexer(locations);
   for (let s = 0; s < skuCount; s++) {
     const demanded = demand.quantities[s]!;
-    for (const [locationId, level] of demand.stockBySku[s]!) {
-      const index = positionOf(locationId);
+    for (const entry of demand.stockBySku[s]!) {
+      const index = indexer.positionOf(entry[0]);
       if (index < 0 || passesFilters[index] === 0) continue;
-      const usable = usableUnits(level, respectSafetyStock);
+      const usable = usableUnits(entry[1], respectSafetyStock);
       usableAll[index * skuCount + s] = usable < demanded ? usable : demanded;
       stockUnitsAll[index] = stockUnitsAll[index]! + usable;
     }
   }
 
-  const eligible: number[] = [];
-  const keyRows = new Float64Array(locationCount * keyWidth);
+  // Rows are the eligible locations in array order; the keys sit row by row for the sort.
+  const indexOfRow = indexOfRowScratch.take(eligibleBeforeStock);
+  const fillableOfRow = fillableOfRowScratch.take(eligibleBeforeStock);
+  const keyRows = keyRowsScratch.take(eligibleBeforeStock * keyWidth);
   const ids: string[] = [];
+  let count = 0;
   for (let index = 0; index < locationCount; index++) {
     if (passesFilters[index] === 0) continue;
-    const location = context.locations[index]!;
-    const distanceKm = distances[index]!;
+    const location = locations[index]!;
     let fillableUnits = 0;
     for (let s = 0; s < skuCount; s++) fillableUnits += usableAll[index * skuCount + s]!;
     if (fillableUnits === 0) {
       explanations[index] = {
         locationId: location.locationId,
         excluded: 'no usable stock of the ordered SKUs',
-        distanceKm: shownKm(distanceKm),
+        distanceKm: shownKm(distanceByIndex[index]!),
       };
       continue;
     }
-    const stockUnits = stockUnitsAll[index]!;
-    const keyRow = index * keyWidth;
+    const keyRow = count * keyWidth;
     for (let k = 0; k < keyWidth; k++) {
-      keyRows[keyRow + k] = rankingKey(criteria[k]!, location, distanceKm, stockUnits, fillableUnits);
+      keyRows[keyRow + k] = rankingKey(
+        criteria[k]!,
+        location,
+        distanceByIndex[index]!,
+        stockUnitsAll[index]!,
+        fillableUnits,
+      );
     }
+    indexOfRow[count] = index;
+    fillableOfRow[count] = fillableUnits;
+    ids.push(location.locationId);
+    count++;
+  }
+  const order = orderScratch.take(count);
+  for (let row = 0; row < count; row++) order[row] = row;
+  sortByRank(order, count, keyRows, keyWidth, ids);
+
+  const pool: CandidatePool = {
+    locations: new Array(count),
+    distanceKm: poolDistanceScratch.take(count),
+    usable: poolUsableScratch.take(count * skuCount),
+    keys: poolKeysScratch.take(count * keyWidth),
+    keyWidth,
+    eligibleBeforeStock,
+    explanations,
+  };
+  for (let rank = 0; rank < count; rank++) {
+    const row = order[rank]!;
+    const index = indexOfRow[row]!;
+    const location = locations[index]!;
+    const distanceKm = distanceByIndex[index]!;
+    pool.locations[rank] = location;
+    pool.distanceKm[rank] = distanceKm;
+    for (let s = 0; s < skuCount; s++) pool.usable[rank * skuCount + s] = usableAll[index * skuCount + s]!;
+    for (let k = 0; k < keyWidth; k++) pool.keys[rank * keyWidth + k] = keyRows[row * keyWidth + k]!;
     const shownDistance = shownKm(distanceKm);
     explanations[index] = {
       locationId: location.locationId,
@@ -182,32 +258,11 @@ export function buildCandidatePool(
         distanceKm: shownDistance,
         priority: location.priority,
         costPerShipment: location.costPerShipment,
-        stockUnits,
-        fillableUnits,
+        stockUnits: stockUnitsAll[index]!,
+        fillableUnits: fillableOfRow[row]!,
       },
+      rank: rank + 1,
     };
-    eligible.push(index);
-  }
-  for (let index = 0; index < locationCount; index++) ids.push(context.locations[index]!.locationId);
-  sortByRank(eligible, keyRows, keyWidth, ids);
-
-  const count = eligible.length;
-  const pool: CandidatePool = {
-    locations: new Array(count),
-    distanceKm: new Float64Array(count),
-    usable: new Int32Array(count * skuCount),
-    keys: new Float64Array(count * keyWidth),
-    keyWidth,
-    eligibleBeforeStock,
-    explanations,
-  };
-  for (let rank = 0; rank < count; rank++) {
-    const index = eligible[rank]!;
-    pool.locations[rank] = context.locations[index]!;
-    pool.distanceKm[rank] = distances[index]!;
-    for (let s = 0; s < skuCount; s++) pool.usable[rank * skuCount + s] = usableAll[index * skuCount + s]!;
-    for (let k = 0; k < keyWidth; k++) pool.keys[rank * keyWidth + k] = keyRows[index * keyWidth + k]!;
-    explanations[index]!.rank = rank + 1;
   }
   return pool;
 }

@@ -7,23 +7,34 @@ import type { Location } from './model.js';
  */
 const indexes = new WeakMap<readonly Location[], { length: number; byId: Map<string, number> }>();
 
-function build(locations: readonly Location[]): { length: number; byId: Map<string, number> } {
+function build(locations: readonly Location[]): Map<string, number> {
   const byId = new Map<string, number>();
-  locations.forEach((location, index) => byId.set(location.locationId, index));
-  const index = { length: locations.length, byId };
-  indexes.set(locations, index);
-  return index;
+  for (let position = 0; position < locations.length; position++) {
+    byId.set(locations[position]!.locationId, position);
+  }
+  indexes.set(locations, { length: locations.length, byId });
+  return byId;
 }
 
-export function locationIndexer(locations: readonly Location[]): (locationId: string) => number {
-  let index = indexes.get(locations);
-  if (index === undefined || index.length !== locations.length) index = build(locations);
-  let byId = index.byId;
-  return (locationId) => {
-    let position = byId.get(locationId);
-    if (position !== undefined && locations[position]?.locationId === locationId) return position;
-    byId = build(locations).byId;
-    position = byId.get(locationId);
-    return position ?? -1;
-  };
+/** Looks ids up without a closure per decision, and rebuilds a stale index at most once. */
+export class LocationIndexer {
+  private byId: Map<string, number>;
+  private fresh: boolean;
+
+  constructor(private readonly locations: readonly Location[]) {
+    const index = indexes.get(locations);
+    this.fresh = index === undefined || index.length !== locations.length;
+    this.byId = this.fresh ? build(locations) : index!.byId;
+  }
+
+  /** The position of `locationId`, or -1 when the array holds no such location. */
+  positionOf(locationId: string): number {
+    const position = this.byId.get(locationId);
+    if (position !== undefined && this.locations[position]!.locationId === locationId) return position;
+    // A miss in an index built for this very decision is final; only a remembered one may be stale.
+    if (this.fresh) return -1;
+    this.byId = build(this.locations);
+    this.fresh = true;
+    return this.byId.get(locationId) ?? -1;
+  }
 }

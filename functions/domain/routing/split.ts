@@ -1,4 +1,5 @@
 import type { CandidatePool } from './filters.js';
+import { int32Scratch } from './scratch.js';
 
 /**
  * Choosing which locations ship an order.
@@ -143,6 +144,26 @@ function greedyCover(pool: CandidatePool, demand: readonly number[], maxShipment
   return members.sort((left, right) => left - right);
 }
 
+/** One plan size's exhaustive search; plain fields so the recursion allocates nothing. */
+interface SubsetSearch {
+  pool: CandidatePool;
+  demand: readonly number[];
+  limits: SplitLimits;
+  tieBreakColumns: readonly number[];
+  skuCount: number;
+  size: number;
+  searchCount: number;
+  /** Per SKU, the most any candidate from row c on holds: `suffixMax[c * skuCount + s]`. */
+  suffixMax: Int32Array;
+  members: Int32Array;
+  /** Units per SKU of the members chosen so far, one row per depth. */
+  partial: Int32Array;
+  tieBreak: Float64Array;
+  best: Best;
+}
+
+const suffixMaxScratch = int32Scratch();
+
 /**
  * Finds the plan with the most placed units, then the fewest shipments, then the lowest sums
  * of the `tieBreakColumns` ranking keys, within `limits.maxShipments`.
@@ -155,7 +176,7 @@ export function fewestShipments(
 ): SplitPlan {
   const skuCount = demand.length;
   const candidateCount = pool.locations.length;
-  const { usable, keys, keyWidth } = pool;
+  const usable = pool.usable;
   const tieWidth = tieBreakColumns.length;
 
   let target = 0;
@@ -166,17 +187,9 @@ export function fewestShipments(
   }
 
   const maxSize = Math.min(limits.maxShipments, candidateCount);
-  const best: Best = {
-    units: 0,
-    size: 0,
-    members: new Int32Array(Math.max(maxSize, 1)),
-    tieBreak: new Float64Array(tieWidth),
-  };
-  const tieBreak = new Float64Array(tieWidth);
-  let searchedSize = 0;
-
   const poolCount = Math.min(candidateCount, SEARCH_POOL_SIZE);
-  const suffixMax = new Int32Array((poolCount + 1) * skuCount);
+  const suffixMax = suffixMaxScratch.take((poolCount + 1) * skuCount);
+  suffixMax.fill(0, poolCount * skuCount, (poolCount + 1) * skuCount);
   for (let c = poolCount - 1; c >= 0; c--) {
     for (let s = 0; s < skuCount; s++) {
       const here = usable[c * skuCount + s]!;
@@ -184,67 +197,36 @@ export function fewestShipments(
       suffixMax[c * skuCount + s] = here > after ? here : after;
     }
   }
-
+  const search: SubsetSearch = {
+    pool,
+    demand,
+    limits,
+    tieBreakColumns,
+    skuCount,
+    size: 0,
+    searchCount: 0,
+    suffixMax,
+    members: new Int32Array(0),
+    partial: new Int32Array(0),
+    tieBreak: new Float64Array(tieWidth),
+    best: {
+      units: 0,
+      size: 0,
+      members: new Int32Array(Math.max(Math.min(maxSize, poolCount), 1)),
+      tieBreak: new Float64Array(tieWidth),
+    },
+  };
+  const best = search.best;
+  let searchedSize = 0;
   for (let size = 1; size <= maxSize && best.units < target; size++) {
     const searchCount = size === 1 ? candidateCount : poolCount;
     if (size > 1 && binomial(searchCount, size) > EXACT_SUBSET_BUDGET) break;
     searchedSize = size;
-    const members = new Int32Array(size);
-    const partial = new Int32Array(size * skuCount);
-
-    const consider = (units: number): void => {
-      if (units < best.units || units === 0) return;
-      tieBreak.fill(0);
-      for (let m = 0; m < size; m++) {
-        const row = members[m]! * keyWidth;
-        for (let t = 0; t < tieWidth; t++) tieBreak[t] = tieBreak[t]! + keys[row + tieBreakColumns[t]!]!;
-      }
-      if (units === best.units && size === best.size) {
-        let better = false;
-        for (let t = 0; t < tieWidth; t++) {
-          if (tieBreak[t] !== best.tieBreak[t]) {
-            better = tieBreak[t]! < best.tieBreak[t]!;
-            break;
-          }
-        }
-        if (!better) return;
-      } else if (units === best.units) {
-        return;
-      }
-      if (limits.minValuePerShipment !== undefined && size > 1) {
-        const allocation = allocate(pool, demand, members);
-        if (!meetsMinimumValue(limits, allocation, size, skuCount)) return;
-      }
-      best.units = units;
-      best.size = size;
-      best.members.set(members);
-      best.tieBreak.set(tieBreak);
-    };
-
-    // Branch and bound: a branch is dropped when even the best stock still reachable (the
-    // per-SKU maximum among later candidates, once per open slot) can not match the best plan.
-    const walk = (depth: number, start: number): void => {
-      const base = (depth - 1) * skuCount;
-      const own = depth * skuCount;
-      const openSlots = size - depth - 1;
-      for (let c = start; c <= searchCount - (size - depth); c++) {
-        members[depth] = c;
-        const row = c * skuCount;
-        const later = (c + 1) * skuCount;
-        let bound = 0;
-        for (let s = 0; s < skuCount; s++) {
-          const sum = (depth === 0 ? 0 : partial[base + s]!) + usable[row + s]!;
-          partial[own + s] = sum;
-          const reachable = openSlots === 0 ? sum : sum + openSlots * suffixMax[later + s]!;
-          const demanded = demand[s]!;
-          bound += reachable < demanded ? reachable : demanded;
-        }
-        if (bound < best.units) continue;
-        if (openSlots === 0) consider(bound);
-        else walk(depth + 1, c + 1);
-      }
-    };
-    walk(0, 0);
+    search.size = size;
+    search.searchCount = searchCount;
+    search.members = new Int32Array(size);
+    search.partial = new Int32Array(size * skuCount);
+    walk(search, 0, 0);
   }
 
   let members: number[] = [];
@@ -262,4 +244,66 @@ export function fewestShipments(
   }
   const allocation = allocate(pool, demand, members);
   return { members, allocation, placedUnits: placedUnits(pool, demand, members), exact };
+}
+
+/**
+ * Branch and bound over the subsets of `search.size` candidates in lexicographic order: a
+ * branch is dropped when even the best stock still reachable (the per-SKU maximum among later
+ * candidates, once per open slot) can not match the best plan.
+ */
+function walk(search: SubsetSearch, depth: number, start: number): void {
+  const { skuCount, size, demand, partial, members, suffixMax, best } = search;
+  const usable = search.pool.usable;
+  const base = (depth - 1) * skuCount;
+  const own = depth * skuCount;
+  const openSlots = size - depth - 1;
+  const last = search.searchCount - (size - depth);
+  for (let c = start; c <= last; c++) {
+    members[depth] = c;
+    const row = c * skuCount;
+    const later = (c + 1) * skuCount;
+    let bound = 0;
+    for (let s = 0; s < skuCount; s++) {
+      const sum = (depth === 0 ? 0 : partial[base + s]!) + usable[row + s]!;
+      partial[own + s] = sum;
+      const reachable = openSlots === 0 ? sum : sum + openSlots * suffixMax[later + s]!;
+      const demanded = demand[s]!;
+      bound += reachable < demanded ? reachable : demanded;
+    }
+    if (bound < best.units) continue;
+    if (openSlots === 0) consider(search, bound);
+    else walk(search, depth + 1, c + 1);
+  }
+}
+
+/** Keeps the current members when they beat the best plan so far; ties keep the earlier plan. */
+function consider(search: SubsetSearch, units: number): void {
+  const { best, size, members, tieBreak, tieBreakColumns } = search;
+  if (units < best.units || units === 0) return;
+  if (units === best.units && size !== best.size) return;
+  const { keys, keyWidth } = search.pool;
+  const tieWidth = tieBreakColumns.length;
+  tieBreak.fill(0);
+  for (let m = 0; m < size; m++) {
+    const row = members[m]! * keyWidth;
+    for (let t = 0; t < tieWidth; t++) tieBreak[t] = tieBreak[t]! + keys[row + tieBreakColumns[t]!]!;
+  }
+  if (units === best.units) {
+    let better = false;
+    for (let t = 0; t < tieWidth; t++) {
+      if (tieBreak[t] !== best.tieBreak[t]) {
+        better = tieBreak[t]! < best.tieBreak[t]!;
+        break;
+      }
+    }
+    if (!better) return;
+  }
+  if (search.limits.minValuePerShipment !== undefined && size > 1) {
+    const allocation = allocate(search.pool, search.demand, members);
+    if (!meetsMinimumValue(search.limits, allocation, size, search.skuCount)) return;
+  }
+  best.units = units;
+  best.size = size;
+  best.members.set(members);
+  best.tieBreak.set(tieBreak);
 }

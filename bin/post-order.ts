@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../functions/domain/signature.js';
+import { DEFAULT_PORT, DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../lib/local/local-config.js';
+
+/**
+ * `npm run post-order -- <file> [--channel web] [--secret local-dev-secret] [--url http://127.0.0.1:3000]`:
+ * signs a canonical order file as a channel would and posts it; prints the status and the body.
+ * The file is sent byte for byte, since the signature covers the raw body.
+ */
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    channel: { type: 'string', default: DEMO_CHANNEL_ID },
+    secret: { type: 'string', default: DEMO_SIGNING_SECRET },
+    url: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}` },
+  },
+});
+
+const [file] = positionals;
+if (!file) {
+  console.error(
+    'Usage: npm run post-order -- <order.json> [--channel web] [--secret local-dev-secret] [--url http://127.0.0.1:3000]',
+  );
+  process.exit(2);
+}
+
+const body = await readFile(file, 'utf8');
+const url = `${values.url}/v1/channels/${encodeURIComponent(values.channel)}/orders`;
+const response = await fetch(url, {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/json',
+    [OMS_SIGNATURE_HEADER]: signOmsPayload(values.secret, body, Math.floor(Date.now() / 1000)),
+  },
+  body,
+}).catch((error: Error) => {
+  console.error(`Could not reach ${url} (${error.cause ?? error.message}). Is \`npm start\` running?`);
+  process.exit(1);
+});
+console.log(response.status, await response.text());
+process.exitCode = response.ok ? 0 : 1;

@@ -1,0 +1,242 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Location as ConfiguredLocation } from '../domain/location.js';
+import type { Order, OrderStatus } from '../domain/order.js';
+import {
+  decide,
+  type PlannedLine,
+  type Product,
+  type RoutingPlan,
+  type RuleSet,
+} from '../domain/routing/index.js';
+import {
+  backorderAfterConflicts,
+  buildRoutingInput,
+  fulfillmentOrdersOf,
+  orderStatusFor,
+  reservationsOf,
+  type FulfillmentOrder,
+} from '../domain/routing/routing-input.js';
+import type { StockLevel } from '../domain/stock.js';
+import type {
+  CommitIntent,
+  CommitResult,
+  Rejection,
+  RoutingCommit,
+  StockReservation,
+} from '../data/routing-repository.js';
+import { logger, metrics } from '../shared/observability.js';
+
+/** The order as the router reads it: the record plus what the router itself left on it. */
+export type RoutableOrder = Order & {
+  routingIntent?: CommitIntent;
+  pendingReroute?: { fulfillmentOrderId: string; lines: PlannedLine[] };
+  rejectedLocationIds?: string[];
+};
+
+export interface RouteOrderDeps {
+  getOrder(orderId: string): Promise<RoutableOrder | undefined>;
+  getActiveRuleSet(): Promise<RuleSet>;
+  listLocations(): Promise<ConfiguredLocation[]>;
+  getStockLevels(sku: string): Promise<StockLevel[]>;
+  getProducts(skus: readonly string[]): Promise<Record<string, Product>>;
+  commitRoutingPlan(commit: RoutingCommit): Promise<CommitResult>;
+  releaseAbandonedCommit(
+    orderId: string,
+    version: number,
+    intent: CommitIntent,
+    now: string,
+  ): Promise<number | undefined>;
+  getFulfillmentOrder(orderId: string, fulfillmentOrderId: string): Promise<FulfillmentOrder | undefined>;
+  listFulfillmentOrders(orderId: string): Promise<FulfillmentOrder[]>;
+  rejectFulfillmentOrder(rejection: Rejection): Promise<'rejected' | 'order_changed'>;
+  newId(): string;
+  now(): Date;
+}
+
+export type RouteRequest =
+  | { kind: 'route'; orderId: string }
+  | { kind: 'reroute_rejected'; orderId: string; fulfillmentOrderId: string; reason?: string };
+
+export type RouteOrderResult =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'committed'; status: OrderStatus; plan: RoutingPlan; decisions: number }
+  | { kind: 'already_reserved' };
+
+/** Decisions taken for one message when other orders keep taking the stock: the first and 3 more. */
+export const MAX_DECISIONS = 4;
+
+const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
+
+/**
+ * Routes an order, or the lines of a fulfillment order a location rejected:
+ * 1. loads the order; an interrupted large commit it carries is undone first;
+ * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
+ * 3. loads the active rules, the locations, the products and the stock of the ordered SKUs;
+ * 4. decides (pure engine) and commits the plan in one transaction (or a saga past 100 items);
+ * 5. when another order took the stock first, reads the stock again and decides again, at most
+ *    MAX_DECISIONS times, then backorders so that the message is not retried forever.
+ * Safe to run twice for one message: the order's version and the reservation markers see to it.
+ */
+export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): Promise<RouteOrderResult> {
+  let order = await deps.getOrder(request.orderId);
+  if (order?.routingIntent) {
+    const now = deps.now().toISOString();
+    await deps.releaseAbandonedCommit(order.orderId, order.version, order.routingIntent, now);
+    order = await deps.getOrder(request.orderId);
+  }
+  if (!order) return { kind: 'skipped', reason: 'order not found' };
+
+  let rerouted: PlannedLine[] | undefined;
+  let statusOf: (plan: RoutingPlan) => OrderStatus = orderStatusFor;
+  if (request.kind === 'reroute_rejected') {
+    const rejected = await rejectOnce(deps, order, request);
+    if (rejected.kind === 'skipped') return rejected;
+    order = rejected.order;
+    rerouted = rejected.lines;
+    const othersActive = (await deps.listFulfillmentOrders(order.orderId)).some(
+      (fo) => fo.status === 'CREATED',
+    );
+    const previous = order.status;
+    statusOf = (plan) =>
+      !othersActive ? orderStatusFor(plan) : plan.unplaced.length === 0 ? previous : 'PARTIALLY_ROUTED';
+  } else if (!ROUTABLE.includes(order.status)) {
+    return { kind: 'skipped', reason: `order is ${order.status}` };
+  }
+  return decideAndCommit(deps, order, rerouted, statusOf);
+}
+
+async function rejectOnce(
+  deps: RouteOrderDeps,
+  order: RoutableOrder,
+  request: Extract<RouteRequest, { kind: 'reroute_rejected' }>,
+): Promise<
+  { kind: 'rejected'; order: RoutableOrder; lines: PlannedLine[] } | { kind: 'skipped'; reason: string }
+> {
+  const fulfillmentOrder = await deps.getFulfillmentOrder(order.orderId, request.fulfillmentOrderId);
+  if (!fulfillmentOrder) return { kind: 'skipped', reason: 'fulfillment order not found' };
+  let current: RoutableOrder | undefined = order;
+  if (fulfillmentOrder.status === 'CREATED') {
+    const outcome = await deps.rejectFulfillmentOrder({
+      orderId: order.orderId,
+      expectedVersion: order.version,
+      fulfillmentOrder,
+      ...(request.reason !== undefined && { reason: request.reason }),
+      now: deps.now().toISOString(),
+    });
+    // Another writer moved the order on; the queue delivers the rejection again to try afresh.
+    if (outcome === 'order_changed') throw new Error(`Order ${order.orderId} changed while rejecting.`);
+    current = await deps.getOrder(order.orderId);
+  }
+  const pending = current?.pendingReroute;
+  if (!current || pending?.fulfillmentOrderId !== request.fulfillmentOrderId) {
+    return { kind: 'skipped', reason: 'rejection already rerouted' };
+  }
+  return { kind: 'rejected', order: current, lines: pending.lines };
+}
+
+async function decideAndCommit(
+  deps: RouteOrderDeps,
+  order: RoutableOrder,
+  rerouted: PlannedLine[] | undefined,
+  statusOf: (plan: RoutingPlan) => OrderStatus,
+): Promise<RouteOrderResult> {
+  const lines: readonly PlannedLine[] = rerouted ?? order.lines;
+  const skus = [...new Set(lines.map((line) => line.sku))];
+  const [ruleSet, locations, products] = await Promise.all([
+    deps.getActiveRuleSet(),
+    deps.listLocations(),
+    deps.getProducts(skus),
+  ]);
+  let expectedVersion = order.version;
+  let plan: RoutingPlan | undefined;
+  for (let decision = 1; decision <= MAX_DECISIONS + 1; decision++) {
+    const now = deps.now().toISOString();
+    const stockLevels = (await Promise.all(skus.map((sku) => deps.getStockLevels(sku)))).flat();
+    plan =
+      decision <= MAX_DECISIONS
+        ? decide(
+            buildRoutingInput({
+              order,
+              locations,
+              stockLevels,
+              products,
+              ruleSet,
+              now,
+              ...(rerouted && { lines: rerouted }),
+              ...(order.rejectedLocationIds && { excludeLocationIds: order.rejectedLocationIds }),
+            }),
+          )
+        : backorderAfterConflicts(plan!, lines, MAX_DECISIONS);
+    const status = statusOf(plan);
+    const result = await deps.commitRoutingPlan({
+      orderId: order.orderId,
+      expectedVersion,
+      commitId: deps.newId(),
+      status,
+      plan,
+      fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
+      reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
+      now,
+    });
+    switch (result.kind) {
+      case 'committed':
+        record(order, plan, status, decision);
+        return { kind: 'committed', status, plan, decisions: decision };
+      case 'stock_conflict':
+        metrics.addMetric('ReservationConflicts', MetricUnit.Count, 1);
+        logger.info('Stock taken by another order; deciding again', {
+          orderId: order.orderId,
+          sku: result.sku,
+          locationId: result.locationId,
+          decision,
+        });
+        expectedVersion = result.orderVersion;
+        break;
+      case 'order_changed':
+        return { kind: 'skipped', reason: 'order changed concurrently (routed by another delivery)' };
+      case 'already_reserved':
+        logger.warn('Reservation already held for this order; nothing reserved twice', {
+          orderId: order.orderId,
+          sku: result.sku,
+          locationId: result.locationId,
+        });
+        return { kind: 'already_reserved' };
+    }
+  }
+  throw new Error(`Order ${order.orderId}: a backorder commit met a stock conflict.`);
+}
+
+/** A strategy that may promise safety stock needs a guard that lets it (see StockReservation). */
+function withSafetyStockGuard(
+  reservations: StockReservation[],
+  plan: RoutingPlan,
+  ruleSet: RuleSet,
+  levels: readonly StockLevel[],
+): StockReservation[] {
+  const strategy = ruleSet.strategies.find((candidate) => candidate.name === plan.strategy);
+  if (strategy?.filters.respectSafetyStock !== false) return reservations;
+  return reservations.map((reservation) => {
+    const level = levels.find(
+      (candidate) => candidate.sku === reservation.sku && candidate.locationId === reservation.locationId,
+    );
+    return { ...reservation, safetyStockUsable: level?.safetyStock ?? 0 };
+  });
+}
+
+function record(order: Order, plan: RoutingPlan, status: OrderStatus, decisions: number): void {
+  metrics.addMetric('RoutingDecisions', MetricUnit.Count, decisions);
+  if (plan.fulfillmentOrders.length > 1) metrics.addMetric('Splits', MetricUnit.Count, 1);
+  if (plan.unplaced.length > 0 && (status === 'BACKORDERED' || status === 'PARTIALLY_ROUTED')) {
+    metrics.addMetric('Backorders', MetricUnit.Count, 1);
+  }
+  logger.info('Order routed', {
+    orderId: order.orderId,
+    status,
+    outcome: plan.outcome,
+    ruleSet: `${plan.ruleSetId} v${plan.ruleSetVersion}`,
+    strategy: plan.strategy,
+    fulfillmentOrders: plan.fulfillmentOrders.map((fo) => `${fo.kind}@${fo.locationId}`),
+    unplacedUnits: plan.unplaced.reduce((sum, line) => sum + line.quantity, 0),
+    decision: plan.explanation.decision,
+  });
+}

@@ -1,0 +1,51 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { listLocations } from '../data/config-repository.js';
+import { getStockLevels } from '../data/inventory-repository.js';
+import { getOrder } from '../data/orders-repository.js';
+import * as routingRepository from '../data/routing-repository.js';
+import { getActiveRuleSet } from '../data/rules-repository.js';
+import { withObservability } from '../shared/middleware.js';
+import { routeOrder, type RouteOrderDeps, type RouteRequest } from './route-order.js';
+
+/** The EventBridge envelope the bus rule puts on the routing queue; details carry more than this. */
+const RoutingMessage = z.discriminatedUnion('detail-type', [
+  z.object({
+    'detail-type': z.enum(['OrderReceived', 'BackorderRetry']),
+    detail: z.object({ orderId: z.string() }),
+  }),
+  z.object({
+    'detail-type': z.literal('FulfillmentRejected'),
+    detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
+  }),
+]);
+
+const deps: RouteOrderDeps = {
+  ...routingRepository,
+  getOrder,
+  getActiveRuleSet: () => getActiveRuleSet(),
+  listLocations,
+  getStockLevels,
+  newId: ulid,
+  now: () => new Date(),
+};
+
+const processor = new BatchProcessor(EventType.SQS);
+
+async function routeRecord(record: SQSRecord): Promise<void> {
+  const message = RoutingMessage.parse(JSON.parse(record.body));
+  const request: RouteRequest =
+    message['detail-type'] === 'FulfillmentRejected'
+      ? { kind: 'reroute_rejected', ...message.detail }
+      : { kind: 'route', orderId: message.detail.orderId };
+  await routeOrder(deps, request);
+}
+
+/** Routing queue consumer: a failed message is retried alone (partial batch response), then DLQ'd. */
+export async function routeOrders(event: SQSEvent): Promise<SQSBatchResponse> {
+  return processPartialResponse(event, routeRecord, processor, { throwOnFullBatchFailure: false });
+}
+
+export const handler = withObservability(routeOrders);

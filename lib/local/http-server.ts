@@ -1,0 +1,313 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { RouteSpec } from '../topology.js';
+import { LOCAL_ACCOUNT } from './lambda.js';
+
+/**
+ * API Gateway (HTTP API, payload format 2.0) in front of the handlers: matches ROUTES, turns the
+ * request into the event API Gateway would send, and writes the handler's result back. Written
+ * by hand because the tools that do this (serverless-offline, SAM CLI) bring their own framework
+ * or Docker; this needs only node:http.
+ */
+export interface LocalHttpServerOptions {
+  routes: readonly RouteSpec[];
+  invoke(route: RouteSpec, event: APIGatewayProxyEventV2): Promise<unknown>;
+  /** GET endpoints of the local runtime itself (inspection), answered with their JSON. */
+  localEndpoints?: Record<string, () => unknown>;
+  onRequest?: (request: { method: string; path: string; statusCode: number; durationMs: number }) => void;
+  onInvocationError?: (error: unknown, route: RouteSpec) => void;
+}
+
+/** API Gateway refuses payloads above 10 MB before any function runs. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Problem documents of the runtime itself, in the RFC 9457 shape of functions/shared/http.ts.
+ * Not imported from there: that module builds the Powertools logger on import, and it must be
+ * built after the runtime has set the functions' environment.
+ */
+const PROBLEM_BASE = 'https://oms.dev/problems/';
+
+export interface RouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string>;
+}
+
+export interface RequestSnapshot {
+  method: string;
+  /** Path and query as sent, e.g. `/v1/orders/01J?expand=lines`. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  sourceIp: string;
+  /** Port the client connected to, for x-forwarded-port. */
+  port: number;
+}
+
+export class LocalHttpServer {
+  private readonly server: Server;
+  private ready = false;
+
+  constructor(private readonly options: LocalHttpServerOptions) {
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  /** Binds now; GET /health answers 503 until markReady(), so callers can wait on it. */
+  async listen(port: number, host = '127.0.0.1'): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    return `http://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  markReady(): void {
+    this.ready = true;
+  }
+
+  /** Safe to call more than once, or on a server that never listened. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const method = request.method ?? 'GET';
+    const url = request.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+    response.on('finish', () =>
+      this.options.onRequest?.({
+        method,
+        path,
+        statusCode: response.statusCode,
+        durationMs: Date.now() - started,
+      }),
+    );
+
+    if (method === 'GET' && path === '/health') {
+      return this.ready
+        ? sendJson(response, 200, { status: 'ok' })
+        : sendJson(response, 503, { status: 'starting' });
+    }
+    const localEndpoint = method === 'GET' ? this.options.localEndpoints?.[path] : undefined;
+    if (localEndpoint) return sendJson(response, 200, localEndpoint());
+
+    const match = matchRoute(this.options.routes, method, path);
+    if (!match) {
+      request.resume();
+      return sendProblem(response, 404, 'not-found', 'Not found', `No route for ${method} ${path}.`);
+    }
+    const body = await readBody(request, MAX_PAYLOAD_BYTES);
+    if (body === undefined) {
+      response.setHeader('connection', 'close');
+      return sendProblem(
+        response,
+        413,
+        'payload-too-large',
+        'Payload too large',
+        'The request body is over 10 MB.',
+        {
+          limitBytes: MAX_PAYLOAD_BYTES,
+        },
+      );
+    }
+    const snapshot: RequestSnapshot = {
+      method,
+      url,
+      headers: request.headers,
+      body,
+      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+      port: request.socket.localPort ?? 0,
+    };
+    try {
+      const result = await this.options.invoke(match.route, toApiGatewayEvent(snapshot, match));
+      writeResult(response, result);
+    } catch (error) {
+      this.options.onInvocationError?.(error, match.route);
+      sendProblem(response, 500, 'internal', 'Internal error', 'The function failed; see the runtime log.');
+    }
+  }
+}
+
+/** Matches `{name}` segments and a trailing greedy `{name+}`, as API Gateway does. */
+export function matchRoute(
+  routes: readonly RouteSpec[],
+  method: string,
+  path: string,
+): RouteMatch | undefined {
+  const segments = path.split('/').slice(1);
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pathParameters = matchTemplate(route.path.split('/').slice(1), segments);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function matchTemplate(template: string[], segments: string[]): Record<string, string> | undefined {
+  const parameters: Record<string, string> = {};
+  for (const [index, part] of template.entries()) {
+    const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+    if (name?.endsWith('+')) {
+      const rest = segments.slice(index);
+      if (rest.length === 0 || rest.join('') === '') return undefined;
+      parameters[name.slice(0, -1)] = safeDecode(rest.join('/'));
+      return parameters;
+    }
+    const segment = segments[index];
+    if (segment === undefined) return undefined;
+    if (name) {
+      if (segment === '') return undefined;
+      parameters[name] = safeDecode(segment);
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return segments.length === template.length ? parameters : undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The event API Gateway (HTTP API, payload 2.0) sends for a request. */
+export function toApiGatewayEvent(request: RequestSnapshot, match: RouteMatch): APIGatewayProxyEventV2 {
+  const [rawPath = '/', rawQueryString = ''] = request.url.split(/\?(.*)/s, 2);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  headers['x-forwarded-for'] = request.sourceIp;
+  headers['x-forwarded-port'] = String(request.port);
+  headers['x-forwarded-proto'] = 'http';
+  const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
+  const queryStringParameters = queryParameters(rawQueryString);
+  const routeKey = `${match.route.method} ${match.route.path}`;
+  const now = new Date();
+  const host = headers.host ?? '127.0.0.1';
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString,
+    ...(cookies?.length && { cookies }),
+    headers,
+    ...(queryStringParameters && { queryStringParameters }),
+    ...(Object.keys(match.pathParameters).length > 0 && { pathParameters: match.pathParameters }),
+    requestContext: {
+      accountId: LOCAL_ACCOUNT,
+      apiId: 'local',
+      domainName: host,
+      domainPrefix: host.split('.')[0] ?? host,
+      http: {
+        method: request.method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomBytes(12).toString('base64'),
+      routeKey,
+      stage: '$default',
+      time: apiGatewayTime(now),
+      timeEpoch: now.getTime(),
+    },
+    ...(request.body !== '' && { body: request.body }),
+    isBase64Encoded: false,
+  };
+}
+
+/** Repeated keys are joined with commas, as API Gateway does in payload 2.0. */
+function queryParameters(rawQueryString: string): Record<string, string> | undefined {
+  if (!rawQueryString) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `12/Mar/2026:19:03:58 +0000`, API Gateway's requestContext.time format. */
+function apiGatewayTime(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const day = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}`;
+  return `${day}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+}
+
+/**
+ * Reads the body up to `limitBytes`; past it, stops keeping chunks (the rest is drained and
+ * dropped) and returns undefined, so an oversized upload never sits in memory.
+ */
+function readBody(request: IncomingMessage, limitBytes: number): Promise<string | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > limitBytes) {
+    request.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) return void chunks.push(chunk);
+      request.off('data', onData);
+      request.resume();
+      resolve(undefined);
+    };
+    request.on('data', onData);
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+  });
+}
+
+/** A structured result is used as is; anything else is a 200 JSON body (API Gateway's inference). */
+function writeResult(response: ServerResponse, result: unknown): void {
+  const structured = result as APIGatewayProxyStructuredResultV2 | undefined;
+  if (typeof structured !== 'object' || structured === null || typeof structured.statusCode !== 'number') {
+    const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    return;
+  }
+  for (const [name, value] of Object.entries(structured.headers ?? {}))
+    response.setHeader(name, String(value));
+  if (structured.cookies?.length) response.setHeader('set-cookie', structured.cookies);
+  const body = structured.body ?? '';
+  response
+    .writeHead(structured.statusCode)
+    .end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  response.writeHead(statusCode, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sendProblem(
+  response: ServerResponse,
+  statusCode: number,
+  type: string,
+  title: string,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): void {
+  response
+    .writeHead(statusCode, { 'content-type': 'application/problem+json' })
+    .end(
+      JSON.stringify({ type: `${PROBLEM_BASE}${type}`, title, status: statusCode, detail, ...extensions }),
+    );
+}

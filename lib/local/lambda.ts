@@ -1,0 +1,80 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import type { FunctionSpec } from '../topology.js';
+import { LOCAL_REGION } from './dynamodb-local.js';
+
+/**
+ * Runs the functions of the topology in this process the way Lambda runs them: each handler
+ * module is imported on its first invocation (a cold start) and kept for the next ones, and
+ * every invocation gets a Context whose clock runs out at the function's timeout.
+ */
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export class LambdaTimeoutError extends Error {
+  constructor(spec: FunctionSpec) {
+    super(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds (${spec.id})`);
+    this.name = 'LambdaTimeoutError';
+  }
+}
+
+export class LocalFunctions {
+  private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+
+  /** Invokes the function of `spec` with `event`; rejects when it throws or runs out of time. */
+  async invoke(spec: FunctionSpec, event: unknown): Promise<unknown> {
+    const handler = await this.load(spec);
+    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new LambdaTimeoutError(spec)), spec.timeoutSeconds * 1000);
+    });
+    try {
+      return await Promise.race([handler(event, lambdaContext(spec, deadline)), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private load(spec: FunctionSpec): Promise<LambdaHandler> {
+    let handler = this.handlers.get(spec.entry);
+    if (!handler) {
+      handler = import(pathToFileURL(resolve(REPOSITORY_ROOT, spec.entry)).href).then(
+        (module: { handler?: unknown }) => {
+          if (typeof module.handler !== 'function')
+            throw new Error(`${spec.entry} does not export a handler function`);
+          return module.handler as LambdaHandler;
+        },
+      );
+      // A failed import is not cached, so fixing the file and invoking again works.
+      handler.catch(() => this.handlers.delete(spec.entry));
+      this.handlers.set(spec.entry, handler);
+    }
+    return handler;
+  }
+}
+
+export function lambdaContext(spec: FunctionSpec, deadline: number): Context {
+  const unsupported = () => {
+    throw new Error('Callback-style completion is not supported: handlers return promises.');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: spec.id,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.id}`,
+    memoryLimitInMB: String(spec.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${spec.id}`,
+    logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}

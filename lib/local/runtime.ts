@@ -1,0 +1,227 @@
+import { TABLES } from '../tables.js';
+import {
+  EVENT_BUS_ENV,
+  EVENT_RULES,
+  FUNCTIONS,
+  QUEUES,
+  ROUTES,
+  STREAM_SUBSCRIPTIONS,
+  type QueueKey,
+  type QueueSpec,
+} from '../topology.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  createTables,
+  localClient,
+  startDynamoDbLocal,
+} from './dynamodb-local.js';
+import { LocalEventBus, type PublishedEvent } from './event-bus.js';
+import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
+import { LOCAL_ACCOUNT, LocalFunctions } from './lambda.js';
+import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
+import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
+import { StreamPoller } from './stream-poller.js';
+
+/**
+ * The whole system on one machine, wired from the same data as the CDK stack (lib/tables.ts,
+ * lib/topology.ts): DynamoDB Local with its streams, the stream pollers, the event bus and its
+ * rules, the queues and their consumers, and the HTTP API. The functions are the real handlers,
+ * pointed at the local stand-ins through the SDK's standard environment variables.
+ */
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** An already running DynamoDB Local; otherwise one is started (and stopped by stop()). */
+  dynamodbEndpoint?: string;
+  seed?: boolean;
+  /** Keeps runtimes that share one DynamoDB Local apart. */
+  tablePrefix?: string;
+  /** How often streams and queues are polled. */
+  pollIntervalMs?: number;
+  /** Replaces every queue's visibility timeout, so tests see redeliveries quickly. */
+  visibilityTimeoutMs?: number;
+  /** Pause before a failed stream batch is retried. */
+  streamRetryDelayMs?: number;
+  observer?: RuntimeObserver;
+}
+
+export interface RuntimeObserver {
+  onRequest?: LocalHttpServerOptions['onRequest'];
+  onEventPublished?: (published: PublishedEvent) => void;
+  onQueueActivity?: (activity: QueueActivity) => void;
+  onError?: (source: string, error: unknown) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  dynamodbEndpoint: string;
+  bus: LocalEventBus;
+  queues: Record<QueueKey, LocalQueue>;
+  /** On-failure destinations of the stream subscriptions, by `<table>To<function id>`. */
+  failedStreamBatches: Record<string, LocalQueue>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const observer = options.observer ?? {};
+  const pollIntervalMs = options.pollIntervalMs ?? 200;
+  const functions = new LocalFunctions();
+  const queues = createQueues(options, observer);
+  const bus = new LocalEventBus({
+    name: LOCAL_EVENT_BUS_NAME,
+    routes: EVENT_RULES.map((rule) => ({
+      ruleId: rule.id,
+      pattern: rule.pattern,
+      deliver: (event) => queues[rule.target.queue].send(JSON.stringify(event)),
+    })),
+    onPublished: observer.onEventPublished,
+  });
+  const failedStreamBatches: Record<string, LocalQueue> = {};
+  const http = new LocalHttpServer({
+    routes: ROUTES,
+    invoke: (route, event) => functions.invoke(FUNCTIONS[route.function], event),
+    localEndpoints: {
+      '/_local/events': () => bus.recent(),
+      '/_local/queues': () =>
+        describeQueues([...Object.values(queues), ...Object.values(failedStreamBatches)]),
+    },
+    onRequest: observer.onRequest,
+    onInvocationError: (error, route) => observer.onError?.(FUNCTIONS[route.function].id, error),
+  });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  // Requests stop first; what they depend on stops after, in the reverse order of starting.
+  const stop = async () => {
+    await http.close();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+
+  try {
+    // The HTTP port is taken first, so a port already in use fails before Java starts.
+    const url = await http.listen(options.port ?? DEFAULT_PORT);
+
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      const dynamodb = await startDynamoDbLocal({ timeoutMs: 60_000 });
+      cleanups.push(() => dynamodb.stop());
+      dynamodbEndpoint = dynamodb.endpoint;
+    }
+    const client = localClient(dynamodbEndpoint);
+    const tableNames = await createTables(client, TABLES, options.tablePrefix ?? 'oms-local-').finally(() =>
+      client.destroy(),
+    );
+
+    const busEndpoint = await bus.listen();
+    cleanups.push(() => bus.close());
+
+    Object.assign(process.env, {
+      ...tableNames,
+      [EVENT_BUS_ENV]: bus.name,
+      ...Object.fromEntries(queueSpecs().map(([key, spec]) => [spec.envVar, queues[key].url])),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      OMS_SECRETS_PROVIDER: 'local',
+      OMS_LOCAL_SECRETS: JSON.stringify(LOCAL_SECRETS),
+      // One process hosts every function, so POWERTOOLS_SERVICE_NAME can not be set per function.
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
+
+    if (options.seed ?? true) {
+      // Imported only now: the repositories build the Powertools logger, which reads the
+      // environment set just above.
+      const { seedDemoData } = await import('./demo-data.js');
+      await seedDemoData();
+    }
+
+    for (const subscription of STREAM_SUBSCRIPTIONS) {
+      const spec = FUNCTIONS[subscription.function];
+      const table = TABLES.find((definition) => definition.id === subscription.table);
+      const tableName = table && tableNames[table.envVar];
+      if (!tableName) throw new Error(`Stream subscription on unknown table ${subscription.table}`);
+      // Named like the construct in lib/outbox.ts.
+      const name = `${subscription.table}To${spec.id}`;
+      const failedBatches = new LocalQueue({
+        name: `${name}-FailedBatches`,
+        visibilityTimeoutMs: 30_000,
+        onActivity: observer.onQueueActivity,
+      });
+      failedStreamBatches[name] = failedBatches;
+      const poller = new StreamPoller({
+        subscription,
+        tableName,
+        endpoint: dynamodbEndpoint,
+        invoke: (event) => functions.invoke(spec, event),
+        onFailureDestination: failedBatches,
+        functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.id}`,
+        pollIntervalMs,
+        ...(options.streamRetryDelayMs !== undefined && { retryDelayMs: options.streamRetryDelayMs }),
+        onPollError: (error) => observer.onError?.(`stream ${name}`, error),
+      }).start();
+      cleanups.push(() => poller.stop());
+    }
+
+    for (const [key, spec] of queueSpecs()) {
+      if (!spec.consumer) continue;
+      const consumerSpec = FUNCTIONS[spec.consumer.function];
+      const consumer = startQueueConsumer({
+        queue: queues[key],
+        batchSize: spec.consumer.batchSize,
+        maxConcurrency: spec.consumer.maxConcurrency,
+        pollIntervalMs,
+        invoke: (event) => functions.invoke(consumerSpec, event),
+      });
+      cleanups.push(() => consumer.stop());
+    }
+
+    http.markReady();
+    return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Each queue of QUEUES with its dead-letter queue, as lib/routing.ts builds them in AWS. */
+function createQueues(options: LocalRuntimeOptions, observer: RuntimeObserver): Record<QueueKey, LocalQueue> {
+  const entries = queueSpecs().map(([key, spec]) => {
+    const visibilityTimeoutMs = options.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000;
+    const onActivity = observer.onQueueActivity;
+    const deadLetterQueue = new LocalQueue({ name: `${spec.id}Dlq`, visibilityTimeoutMs, onActivity });
+    const queue = new LocalQueue({
+      name: spec.id,
+      visibilityTimeoutMs,
+      redrive: { deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
+      onActivity,
+    });
+    return [key, queue] as const;
+  });
+  return Object.fromEntries(entries) as Record<QueueKey, LocalQueue>;
+}
+
+function queueSpecs(): [QueueKey, QueueSpec][] {
+  return Object.entries(QUEUES) as [QueueKey, QueueSpec][];
+}
+
+function describeQueues(queues: LocalQueue[]) {
+  return queues.map((queue) => ({
+    name: queue.name,
+    url: queue.url,
+    depth: queue.depth(),
+    messages: queue.messages().map(withParsedBody),
+    deadLetters: queue.deadLetters().map(withParsedBody),
+  }));
+}
+
+function withParsedBody<Message extends { body: string }>(message: Message) {
+  try {
+    return { ...message, body: JSON.parse(message.body) as unknown };
+  } catch {
+    return message;
+  }
+}

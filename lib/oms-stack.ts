@@ -1,0 +1,105 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { OmsApi } from './api.js';
+import { OmsEventBus } from './event-bus.js';
+import { OmsFunctions } from './functions.js';
+import { Observability } from './observability.js';
+import { Outbox } from './outbox.js';
+import { Routing, type WorkQueue } from './routing.js';
+import { Stateful } from './stateful.js';
+import { TABLES } from './tables.js';
+import { FUNCTIONS, type FunctionKey, type QueueKey, type TableId } from './topology.js';
+
+export interface OmsStackProps extends StackProps {
+  /** Keep tables (deletion protection, RETAIN) and logs when the stack is deleted. */
+  retainData: boolean;
+  /** Where alarms are sent; without it no SNS topic is created. */
+  alarmEmail?: string;
+  /** Stage-wide API limits, sized to let a flash sale of 1,000 concurrent orders in. */
+  apiThrottle?: ThrottleSettings;
+  logRetention?: RetentionDays;
+  eventArchiveRetention?: Duration;
+}
+
+/**
+ * The whole OMS in one stack: stateful resources first (tables, bus), then the functions built
+ * from lib/topology.ts and what invokes them (API routes, table streams, queues).
+ */
+export class OmsStack extends Stack {
+  readonly tables: Record<TableId, Table>;
+  readonly functions: Record<FunctionKey, NodejsFunction>;
+  readonly queues: Record<QueueKey, WorkQueue>;
+
+  constructor(scope: Construct, id: string, props: OmsStackProps) {
+    super(scope, id, props);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    const { tables } = new Stateful(this, 'Stateful', { retainData: props.retainData });
+    this.tables = tables;
+    const { bus } = new OmsEventBus(this, 'Events', {
+      archiveRetention: props.eventArchiveRetention ?? Duration.days(90),
+    });
+    const functions = new OmsFunctions(this, 'Functions', {
+      tables,
+      eventBus: bus,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    }).byKey;
+    this.functions = functions;
+    const api = new OmsApi(this, 'Api', {
+      functions,
+      throttle: props.apiThrottle ?? { rateLimit: 500, burstLimit: 1000 },
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+    const outbox = new Outbox(this, 'Outbox', { tables, functions });
+    const routing = new Routing(this, 'Routing', { eventBus: bus, functions });
+
+    this.queues = routing.queues;
+    const workQueues = Object.values(routing.queues);
+    const observability = new Observability(this, 'Observability', {
+      api: api.httpApi,
+      functions: (Object.keys(FUNCTIONS) as FunctionKey[]).map((key) => ({
+        name: FUNCTIONS[key].id,
+        fn: functions[key],
+      })),
+      streamConsumers: outbox.subscriptions.map(({ spec, consumer }) => ({
+        name: FUNCTIONS[spec.function].id,
+        fn: consumer,
+      })),
+      workQueues: workQueues.map(({ spec, queue }) => ({ name: spec.id, queue })),
+      deadLetterQueues: [
+        ...workQueues.map(({ spec, deadLetterQueue }) => ({ name: `${spec.id}Dlq`, queue: deadLetterQueue })),
+        ...outbox.subscriptions.map(({ name, failedBatches }) => ({
+          name: `${name}-failed-batches`,
+          queue: failedBatches,
+        })),
+      ],
+      ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'EventBusName', {
+      value: bus.eventBusName,
+      description: 'Subscribe to OMS events here',
+    });
+    for (const definition of TABLES) {
+      new CfnOutput(this, `${definition.id}TableName`, { value: tables[definition.id].tableName });
+    }
+    for (const { spec, queue, deadLetterQueue } of workQueues) {
+      new CfnOutput(this, `${spec.id}Url`, { value: queue.queueUrl });
+      new CfnOutput(this, `${spec.id}DlqUrl`, { value: deadLetterQueue.queueUrl });
+    }
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${observability.dashboard.dashboardName}`,
+    });
+    if (observability.alarmTopic) {
+      new CfnOutput(this, 'AlarmTopicArn', { value: observability.alarmTopic.topicArn });
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  LocalHttpServer,
+  matchRoute,
+  toApiGatewayEvent,
+  type RequestSnapshot,
+} from '../../../lib/local/http-server.js';
+import { ROUTES, type RouteSpec } from '../../../lib/topology.js';
+
+const postOrderRoute = ROUTES.find((route) => route.function === 'postOrder')!;
+
+function aRequest(overrides: Partial<RequestSnapshot> = {}): RequestSnapshot {
+  return {
+    method: 'POST',
+    url: '/v1/channels/web/orders?dryRun=1&tag=a&tag=b',
+    headers: {
+      host: '127.0.0.1:3000',
+      'content-type': 'application/json',
+      'x-oms-signature': 't=1,v1=ab',
+      cookie: 'session=1; theme=dark',
+      'user-agent': 'curl/8',
+    },
+    body: '{"externalId":"W-1001"}',
+    sourceIp: '127.0.0.1',
+    port: 3000,
+    ...overrides,
+  };
+}
+
+describe('matchRoute', () => {
+  it('matches path parameters, decoded, and only for the route method', () => {
+    expect(matchRoute(ROUTES, 'POST', '/v1/channels/web/orders')).toEqual({
+      route: postOrderRoute,
+      pathParameters: { channelId: 'web' },
+    });
+    expect(matchRoute(ROUTES, 'GET', '/v1/orders/01J%2Fx')?.pathParameters).toEqual({ orderId: '01J/x' });
+    expect(matchRoute(ROUTES, 'GET', '/v1/channels/web/orders')).toBeUndefined();
+    expect(matchRoute(ROUTES, 'POST', '/v1/channels//orders')).toBeUndefined();
+    expect(matchRoute(ROUTES, 'POST', '/v1/channels/web/orders/extra')).toBeUndefined();
+  });
+
+  it('matches a greedy {name+} parameter over the rest of the path', () => {
+    const routes: RouteSpec[] = [{ method: 'GET', path: '/files/{path+}', function: 'openApi' }];
+    expect(matchRoute(routes, 'GET', '/files/a/b/c.json')?.pathParameters).toEqual({ path: 'a/b/c.json' });
+    expect(matchRoute(routes, 'GET', '/files/')).toBeUndefined();
+  });
+});
+
+describe('toApiGatewayEvent', () => {
+  it('builds the HTTP API payload 2.0 event API Gateway sends', () => {
+    const event = toApiGatewayEvent(aRequest(), {
+      route: postOrderRoute,
+      pathParameters: { channelId: 'web' },
+    });
+
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: 'POST /v1/channels/{channelId}/orders',
+      rawPath: '/v1/channels/web/orders',
+      rawQueryString: 'dryRun=1&tag=a&tag=b',
+      queryStringParameters: { dryRun: '1', tag: 'a,b' },
+      pathParameters: { channelId: 'web' },
+      cookies: ['session=1', 'theme=dark'],
+      body: '{"externalId":"W-1001"}',
+      isBase64Encoded: false,
+      requestContext: {
+        routeKey: 'POST /v1/channels/{channelId}/orders',
+        stage: '$default',
+        http: { method: 'POST', path: '/v1/channels/web/orders', sourceIp: '127.0.0.1', userAgent: 'curl/8' },
+      },
+    });
+    expect(event.headers).toMatchObject({ 'x-oms-signature': 't=1,v1=ab', 'x-forwarded-proto': 'http' });
+    expect(event.headers).not.toHaveProperty('cookie');
+    expect(event.requestContext.requestId).toEqual(expect.any(String));
+    expect(event.requestContext.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    expect(Math.abs(event.requestContext.timeEpoch - Date.now())).toBeLessThan(1000);
+  });
+
+  it('leaves out the query, path parameters and body a request does not have', () => {
+    const event = toApiGatewayEvent(
+      aRequest({ method: 'GET', url: '/openapi.json', body: '', headers: {} }),
+      {
+        route: { method: 'GET', path: '/openapi.json', function: 'openApi' },
+        pathParameters: {},
+      },
+    );
+
+    expect(event.rawQueryString).toBe('');
+    expect(event).not.toHaveProperty('queryStringParameters');
+    expect(event).not.toHaveProperty('pathParameters');
+    expect(event).not.toHaveProperty('body');
+    expect(event).not.toHaveProperty('cookies');
+  });
+});
+
+describe('LocalHttpServer', () => {
+  let server: LocalHttpServer | undefined;
+  afterEach(() => server?.close());
+
+  async function serve(invoke: (route: RouteSpec, event: APIGatewayProxyEventV2) => Promise<unknown>) {
+    server = new LocalHttpServer({ routes: ROUTES, invoke });
+    const url = await server.listen(0);
+    server.markReady();
+    return url;
+  }
+
+  it('writes back the status, headers and body of the handler result', async () => {
+    const url = await serve(async (_route, event) => ({
+      statusCode: 202,
+      headers: { 'content-type': 'application/json', location: '/v1/orders/01J' },
+      body: JSON.stringify({ channelId: event.pathParameters?.channelId, body: event.body }),
+    }));
+
+    const response = await fetch(`${url}/v1/channels/web/orders`, { method: 'POST', body: 'hello' });
+
+    expect(response.status).toBe(202);
+    expect(response.headers.get('location')).toBe('/v1/orders/01J');
+    expect(await response.json()).toEqual({ channelId: 'web', body: 'hello' });
+  });
+
+  it('answers health, unknown routes with 404 and a crashing handler with 500, as problem+json', async () => {
+    const url = await serve(async () => {
+      throw new Error('boom');
+    });
+
+    expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+    const notFound = await fetch(`${url}/nowhere`);
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('content-type')).toBe('application/problem+json');
+    const crashed = await fetch(`${url}/openapi.json`);
+    expect(crashed.status).toBe(500);
+    expect(await crashed.json()).toMatchObject({ status: 500, title: 'Internal error' });
+  });
+
+  it('refuses a body over 10 MB with 413 without invoking the handler', async () => {
+    let invoked = false;
+    const url = await serve(async () => {
+      invoked = true;
+      return { statusCode: 200 };
+    });
+
+    const response = await fetch(`${url}/v1/channels/web/orders`, {
+      method: 'POST',
+      body: 'x'.repeat(10 * 1024 * 1024 + 1),
+    });
+
+    expect(response.status).toBe(413);
+    expect(invoked).toBe(false);
+  });
+});

@@ -1,0 +1,204 @@
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { locationKey } from '../../../functions/data/config-repository.js';
+import { stockKey } from '../../../functions/data/inventory-repository.js';
+import { clearRuleSetCache } from '../../../functions/data/rules-repository.js';
+import type { Location } from '../../../functions/domain/location.js';
+import { newStockLevel } from '../../../functions/domain/stock.js';
+import { routeOrders } from '../../../functions/routing/route-orders.js';
+import { anOrder, anOrderItem } from '../../helpers/records.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const order = anOrder();
+
+const LISBON_STORE: Location = {
+  locationId: 'lisboa-1',
+  name: 'Lisboa Baixa',
+  type: 'store',
+  address: { city: 'Lisboa', country: 'PT' },
+  lat: 38.71,
+  lon: -9.14,
+  timeZone: 'Europe/Lisbon',
+  capabilities: ['ship', 'pickup'],
+  priority: 100,
+  costPerShipment: 0,
+  costCurrency: 'EUR',
+  active: true,
+};
+
+function aRoutingMessage(detailType: string, detail: unknown, messageId = `msg-${detailType}`): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `receipt-${messageId}`,
+    body: JSON.stringify({
+      version: '0',
+      id: `event-${messageId}`,
+      'detail-type': detailType,
+      source: 'oms',
+      account: '000000000000',
+      time: '2026-11-22T10:00:06Z',
+      region: 'us-east-1',
+      resources: [],
+      detail,
+    }),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '1795000000000',
+      SenderId: 'events',
+      ApproximateFirstReceiveTimestamp: '1795000000000',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:RoutingQueue',
+    awsRegion: 'us-east-1',
+  };
+}
+
+const anSqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+const orderReceived = (messageId?: string) =>
+  aRoutingMessage('OrderReceived', { version: '1', orderId: order.orderId }, messageId);
+
+/** The routing transaction lists the order update first, then (stock, marker) pairs, then fulfillment orders. */
+function canceled(reasons: CancellationReason['Code'][]): TransactionCanceledException {
+  return new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: reasons.map((Code) => ({ Code })),
+  });
+}
+
+beforeAll(() => {
+  process.env.ORDERS_TABLE = 'Orders';
+  process.env.INVENTORY_TABLE = 'Inventory';
+  process.env.CONFIG_TABLE = 'Config';
+});
+
+afterAll(() => dynamo.restore());
+
+beforeEach(() => {
+  dynamo.reset();
+  clearRuleSetCache();
+  dynamo.on(GetCommand, { TableName: 'Orders' }).resolves({ Item: anOrderItem(order) });
+  dynamo.on(GetCommand, { TableName: 'Config' }).resolves({});
+  dynamo.on(QueryCommand, { TableName: 'Config' }).resolves({
+    Items: [{ ...locationKey(LISBON_STORE.locationId), entityType: 'Location', ...LISBON_STORE }],
+  });
+  dynamo.on(QueryCommand, { TableName: 'Inventory' }).resolves({
+    Items: [
+      {
+        ...stockKey('TSHIRT-BLUE-M', 'lisboa-1'),
+        ...newStockLevel({ sku: 'TSHIRT-BLUE-M', locationId: 'lisboa-1', onHand: 10, now: order.receivedAt }),
+      },
+    ],
+  });
+  dynamo.on(BatchGetCommand).resolves({ Responses: {} });
+});
+
+describe('routeOrders (routing queue consumer)', () => {
+  it('routes an OrderReceived message with one transaction that reserves and moves the order', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const [call] = dynamo.commandCalls(TransactWriteCommand);
+    const items = call!.args[0].input.TransactItems!;
+    expect(items[0]?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':status': 'ROUTED',
+      ':expected': 1,
+    });
+    expect(items[1]?.Update).toMatchObject({
+      Key: stockKey('TSHIRT-BLUE-M', 'lisboa-1'),
+      ConditionExpression: 'available >= :quantity',
+      ExpressionAttributeValues: { ':quantity': 2 },
+    });
+    expect(items[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(items[3]?.Put?.Item).toMatchObject({ entityType: 'FulfillmentOrder', locationId: 'lisboa-1' });
+  });
+
+  it('retries a transaction that lost a race (TransactionConflict) and then commits', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled(['None', 'TransactionConflict', 'None', 'None']))
+      .resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('reports a throttled message as a batch item failure so that the queue delivers it again', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} }));
+
+    const response = await routeOrders(anSqsEvent(orderReceived('throttled')));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+  });
+
+  it('reads the stock again and decides again when another order took it first', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled(['None', 'ConditionalCheckFailed', 'None', 'None']))
+      .resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(QueryCommand, { TableName: 'Inventory' })).toHaveLength(2);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  it('backorders without reserving after the stock was taken at every decision', async () => {
+    dynamo.on(TransactWriteCommand).rejects(canceled(['None', 'ConditionalCheckFailed', 'None', 'None']));
+    dynamo.on(UpdateCommand).resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(4);
+    const [backorder] = dynamo.commandCalls(UpdateCommand);
+    expect(backorder!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':status': 'BACKORDERED' });
+  });
+
+  it('fails only the message that is not a routing event; the others are routed', async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+    const unreadable = {
+      ...orderReceived('unreadable'),
+      body: '{"detail-type":"OrderReceived","detail":{}}',
+    };
+
+    const response = await routeOrders(anSqsEvent(unreadable, orderReceived('good')));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'unreadable' }]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  it('skips an order that is already routed, reserving nothing', async () => {
+    dynamo
+      .on(GetCommand, { TableName: 'Orders' })
+      .resolves({ Item: anOrderItem({ ...order, status: 'ROUTED' }) });
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
