@@ -105,7 +105,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/routing/rule-sets', function: 'routingApi' },
   { method: 'POST', path: '/v1/routing/rule-sets/validate', function: 'routingApi' },
   { method: 'GET', path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}', function: 'routingApi' },
-  { method: 'POST', path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate', function: 'routingApi' },
+  {
+    method: 'POST',
+    path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
+    function: 'routingApi',
+  },
   { method: 'POST', path: '/v1/routing/simulate', function: 'routingApi' },
 ];
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
 import { CanonicalOrder } from '../domain/order.js';
+import { RuleSet } from '../domain/routing/rules.js';
+import { SimulationRequest } from '../domain/routing/simulation.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
 
 /**
@@ -51,6 +53,12 @@ export function openApiDocument() {
     },
     components: {
       securitySchemes: {
+        iam: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS Signature Version 4 (IAM), checked by API Gateway.',
+        },
         omsSignature: {
           type: 'apiKey',
           in: 'header',
@@ -69,6 +77,8 @@ export function openApiDocument() {
             status: { type: 'string', enum: ['RECEIVED', 'ALREADY_RECEIVED'] },
           },
         },
+        RuleSet: jsonSchema(RuleSet, 'input'),
+        SimulationRequest: jsonSchema(SimulationRequest, 'input'),
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -107,7 +117,8 @@ export function openApiDocument() {
       '/v1/orders/{orderId}': {
         get: {
           operationId: 'getOrder',
-          summary: 'An order with its status',
+          summary: 'An order with its status, where each line went and why',
+          security: [{ iam: [] }],
           parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': {
@@ -118,11 +129,105 @@ export function openApiDocument() {
           },
         },
       },
+      ...routingPaths(),
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
           summary: 'This document',
           responses: { '200': { description: 'OpenAPI 3.1 document.' } },
+        },
+      },
+    },
+  };
+}
+
+const iam = [{ iam: [] }];
+const ruleSetBody = {
+  required: true,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/RuleSet' } } },
+};
+const ruleSetResponse = (description: string) => ({
+  description,
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { ruleSet: { $ref: '#/components/schemas/RuleSet' } } },
+    },
+  },
+});
+const versionParameters = [
+  { name: 'ruleSetId', in: 'path', required: true, schema: { type: 'string' } },
+  { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+];
+
+function routingPaths() {
+  return {
+    '/v1/routing/rule-sets/active': {
+      get: {
+        operationId: 'getActiveRuleSet',
+        summary: 'The rule set the router uses now',
+        security: iam,
+        responses: {
+          '200': ruleSetResponse('The active rule set; `builtIn: true` while none was activated.'),
+        },
+      },
+    },
+    '/v1/routing/rule-sets': {
+      post: {
+        operationId: 'putRuleSet',
+        summary: 'Store a new, immutable version of a rule set',
+        security: iam,
+        requestBody: ruleSetBody,
+        responses: {
+          '201': ruleSetResponse('Stored.'),
+          '200': ruleSetResponse('This exact version was already stored.'),
+          '400': problemResponse('The rule set is invalid; `errors` names every field.'),
+          '409': problemResponse('This version exists with other content.'),
+        },
+      },
+    },
+    '/v1/routing/rule-sets/validate': {
+      post: {
+        operationId: 'validateRuleSet',
+        summary: 'Validate a draft without storing it',
+        security: iam,
+        requestBody: ruleSetBody,
+        responses: {
+          '200': { description: '`{ valid: true, ruleSet }`' },
+          '400': problemResponse('The rule set is invalid; `errors` names every field.'),
+        },
+      },
+    },
+    '/v1/routing/rule-sets/{ruleSetId}/versions/{version}': {
+      get: {
+        operationId: 'getRuleSet',
+        summary: 'One stored version',
+        security: iam,
+        parameters: versionParameters,
+        responses: { '200': ruleSetResponse('The version.'), '404': problemResponse('No such version.') },
+      },
+    },
+    '/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate': {
+      post: {
+        operationId: 'activateRuleSet',
+        summary: 'Route every order from now on with this version',
+        security: iam,
+        parameters: versionParameters,
+        responses: { '200': { description: 'Activated.' }, '404': problemResponse('No such version.') },
+      },
+    },
+    '/v1/routing/simulate': {
+      post: {
+        operationId: 'simulateRouting',
+        summary: 'Route orders on paper with a draft and with the active rules; nothing is reserved',
+        security: iam,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/SimulationRequest' } } },
+        },
+        responses: {
+          '200': { description: 'Plans, explanations and a summary per rule set.' },
+          '400': problemResponse('The request is invalid; `errors` names every field.'),
+          '404': problemResponse('A stored order named in orderIds does not exist.'),
         },
       },
     },

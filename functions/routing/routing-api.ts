@@ -9,7 +9,8 @@ import { parseRuleSet } from '../domain/routing/index.js';
 import { parseJson, parseOrThrow } from '../domain/validation.js';
 import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
-import { SimulationRequest, simulateRouting } from './simulate-routing.js';
+import { SimulationRequest } from '../domain/routing/simulation.js';
+import { simulateRouting } from './simulate-routing.js';
 
 type Operation = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 

@@ -1,24 +1,16 @@
-import { z } from 'zod';
 import { NotFoundError } from '../domain/errors.js';
 import type { Location as ConfiguredLocation } from '../domain/location.js';
 import { newOrder } from '../domain/new-order.js';
-import { CanonicalOrder, type Order } from '../domain/order.js';
-import { decide, RuleSet, type Product, type RoutingPlan } from '../domain/routing/index.js';
+import type { Order } from '../domain/order.js';
+import { decide, type Product, type RoutingPlan, type RuleSet } from '../domain/routing/index.js';
 import { buildRoutingInput } from '../domain/routing/routing-input.js';
-import { summarizePlan, totalsOf, type PlanSummary } from '../domain/routing/simulation.js';
+import {
+  summarizePlan,
+  totalsOf,
+  type PlanSummary,
+  type SimulationRequest,
+} from '../domain/routing/simulation.js';
 import type { StockLevel } from '../domain/stock.js';
-
-export const SimulationRequest = z
-  .strictObject({
-    orders: z.array(CanonicalOrder).max(50).optional(),
-    orderIds: z.array(z.string().min(1)).max(50).optional(),
-    ruleSet: RuleSet.optional().meta({ description: 'The draft to try; absent: only the active rules run.' }),
-  })
-  .refine((request) => (request.orders?.length ?? 0) + (request.orderIds?.length ?? 0) > 0, {
-    message: 'give at least one order in orders or orderIds',
-    path: ['orders'],
-  });
-export type SimulationRequest = z.output<typeof SimulationRequest>;
 
 export interface SimulateRoutingDeps {
   getOrder(orderId: string): Promise<Order | undefined>;

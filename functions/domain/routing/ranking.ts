@@ -80,7 +80,13 @@ export function sortByRank(
 }
 
 /** The row decides last, so the order is total and every sort algorithm agrees on it. */
-function ranksBefore(row: number, other: number, keys: Float64Array, width: number, ids: readonly string[]): boolean {
+function ranksBefore(
+  row: number,
+  other: number,
+  keys: Float64Array,
+  width: number,
+  ids: readonly string[],
+): boolean {
   const base = row * width;
   const otherBase = other * width;
   for (let k = 0; k < width; k++) {

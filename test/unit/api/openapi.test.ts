@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../functions/api/openapi-document.js';
 import { getOpenApi } from '../../../functions/api/openapi.js';
+import { ROUTES } from '../../../lib/topology.js';
 
 const COMMITTED_COPY = new URL('../../../docs/openapi.json', import.meta.url);
 
@@ -28,6 +29,11 @@ function resolve(pointer: string): unknown {
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1', () => {
     expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+  });
+
+  it.each(ROUTES.map((route) => [route.method, route.path]))('documents %s %s', (method, path) => {
+    const operations = (document.paths as Record<string, Record<string, unknown>>)[path];
+    expect(operations?.[method.toLowerCase()]).toBeDefined();
   });
 
   it('documents the ingest endpoint with every answer it gives', () => {
