@@ -6,8 +6,11 @@ import { dynamo, tableName } from './dynamo.js';
 
 /**
  * Orders table layout (single table):
- *   ORDER#<orderId> / ORDER                    the order
- *   CHANNEL#<channelId>#EXT#<externalId> / KEY  the order's key at its channel: orderId + payload hash
+ *   ORDER#<orderId> / ORDER                          the order
+ *   ORDER#<orderId> / RAW                            the channel's payload as received, for audit
+ *   ORDER#<orderId> / FO#<fulfillmentOrderId>        its fulfillment orders (routing-repository.ts)
+ *   CHANNEL#<channelId>#EXT#<externalId> / KEY       the order's key at its channel: orderId + payload hash
+ *   CHANNEL#<channelId>#DELIVERY#<deliveryId> / KEY  a channel delivery (e.g. X-Shopify-Event-Id) already taken
  * Every item carries `entityType`, which the stream outbox uses to tell them apart.
  */
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
@@ -23,7 +26,25 @@ export interface ChannelOrderKey {
   payloadHash: string;
 }
 
-export type CreateOrderResult = { created: true } | { created: false; existing: ChannelOrderKey };
+export const rawPayloadKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'RAW' });
+export const channelDeliveryKey = (channelId: string, deliveryId: string) => ({
+  pk: `CHANNEL#${channelId}#DELIVERY#${deliveryId}`,
+  sk: 'KEY',
+});
+
+/** What the channel sent, kept beside the order for audit and for replaying a mapping fix. */
+export interface ReceivedPayload {
+  rawBody: string;
+  format: string;
+  /** The channel's id for this delivery; a redelivery with the same id never creates an order. */
+  deliveryId?: string;
+}
+
+export type CreateOrderResult =
+  | { created: true }
+  | { created: false; existing: ChannelOrderKey }
+  /** The same channel delivery was taken before (under whatever externalId it carried then). */
+  | { created: false; redelivery: { orderId: string } };
 
 /** How often a transaction that lost a race to a concurrent one (TransactionConflict) is retried. */
 const CONFLICT_RETRIES = 3;
@@ -32,9 +53,10 @@ const CONFLICT_RETRIES = 3;
  * Writes the order and its channel key in one transaction, each on condition that it does not
  * exist. The key item is what makes a channel's retries harmless: whichever copy of a delivery
  * commits first creates the order, every other copy, concurrent or hours late, fails the
- * condition and is told which order already holds that key.
+ * condition and is told which order already holds that key. The raw payload and the channel's
+ * delivery id, when given, are written in the same transaction.
  */
-export async function createOrder(order: Order): Promise<CreateOrderResult> {
+export async function createOrder(order: Order, received?: ReceivedPayload): Promise<CreateOrderResult> {
   const table = tableName(ORDERS_TABLE.envVar);
   const key: ChannelOrderKey = {
     channelId: order.channelId,
@@ -62,6 +84,7 @@ export async function createOrder(order: Order): Promise<CreateOrderResult> {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
+      ...(received ? receivedPayloadItems(table, order, received) : []),
     ],
   });
 
@@ -76,11 +99,69 @@ export async function createOrder(order: Order): Promise<CreateOrderResult> {
         const existing = await findChannelOrderKey(order.channelId, order.externalId);
         if (existing) return { created: false, existing };
       }
+      if (reasons[3]?.Code === 'ConditionalCheckFailed' && received?.deliveryId) {
+        const orderId = await findDelivery(order.channelId, received.deliveryId);
+        if (orderId) return { created: false, redelivery: { orderId } };
+      }
       const conflicted = reasons.some((reason) => reason.Code === 'TransactionConflict');
       if (!conflicted || attempt >= CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
   }
+}
+
+function receivedPayloadItems(table: string, order: Order, received: ReceivedPayload) {
+  const { channelId, orderId, receivedAt } = order;
+  const raw = {
+    Put: {
+      TableName: table,
+      Item: {
+        ...rawPayloadKey(orderId),
+        entityType: 'RawPayload',
+        orderId,
+        channelId,
+        receivedAt,
+        ...received,
+      },
+    },
+  };
+  if (!received.deliveryId) return [raw];
+  const delivery = {
+    Put: {
+      TableName: table,
+      Item: {
+        ...channelDeliveryKey(channelId, received.deliveryId),
+        entityType: 'ChannelDelivery',
+        orderId,
+        receivedAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+  return [raw, delivery];
+}
+
+async function findDelivery(channelId: string, deliveryId: string): Promise<string | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(ORDERS_TABLE.envVar),
+      Key: channelDeliveryKey(channelId, deliveryId),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? String(Item.orderId) : undefined;
+}
+
+export async function getRawPayload(orderId: string): Promise<ReceivedPayload | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(ORDERS_TABLE.envVar), Key: rawPayloadKey(orderId) }),
+  );
+  if (!Item) return undefined;
+  return {
+    rawBody: String(Item.rawBody),
+    format: String(Item.format),
+    ...(Item.deliveryId !== undefined && { deliveryId: String(Item.deliveryId) }),
+  };
 }
 
 export async function findChannelOrderKey(

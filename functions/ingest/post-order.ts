@@ -2,9 +2,9 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { adapterFor } from '../channels/index.js';
-import { createOrder } from '../data/orders-repository.js';
 import { getChannel } from '../data/config-repository.js';
-import { NotFoundError, PayloadTooLargeError } from '../domain/errors.js';
+import { createOrder } from '../data/orders-repository.js';
+import { PayloadTooLargeError } from '../domain/errors.js';
 import {
   errorResponse,
   json,
@@ -16,10 +16,19 @@ import {
 import { withObservability } from '../shared/middleware.js';
 import { logger, metrics } from '../shared/observability.js';
 import { resolveSecret } from '../shared/secrets.js';
-import { receiveOrder } from './receive-order.js';
+import { ingestChannelRequest, type IngestDeps } from './ingest-channel-request.js';
 
 /** An order item must fit DynamoDB's 400 KB item limit with room for what the OMS adds to it. */
 export const MAX_BODY_BYTES = 256 * 1024;
+
+const deps: IngestDeps = {
+  getChannel,
+  adapterFor,
+  resolveSecret,
+  createOrder,
+  newId: ulid,
+  now: () => new Date(),
+};
 
 /** POST /v1/channels/{channelId}/orders: authenticate, map, store once. */
 export async function postOrder(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
@@ -27,26 +36,11 @@ export async function postOrder(event: APIGatewayProxyEventV2): Promise<HttpResp
     const rawBody = rawBodyOf(event);
     if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
     const channelId = event.pathParameters?.channelId ?? '';
-    const channel = await getChannel(channelId);
-    if (!channel?.active) throw new NotFoundError(`There is no active channel "${channelId}".`);
-    const adapter = adapterFor(channel.format);
-    const secret = await resolveSecret(channel.secretName);
-    if (!adapter || !secret)
-      throw new Error(`Channel ${channelId} is misconfigured (format or secret missing).`);
-
     const request = { headers: lowerCaseHeaders(event.headers), rawBody, url: requestUrl(event) };
-    adapter.authenticate(request, secret, Math.floor(Date.now() / 1000));
-    const mapped = await adapter.toCanonical(request, channel);
-    if (mapped.kind === 'ignored') return json(200, { status: 'ignored', reason: mapped.reason });
 
-    const result = await receiveOrder(
-      { createOrder, newId: ulid, now: () => new Date() },
-      {
-        channelId,
-        canonical: mapped.order,
-        ...(channel.defaultCountry && { defaultCountry: channel.defaultCountry }),
-      },
-    );
+    const result = await ingestChannelRequest(deps, { channelId, request });
+    if (result.kind === 'ignored') return json(200, { status: 'ignored', reason: result.reason });
+
     metrics.addDimension('channel', channelId);
     metrics.addMetric(result.created ? 'OrdersReceived' : 'DuplicateDeliveries', MetricUnit.Count, 1);
     logger.info(result.created ? 'Order received' : 'Duplicate delivery', {

@@ -134,6 +134,30 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     priority: 50,
     costPerShipment: 700,
   },
+  {
+    locationId: 'WH-NJ',
+    name: 'New Jersey warehouse (North America)',
+    type: 'warehouse',
+    address: { line1: '50 Mayfield Ave', city: 'Edison', region: 'NJ', postalCode: '08837', country: 'US' },
+    lat: 40.5187,
+    lon: -74.4121,
+    timeZone: 'America/New_York',
+    capabilities: ['ship', 'transfer'],
+    regionsServed: ['US', 'CA'],
+    dailyCapacity: 3000,
+    priority: 10,
+    costPerShipment: 900,
+  },
+];
+
+/**
+ * The products of the Shopify fixtures (../shared/fixtures/channels), stocked in North America,
+ * so that a real Shopify webhook posted to the demo routes as it would for a retailer.
+ */
+export const DEMO_NORTH_AMERICA_STOCK = [
+  { sku: 'IPOD2008GREEN', locationId: 'WH-NJ', onHand: 40 },
+  { sku: 'IPOD2008RED', locationId: 'WH-NJ', onHand: 40 },
+  { sku: 'IPOD2008BLACK', locationId: 'WH-NJ', onHand: 40 },
 ];
 
 export const DEMO_SKUS = [
@@ -182,7 +206,9 @@ export async function seedDemoData(now = new Date().toISOString()): Promise<{ st
         now,
       }),
     ),
-  ).filter((level) => level.onHand > 0);
+  )
+    .filter((level) => level.onHand > 0)
+    .concat(DEMO_NORTH_AMERICA_STOCK.map((stock) => newStockLevel({ ...stock, now })));
   await Promise.all(levels.map((level) => putStockLevel(level)));
   return { stockLevels: levels.length };
 }

@@ -47,7 +47,7 @@ async function ordersTableKeys(): Promise<string[]> {
   const client = localClient(runtime.dynamodbEndpoint);
   try {
     const { Items = [] } = await client.send(new ScanCommand({ TableName: `${tablePrefix}Orders` }));
-    return Items.map((item) => item.pk?.S ?? '');
+    return Items.map((item) => `${item.pk?.S ?? ''}/${item.sk?.S ?? ''}`);
   } finally {
     client.destroy();
   }
@@ -80,8 +80,9 @@ describe('the local runtime, end to end over HTTP', () => {
     expect(await repeat.json()).toEqual({ orderId, status: 'ALREADY_RECEIVED' });
 
     const keys = await ordersTableKeys();
-    expect(keys.filter((key) => key === `ORDER#${orderId}`)).toHaveLength(1);
-    expect(keys.filter((key) => key.endsWith('#EXT#W-E2E-1'))).toHaveLength(1);
+    expect(keys.filter((key) => key === `ORDER#${orderId}/ORDER`)).toHaveLength(1);
+    expect(keys.filter((key) => key === `ORDER#${orderId}/RAW`)).toHaveLength(1);
+    expect(keys.filter((key) => key.endsWith('#EXT#W-E2E-1/KEY'))).toHaveLength(1);
     const stored = await fetch(`${runtime.url}/v1/orders/${orderId}`);
     expect(stored.status).toBe(200);
     expect(await stored.json()).toMatchObject({ orderId, externalId: 'W-E2E-1', status: 'RECEIVED' });
@@ -120,7 +121,7 @@ describe('the local runtime, end to end over HTTP', () => {
 
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect((await ordersTableKeys()).some((key) => key.endsWith('#EXT#W-E2E-FORGED'))).toBe(false);
+    expect((await ordersTableKeys()).some((key) => key.includes('#EXT#W-E2E-FORGED'))).toBe(false);
   });
 
   it('answers an unknown route with a 404 problem', async () => {

@@ -1,10 +1,11 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { CanonicalOrder } from '../../functions/domain/order.js';
 import { getOrder } from '../../functions/data/orders-repository.js';
 import { postOrder } from '../../functions/ingest/post-order.js';
-import { aCanonicalOrder, aSignedOrderPost } from '../helpers/factories.js';
+import { aCanonicalOrder, anApiEvent, aSignedOrderPost } from '../helpers/factories.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
@@ -17,6 +18,13 @@ beforeAll(async () => {
     channelId: 'web',
     name: 'Web shop',
     format: 'canonical',
+    secretName: 'oms/channels/web',
+    active: true,
+  });
+  await putChannel({
+    channelId: 'shop',
+    name: 'Shopify store',
+    format: 'shopify',
     secretName: 'oms/channels/web',
     active: true,
   });
@@ -83,7 +91,8 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
     const orderIds = new Set(responses.map((response) => bodyOf(response).orderId));
     expect(orderIds.size).toBe(1);
     expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 202]);
-    expect(await ordersTableItems()).toBe(before + 2);
+    // The order, its channel key and the payload as received.
+    expect(await ordersTableItems()).toBe(before + 3);
   });
 
   it('rejects the same externalId with different content as a 409 naming the existing order', async () => {
@@ -99,6 +108,45 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
       orderId: bodyOf(first).orderId,
       externalId: 'W-CHANGED',
     });
+  });
+
+  it('takes a channel delivery once: a redelivered event id answers with the order it created', async () => {
+    const shopifyOrder = (id: number) =>
+      JSON.stringify({
+        id,
+        name: `#${id}`,
+        created_at: '2026-11-22T10:00:00-05:00',
+        currency: 'USD',
+        email: 'bob@example.com',
+        total_price: '10.00',
+        subtotal_price: '10.00',
+        total_line_items_price: '10.00',
+        total_tax: '0.00',
+        total_discounts: '0.00',
+        line_items: [{ id: 1, sku: 'MUG-1', quantity: 1, price: '10.00' }],
+        shipping_address: { address1: '1 Main St', city: 'Ottawa', country_code: 'CA' },
+      });
+    const post = (body: string) =>
+      postOrder(
+        anApiEvent({
+          method: 'POST',
+          path: '/v1/channels/shop/orders',
+          pathParameters: { channelId: 'shop' },
+          body,
+          headers: {
+            'x-shopify-topic': 'orders/create',
+            'x-shopify-event-id': 'evt-42',
+            'x-shopify-hmac-sha256': createHmac('sha256', 'test-secret').update(body).digest('base64'),
+          },
+        }),
+      );
+
+    const first = await post(shopifyOrder(1001));
+    const redelivered = await post(shopifyOrder(1002));
+
+    expect(first.statusCode).toBe(202);
+    expect(redelivered.statusCode).toBe(200);
+    expect(bodyOf(redelivered).orderId).toBe(bodyOf(first).orderId);
   });
 
   it('keeps totals that do not add up, flagged as a mismatch rather than rejected', async () => {

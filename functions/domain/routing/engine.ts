@@ -23,11 +23,13 @@ import type {
   UnplacedReason,
 } from './model.js';
 import { describeRanking } from './ranking.js';
-import type { Strategy } from './rules.js';
+import type { RuleSet, Strategy } from './rules.js';
 import { allocate, fewestShipments, meetsMinimumValue, rankedFill, type SplitLimits } from './split.js';
 import { stockForSku, usableUnits } from './stock.js';
 
 const DAY_MS = 86_400_000;
+/** Shared by every decision without rejections: building an empty Set each time shows in profiles. */
+const NO_LOCATIONS: ReadonlySet<string> = new Set();
 
 /** What one strategy would do with the order. */
 interface Attempt {
@@ -61,29 +63,22 @@ interface PreparedOrder {
 export function decide(input: RoutingInput): RoutingPlan {
   const { order, ruleSet } = input;
   const prepared = prepareOrder(input);
+  const excluded = input.excludeLocationIds;
   const context: RoutingContext = {
     order,
     locations: input.locations,
-    rejectedLocationIds: new Set(input.excludeLocationIds ?? []),
+    rejectedLocationIds: excluded === undefined || excluded.length === 0 ? NO_LOCATIONS : new Set(excluded),
   };
-  const plan = (
-    outcome: RoutingOutcome,
-    strategy: string | undefined,
-    attempt: Pick<Attempt, 'fulfillmentOrders' | 'unplaced' | 'candidates' | 'decision'>,
-    strategiesTried: StrategyAttempt[],
-  ): RoutingPlan => ({
-    outcome,
-    ruleSetId: ruleSet.ruleSetId,
-    ruleSetVersion: ruleSet.version,
-    ...(strategy === undefined ? {} : { strategy }),
-    fulfillmentOrders: attempt.fulfillmentOrders,
-    unplaced: [...attempt.unplaced, ...prepared.preorder],
-    explanation: { strategiesTried, candidates: attempt.candidates, decision: attempt.decision },
-  });
-
   if (prepared.stockLines.length === 0 && prepared.dropshipByVendor.size === 0) {
     const decision = [`Every line is a pre-order released after ${input.now}.`];
-    return plan('preorder', undefined, { fulfillmentOrders: [], unplaced: [], candidates: [], decision }, []);
+    return toPlan(
+      ruleSet,
+      prepared,
+      'preorder',
+      undefined,
+      { fulfillmentOrders: [], unplaced: [], candidates: [], decision },
+      [],
+    );
   }
 
   const strategiesTried: StrategyAttempt[] = [];
@@ -100,7 +95,7 @@ export function decide(input: RoutingInput): RoutingPlan {
     if (unplacedUnits === 0) {
       strategiesTried.push({ name: strategy.name, matched: true });
       const outcome = prepared.preorder.length > 0 ? 'preorder' : 'routed';
-      return plan(outcome, strategy.name, attempt, strategiesTried);
+      return toPlan(ruleSet, prepared, outcome, strategy.name, attempt, strategiesTried);
     }
     if (attempt.passOn !== undefined || strategy.onUnplaceable === 'next_strategy') {
       const whyNotPlaced =
@@ -111,7 +106,9 @@ export function decide(input: RoutingInput): RoutingPlan {
     strategiesTried.push({ name: strategy.name, matched: true });
     const rule = strategy.onUnplaceable;
     if (rule === 'park_for_review') {
-      return plan(
+      return toPlan(
+        ruleSet,
+        prepared,
         'parked',
         strategy.name,
         holdForReview(attempt, 'Parked for review: nothing is reserved.'),
@@ -122,7 +119,7 @@ export function decide(input: RoutingInput): RoutingPlan {
     const waiting: RoutingOutcome = routedSome ? 'partially_routed' : 'backordered';
     if (rule === 'backorder') {
       attempt.decision.push(`Backordered ${unplacedUnits} unit(s) until stock arrives.`);
-      return plan(waiting, strategy.name, attempt, strategiesTried);
+      return toPlan(ruleSet, prepared, waiting, strategy.name, attempt, strategiesTried);
     }
     const nowMs = Date.parse(input.now);
     const cancelAtMs = Date.parse(order.placedAt ?? input.now) + rule.cancelAfterDays * DAY_MS;
@@ -130,16 +127,16 @@ export function decide(input: RoutingInput): RoutingPlan {
       attempt.decision.push(
         `Canceling ${unplacedUnits} unplaced unit(s): waited ${rule.cancelAfterDays} day(s).`,
       );
-      return plan('cancel', strategy.name, attempt, strategiesTried);
+      return toPlan(ruleSet, prepared, 'cancel', strategy.name, attempt, strategiesTried);
     }
     const cancelAt = new Date(cancelAtMs).toISOString();
     attempt.decision.push(`Backordered ${unplacedUnits} unit(s); canceled if still unplaced at ${cancelAt}.`);
-    return { ...plan(waiting, strategy.name, attempt, strategiesTried), cancelAt };
+    return { ...toPlan(ruleSet, prepared, waiting, strategy.name, attempt, strategiesTried), cancelAt };
   }
 
   if (lastAttempt !== undefined) {
     const held = holdForReview(lastAttempt, 'No strategy could place the whole order: held for review.');
-    return plan('review', undefined, held, strategiesTried);
+    return toPlan(ruleSet, prepared, 'review', undefined, held, strategiesTried);
   }
   const unplaced: UnplacedLine[] = [
     ...prepared.stockLines,
@@ -151,12 +148,33 @@ export function decide(input: RoutingInput): RoutingPlan {
     reason: 'no_matching_strategy',
   }));
   const decision = ['No strategy matches this order: held for review.'];
-  return plan(
+  return toPlan(
+    ruleSet,
+    prepared,
     'review',
     undefined,
     { fulfillmentOrders: [], unplaced, candidates: [], decision },
     strategiesTried,
   );
+}
+
+function toPlan(
+  ruleSet: RuleSet,
+  prepared: PreparedOrder,
+  outcome: RoutingOutcome,
+  strategy: string | undefined,
+  attempt: Pick<Attempt, 'fulfillmentOrders' | 'unplaced' | 'candidates' | 'decision'>,
+  strategiesTried: StrategyAttempt[],
+): RoutingPlan {
+  return {
+    outcome,
+    ruleSetId: ruleSet.ruleSetId,
+    ruleSetVersion: ruleSet.version,
+    ...(strategy === undefined ? {} : { strategy }),
+    fulfillmentOrders: attempt.fulfillmentOrders,
+    unplaced: [...attempt.unplaced, ...prepared.preorder],
+    explanation: { strategiesTried, candidates: attempt.candidates, decision: attempt.decision },
+  };
 }
 
 function prepareOrder(input: RoutingInput): PreparedOrder {

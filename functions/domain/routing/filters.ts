@@ -51,8 +51,8 @@ export interface CandidatePool {
 const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
 /**
- * One leg's filters with everything that does not depend on the location worked out once, so
- * checking a thousand locations builds no string for the ones that pass.
+ * One leg's filters, with what does not depend on the location (defaults, the type list in
+ * words, the destination's region code) worked out once per leg instead of once per location.
  */
 export class LocationFilter {
   private readonly rejectedLocationIds: ReadonlySet<string> | undefined;

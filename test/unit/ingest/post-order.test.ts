@@ -99,6 +99,18 @@ describe('postOrder when DynamoDB races or fails', () => {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       },
+      {
+        Put: expect.objectContaining({
+          TableName: ORDERS_TABLE,
+          Item: expect.objectContaining({
+            pk: `ORDER#${orderId}`,
+            sk: 'RAW',
+            entityType: 'RawPayload',
+            format: 'canonical',
+            rawBody: expect.stringContaining('"externalId":"W-1001"'),
+          }),
+        }),
+      },
     ]);
   });
 

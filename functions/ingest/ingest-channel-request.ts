@@ -1,0 +1,46 @@
+import type { ChannelAdapter, ChannelRequest } from '../channels/adapter.js';
+import type { Channel } from '../domain/channel.js';
+import { NotFoundError } from '../domain/errors.js';
+import { receiveOrder, type ReceiveOrderDeps } from './receive-order.js';
+
+export interface IngestDeps extends ReceiveOrderDeps {
+  getChannel(channelId: string): Promise<Channel | undefined>;
+  adapterFor(format: string): ChannelAdapter | undefined;
+  resolveSecret(name: string): Promise<string | undefined>;
+}
+
+export type IngestResult =
+  { kind: 'ignored'; reason: string } | { kind: 'order'; orderId: string; created: boolean };
+
+/**
+ * Takes a request a channel posted:
+ * 1. finds the channel (404 when unknown or inactive) and its adapter and signing secret;
+ * 2. authenticates the request the channel's way (401) before reading anything from it;
+ * 3. maps the native payload to the canonical order (400 naming the native path), or answers
+ *    that there is nothing to ingest (an activation ping, a topic we do not act on);
+ * 4. stores the order once, with the payload as received and the channel's delivery id.
+ */
+export async function ingestChannelRequest(
+  deps: IngestDeps,
+  input: { channelId: string; request: ChannelRequest },
+): Promise<IngestResult> {
+  const channel = await deps.getChannel(input.channelId);
+  if (!channel?.active) throw new NotFoundError(`There is no active channel "${input.channelId}".`);
+  const adapter = deps.adapterFor(channel.format);
+  const secret = await deps.resolveSecret(channel.secretName);
+  if (!adapter || !secret)
+    throw new Error(`Channel ${channel.channelId} is misconfigured (format or secret missing).`);
+
+  adapter.authenticate(input.request, secret, Math.floor(deps.now().getTime() / 1000));
+  const mapped = await adapter.toCanonical(input.request, channel);
+  if (mapped.kind === 'ignored') return mapped;
+
+  const { deliveryId } = mapped;
+  const result = await receiveOrder(deps, {
+    channelId: channel.channelId,
+    canonical: mapped.order,
+    received: { rawBody: input.request.rawBody, format: channel.format, ...(deliveryId && { deliveryId }) },
+    ...(channel.defaultCountry && { defaultCountry: channel.defaultCountry }),
+  });
+  return { kind: 'order', orderId: result.orderId, created: result.created };
+}
