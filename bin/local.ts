@@ -9,12 +9,18 @@ const startedAt = Date.now();
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 const time = () => new Date().toISOString().slice(11, 23);
+
+/** What an event is about, in a few words: the order, the fulfillment order or the stock item. */
+function subjectOf(detail: Record<string, unknown>): string {
+  const parts = [detail.orderId, detail.fulfillmentOrderId, detail.sku, detail.locationId, detail.channelId];
+  return parts.filter((part) => typeof part === 'string' && part !== '').join(' ');
+}
 const observer: RuntimeObserver = {
   onRequest: ({ method, path, statusCode, durationMs }) =>
     console.log(`${time()} http   ${method} ${path} → ${statusCode} (${durationMs} ms)`),
   onEventPublished: ({ event, matchedRules }) =>
     console.log(
-      `${time()} event  ${event['detail-type']} ${JSON.stringify(event.detail.orderId ?? '')} → ${matchedRules.join(', ') || 'no rule'}`,
+      `${time()} event  ${event['detail-type']} ${subjectOf(event.detail)} → ${matchedRules.join(', ') || 'no rule'}`,
     ),
   onQueueActivity: ({ queue, action, messageId, receiveCount }) =>
     console.log(

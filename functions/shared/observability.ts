@@ -8,5 +8,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
  * log line, metric and trace says which function it came from.
  */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'oms' });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OMS' });
+// Metrics' own warnings (e.g. an invocation that recorded none) go through the logger, so they are
+// structured and follow POWERTOOLS_LOG_LEVEL like every other line.
+export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OMS', logger });
 export const tracer = new Tracer();
