@@ -10,6 +10,7 @@ import { OmsFunctions } from './functions.js';
 import { Observability } from './observability.js';
 import { Outbox } from './outbox.js';
 import { Routing, type WorkQueue } from './routing.js';
+import { Schedules } from './schedules.js';
 import { Stateful } from './stateful.js';
 import { TABLES } from './tables.js';
 import { FUNCTIONS, type FunctionKey, type QueueKey, type TableId } from './topology.js';
@@ -59,6 +60,7 @@ export class OmsStack extends Stack {
     });
     const outbox = new Outbox(this, 'Outbox', { tables, functions });
     const routing = new Routing(this, 'Routing', { eventBus: bus, functions });
+    new Schedules(this, 'Schedules', { functions });
 
     this.queues = routing.queues;
     const workQueues = Object.values(routing.queues);

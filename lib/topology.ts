@@ -36,6 +36,18 @@ export const FUNCTIONS = {
     ],
     readsChannelSecrets: true,
   },
+  pollAmazon: {
+    id: 'poll-amazon',
+    entry: 'functions/ingest/poll-amazon.ts',
+    description: 'Scheduled: read new and updated orders of every Amazon channel and store each once',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Config', access: 'readWrite' },
+    ],
+    readsChannelSecrets: true,
+  },
   getOrder: {
     id: 'get-order',
     entry: 'functions/api/get-order.ts',
@@ -181,6 +193,17 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
     pattern: { source: ['oms'], 'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'] },
     target: { queue: 'routing' },
   },
+];
+
+/** A function run on a fixed rate, for channels that must be polled (Amazon never calls us). */
+export interface ScheduleSpec {
+  id: string;
+  function: FunctionKey;
+  rateMinutes: number;
+}
+
+export const SCHEDULES: readonly ScheduleSpec[] = [
+  { id: 'PollAmazon', function: 'pollAmazon', rateMinutes: 5 },
 ];
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';

@@ -36,6 +36,11 @@ export async function putChannel(channel: Channel): Promise<void> {
   channelCache.delete(channel.channelId);
 }
 
+/** Every configured channel, active or not; callers pick the ones they serve. */
+export async function listChannels(): Promise<Channel[]> {
+  return (await queryKind('CHANNEL')).map((item) => Channel.parse(item));
+}
+
 export const locationKey = (locationId: string) => ({ pk: 'LOCATION', sk: locationId });
 
 export async function putLocation(location: Location): Promise<void> {

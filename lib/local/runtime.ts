@@ -5,6 +5,7 @@ import {
   FUNCTIONS,
   QUEUES,
   ROUTES,
+  SCHEDULES,
   STREAM_SUBSCRIPTIONS,
   type QueueKey,
   type QueueSpec,
@@ -21,6 +22,7 @@ import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
 import { LOCAL_ACCOUNT, LocalFunctions } from './lambda.js';
 import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
+import { LocalScheduler } from './scheduler.js';
 import { StreamPoller } from './stream-poller.js';
 
 /**
@@ -43,6 +45,8 @@ export interface LocalRuntimeOptions {
   visibilityTimeoutMs?: number;
   /** Pause before a failed stream batch is retried. */
   streamRetryDelayMs?: number;
+  /** Replaces the rate of every schedule (lib/topology.ts SCHEDULES); 0 turns them off. */
+  scheduleIntervalMs?: number;
   observer?: RuntimeObserver;
 }
 
@@ -178,6 +182,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       });
       cleanups.push(() => consumer.stop());
     }
+
+    const scheduler = new LocalScheduler({
+      schedules: SCHEDULES,
+      invoke: (schedule, event) => functions.invoke(FUNCTIONS[schedule.function], event),
+      ...(options.scheduleIntervalMs !== undefined && { intervalMs: options.scheduleIntervalMs }),
+      onError: (schedule, error) => observer.onError?.(`schedule ${schedule.id}`, error),
+    }).start();
+    cleanups.push(() => scheduler.stop());
 
     http.markReady();
     return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, stop };

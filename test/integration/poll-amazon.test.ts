@@ -1,0 +1,214 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCheckpoint } from '../../functions/data/checkpoint-repository.js';
+import { putChannel } from '../../functions/data/config-repository.js';
+import { findChannelOrderKey, getOrder, getRawPayload } from '../../functions/data/orders-repository.js';
+import type { Channel } from '../../functions/domain/channel.js';
+import { amazonCheckpointName, UPDATE_SETTLE_MS } from '../../functions/ingest/poll-amazon-orders.js';
+import { pollAmazon } from '../../functions/ingest/poll-amazon.js';
+import {
+  startFakeSpApi,
+  tokenResponse,
+  type SpApiRequest,
+  type SpApiResponse,
+} from '../helpers/fake-sp-api.js';
+import { useLocalTables } from '../helpers/tables.js';
+import { fixture, type JsonObject } from '../unit/channels/helpers.js';
+
+type Examples = Record<string, { sandbox_static: { response: { payload: JsonObject } }[] }>;
+const examples = fixture<Examples>('amazon-sp-api-orders-v0-examples.json');
+const payloadOf = (operation: string, index = 0) =>
+  examples[operation]!.sandbox_static[index]!.response.payload;
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const [shipped, alsoShipped] = payloadOf('getOrders').Orders as JsonObject[];
+const [pending] = payloadOf('getOrders', 1).Orders as JsonObject[];
+const orderItems = payloadOf('getOrderItems').OrderItems as JsonObject[];
+
+/** The fixture's orders, as if updated within the last half hour, oldest first. */
+function amazonOrders(): { firstPage: JsonObject[]; secondPage: JsonObject[] } {
+  return {
+    firstPage: [
+      { ...shipped, LastUpdateDate: minutesAgo(30) },
+      { ...alsoShipped, LastUpdateDate: minutesAgo(25) },
+    ],
+    secondPage: [
+      { ...shipped, AmazonOrderId: '902-0000000-0000001', IsISPU: true, LastUpdateDate: minutesAgo(20) },
+      { ...shipped, AmazonOrderId: '902-0000000-BADITEM', LastUpdateDate: minutesAgo(15) },
+      { ...pending, LastUpdateDate: minutesAgo(10) },
+    ],
+  };
+}
+
+/**
+ * Serves two pages of orders and their items; the items of 902-0000000-BADITEM do not map, and
+ * the first items call of a run is throttled once.
+ */
+function sellingPartnerApi(orders = amazonOrders()) {
+  let throttled = false;
+  return (request: SpApiRequest): SpApiResponse => {
+    if (request.path === '/auth/o2/token') return tokenResponse();
+    if (request.path === '/orders/v0/orders') {
+      return request.query.get('NextToken') === 'page-2'
+        ? { status: 200, body: { payload: { Orders: orders.secondPage } } }
+        : { status: 200, body: { payload: { Orders: orders.firstPage, NextToken: 'page-2' } } };
+    }
+    if (request.path.endsWith('/orderItems')) {
+      if (!throttled) {
+        throttled = true;
+        return { status: 429, headers: { 'retry-after': '0' } };
+      }
+      const items = request.path.includes('BADITEM')
+        ? orderItems.map((item) => ({ ...item, QuantityOrdered: 'two' }))
+        : orderItems;
+      return { status: 200, body: { payload: { OrderItems: items } } };
+    }
+    if (request.path.endsWith('/address'))
+      return { status: 200, body: { payload: payloadOf('getOrderAddress') } };
+    return { status: 404, body: { errors: [{ code: 'NotFound' }] } };
+  };
+}
+
+const scheduledEvent = { source: 'aws.events', 'detail-type': 'Scheduled Event' } as ScheduledEvent;
+
+function lambdaContext(remainingMs: () => number = () => 300_000): Context {
+  return { functionName: 'poll-amazon', getRemainingTimeInMillis: remainingMs } as Context;
+}
+
+let fake: Awaited<ReturnType<typeof startFakeSpApi>>;
+let respond = sellingPartnerApi();
+let tables: Awaited<ReturnType<typeof useLocalTables>>;
+
+const amazonChannel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
+  channelId,
+  name: 'Amazon US',
+  format: 'amazon',
+  secretName: 'oms/channels/amazon-signing',
+  active: true,
+  api: { baseUrl: fake.baseUrl, accessTokenSecretName: `oms/channels/${channelId}` },
+  ...overrides,
+});
+
+const storedOrder = async (channelId: string, amazonOrderId: string) => {
+  const key = await findChannelOrderKey(channelId, amazonOrderId);
+  return key && getOrder(key.orderId);
+};
+
+beforeAll(async () => {
+  tables = await useLocalTables();
+  fake = await startFakeSpApi((request) => respond(request));
+  const secret = JSON.stringify({
+    clientId: 'amzn1.application-oa2-client.test',
+    clientSecret: 'client-secret',
+    refreshToken: 'Atzr|refresh-token',
+    marketplaceIds: ['ATVPDKIKX0DER'],
+    lwaUrl: fake.lwaUrl,
+  });
+  process.env.OMS_SECRETS_PROVIDER = 'local';
+  process.env.OMS_LOCAL_SECRETS = JSON.stringify({
+    'oms/channels/amazon-us': secret,
+    'oms/channels/amazon-late': secret,
+  });
+  await putChannel(amazonChannel('amazon-us'));
+});
+
+afterAll(() => fake.close());
+
+describe('polling Amazon on DynamoDB Local', () => {
+  it('stores each new order once, a pick-up as a pick-up, and skips what can not be mapped', async () => {
+    const startedAt = Date.now();
+
+    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+
+    expect(summary).toMatchObject({
+      channelId: 'amazon-us',
+      received: 3,
+      duplicates: 0,
+      notMapped: 1,
+      ignored: 1,
+      complete: true,
+    });
+    expect(await storedOrder('amazon-us', '902-1845936-5435065')).toMatchObject({
+      status: 'RECEIVED',
+      fulfillment: { type: 'ship' },
+      shippingAddress: expect.objectContaining({ line1: '2201 WESTLAKE AVE', country: 'US' }),
+    });
+    expect(await storedOrder('amazon-us', '902-0000000-0000001')).toMatchObject({
+      fulfillment: { type: 'pickup', locationId: 'ISPU_StoreId' },
+    });
+    const raw = await getRawPayload((await findChannelOrderKey('amazon-us', '902-1845936-5435065'))!.orderId);
+    expect(raw?.format).toBe('amazon');
+    expect(JSON.parse(raw!.rawBody)).toMatchObject({ order: { AmazonOrderId: '902-1845936-5435065' } });
+    expect(await storedOrder('amazon-us', '902-0000000-BADITEM')).toBeUndefined();
+    const checkpoint = await getCheckpoint(amazonCheckpointName('amazon-us'));
+    expect(Date.parse(checkpoint!)).toBeGreaterThanOrEqual(startedAt - UPDATE_SETTLE_MS);
+    expect(Date.parse(checkpoint!)).toBeLessThanOrEqual(Date.now() - UPDATE_SETTLE_MS);
+  });
+
+  it('retried the throttled items call and fetched no address for the pick-up order', () => {
+    const itemCalls = fake
+      .apiRequests()
+      .filter((request) => request.path === '/orders/v0/orders/902-1845936-5435065/orderItems');
+    const addressCalls = fake.apiRequests().filter((request) => request.path.endsWith('/address'));
+
+    expect(itemCalls).toHaveLength(2);
+    expect(addressCalls.map((request) => request.path)).not.toContain(
+      '/orders/v0/orders/902-0000000-0000001/address',
+    );
+  });
+
+  it('stores nothing new when it reads the same orders again, and reads from the checkpoint', async () => {
+    const checkpoint = await getCheckpoint(amazonCheckpointName('amazon-us'));
+    const itemsBefore = await tables.itemCount('ORDERS_TABLE');
+    const requestsBefore = fake.requests.length;
+
+    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+
+    expect(summary).toMatchObject({ received: 0, duplicates: 3, notMapped: 1, complete: true });
+    expect(await tables.itemCount('ORDERS_TABLE')).toBe(itemsBefore);
+    const firstListing = fake.requests
+      .slice(requestsBefore)
+      .find((request) => request.path === '/orders/v0/orders');
+    expect(firstListing?.query.get('LastUpdatedAfter')).toBe(
+      new Date(Date.parse(checkpoint!) - 2 * 60_000).toISOString(),
+    );
+    expect(await getCheckpoint(amazonCheckpointName('amazon-us'))).not.toBe(checkpoint);
+  });
+
+  it('logs an order Amazon changed after it was received as an update and polls on', async () => {
+    const orders = amazonOrders();
+    orders.firstPage[0] = { ...orders.firstPage[0], ShipmentServiceLevelCategory: 'Expedited' };
+    respond = sellingPartnerApi(orders);
+
+    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+
+    expect(summary).toMatchObject({ updatesNotIngested: 1, duplicates: 2, complete: true });
+    expect((await storedOrder('amazon-us', '902-1845936-5435065'))?.fulfillment).toEqual({
+      type: 'ship',
+      method: 'Standard',
+    });
+  });
+
+  it('stops before the Lambda times out and resumes from the last order it processed', async () => {
+    await putChannel(amazonChannel('amazon-us', { active: false }));
+    await putChannel(amazonChannel('amazon-late', { name: 'Amazon, resumed' }));
+    const orders = amazonOrders();
+    respond = sellingPartnerApi(orders);
+    let remainingMs = 300_000;
+
+    const [interrupted] = await pollAmazon(
+      scheduledEvent,
+      lambdaContext(() => (remainingMs -= 40_000)),
+    );
+
+    expect(interrupted).toMatchObject({ channelId: 'amazon-late', complete: false });
+    const processed = interrupted!.received + interrupted!.notMapped + interrupted!.ignored;
+    const lastProcessed = [...orders.firstPage, ...orders.secondPage][processed - 1]!;
+    expect(await getCheckpoint(amazonCheckpointName('amazon-late'))).toBe(
+      new Date(String(lastProcessed.LastUpdateDate)).toISOString(),
+    );
+
+    const [resumed] = await pollAmazon(scheduledEvent, lambdaContext());
+    expect(resumed).toMatchObject({ received: 3 - interrupted!.received, complete: true });
+  });
+});
