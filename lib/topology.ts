@@ -98,6 +98,82 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
   },
+  postInventoryMovement: {
+    id: 'post-inventory-movement',
+    entry: 'functions/inventory/post-movement.ts',
+    description: 'POST /v1/inventory/movements: apply and record a stock movement once',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  postPosSales: {
+    id: 'post-pos-sales',
+    entry: 'functions/inventory/post-pos-sales.ts',
+    description: 'POST /v1/locations/{locationId}/pos-sales: record a POS upload, each sale once',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getSkuInventory: {
+    id: 'get-sku-inventory',
+    entry: 'functions/inventory/get-sku-inventory.ts',
+    description: 'GET /v1/inventory/{sku}: stock per location, network and per channel',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getLocationInventory: {
+    id: 'get-location-inventory',
+    entry: 'functions/inventory/get-location-inventory.ts',
+    description: 'GET /v1/locations/{locationId}/inventory: a location stock, paged',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getChannelAvailability: {
+    id: 'get-channel-availability',
+    entry: 'functions/inventory/get-channel-availability.ts',
+    description: 'GET /v1/channels/{channelId}/availability: availability changes since a time',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getReplenishmentSuggestions: {
+    id: 'get-replenishment-suggestions',
+    entry: 'functions/inventory/get-replenishment-suggestions.ts',
+    description: 'GET /v1/replenishment/suggestions: suggested purchase orders per vendor',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Inventory', access: 'read' }],
+  },
+  inventorySync: {
+    id: 'inventory-sync',
+    entry: 'functions/inventory/inventory-sync.ts',
+    description: 'Inventory stream: network and channel availability, stock alerts, backorder retries',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+      { table: 'Orders', access: 'read' },
+    ],
+    publishesEvents: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -123,6 +199,12 @@ export const ROUTES: readonly RouteSpec[] = [
     function: 'routingApi',
   },
   { method: 'POST', path: '/v1/routing/simulate', function: 'routingApi' },
+  { method: 'POST', path: '/v1/inventory/movements', function: 'postInventoryMovement' },
+  { method: 'POST', path: '/v1/locations/{locationId}/pos-sales', function: 'postPosSales' },
+  { method: 'GET', path: '/v1/inventory/{sku}', function: 'getSkuInventory' },
+  { method: 'GET', path: '/v1/locations/{locationId}/inventory', function: 'getLocationInventory' },
+  { method: 'GET', path: '/v1/channels/{channelId}/availability', function: 'getChannelAvailability' },
+  { method: 'GET', path: '/v1/replenishment/suggestions', function: 'getReplenishmentSuggestions' },
 ];
 
 export interface StreamSubscriptionSpec {
@@ -146,6 +228,15 @@ export const STREAM_SUBSCRIPTIONS: readonly StreamSubscriptionSpec[] = [
     retryAttempts: 5,
     maxRecordAgeSeconds: 3600,
     bisectBatchOnError: true,
+  },
+  {
+    table: 'Inventory',
+    function: 'inventorySync',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 10,
+    maxRecordAgeSeconds: 3600,
+    bisectBatchOnError: false,
   },
 ];
 

@@ -1,8 +1,9 @@
-import { z } from 'zod';
 import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
 import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
+import { inventoryOpenApi } from './inventory-paths.js';
+import { iam, jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
 
 /**
@@ -10,10 +11,6 @@ import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/sig
  * document can not drift from what the API accepts. docs/openapi.json is a copy kept in sync by
  * a test (test/unit/api/openapi.test.ts).
  */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _dialect, ...rendered } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-  return rendered;
-}
 
 const Problem = {
   type: 'object',
@@ -36,11 +33,6 @@ const Problem = {
     },
   },
 };
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
 
 export function openApiDocument() {
   return {
@@ -79,6 +71,7 @@ export function openApiDocument() {
         },
         RuleSet: jsonSchema(RuleSet, 'input'),
         SimulationRequest: jsonSchema(SimulationRequest, 'input'),
+        ...inventoryOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -130,6 +123,7 @@ export function openApiDocument() {
         },
       },
       ...routingPaths(),
+      ...inventoryOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -141,7 +135,6 @@ export function openApiDocument() {
   };
 }
 
-const iam = [{ iam: [] }];
 const ruleSetBody = {
   required: true,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/RuleSet' } } },

@@ -8,17 +8,19 @@ import {
   type BatchGetCommandOutput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { OrderStatus } from '../domain/order.js';
+import type { Order, OrderStatus } from '../domain/order.js';
 import type { Product, RoutingPlan } from '../domain/routing/index.js';
 import {
   compactExplanation,
+  type CapacityCharge,
+  type CapacityDay,
   type FulfillmentOrder,
   type Reservation,
 } from '../domain/routing/routing-input.js';
 import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { stockKey } from './inventory-repository.js';
-import { orderKey } from './orders-repository.js';
+import { orderKey, toOrder } from './orders-repository.js';
 
 /**
  * What the router writes, and how it commits a plan without ever overselling.
@@ -26,11 +28,15 @@ import { orderKey } from './orders-repository.js';
  * Layout added to the tables:
  *   Inventory  SKU#<sku> / RES#<orderId>#<locationId>   units of the SKU held for the order there
  *   Orders     ORDER#<orderId> / FO#<fulfillmentOrderId>   a fulfillment order of the order
+ *   Inventory  CAPACITY#<locationId> / <YYYY-MM-DD>       fulfillment orders the location took
+ *                                                         that local day (`used`)
  *
  * Committing a plan is ONE TransactWriteItems when it fits in 100 items: per (sku, location) a
  * stock update conditional on `available >= :quantity` plus a reservation marker that must not
- * exist yet, the fulfillment orders, and the order update conditional on its version. Either
- * everything holds or nothing is written, and a cancellation reason names the item that failed.
+ * exist yet, per location an `ADD used` on its capacity counter (conditional on the room left
+ * when the strategy requires capacity), the fulfillment orders, and the order update conditional
+ * on its version. Either everything holds or nothing is written, and a cancellation reason names
+ * the item that failed.
  *
  * A plan that needs more than 100 items is committed as a saga:
  * 1. the intent (reservations, fulfillment order ids, a commit id) is written on the order with
@@ -40,7 +46,8 @@ import { orderKey } from './orders-repository.js';
  * 3. when a chunk fails, the chunks already taken are released (conditional on their markers
  *    carrying this commit id, so nothing is released twice) and the intent is cleared;
  * 4. fulfillment orders beyond what fits in the last transaction are written first, then the last
- *    transaction writes the remaining ones and moves the order to its status.
+ *    transaction counts capacity, writes the remaining ones and moves the order to its status;
+ *    when a location filled up meanwhile, everything above is undone as for an abandoned commit.
  * A router that dies in between leaves the intent on the order; the next delivery of the message
  * finds it and releases what it lists (`releaseAbandonedCommit`) before deciding again.
  */
@@ -57,6 +64,14 @@ export const fulfillmentOrderKey = (orderId: string, fulfillmentOrderId: string)
   pk: `ORDER#${orderId}`,
   sk: `FO#${fulfillmentOrderId}`,
 });
+/**
+ * In the Inventory table rather than Config: it changes with every order, in the same
+ * transactions as the stock, while Config holds what a retailer edits and routers cache.
+ */
+export const capacityKey = (locationId: string, day: string) => ({ pk: `CAPACITY#${locationId}`, sk: day });
+
+/** A counter only matters on its day; kept a week for ops to look back (the table has no TTL). */
+const CAPACITY_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export interface StockReservation extends Reservation {
   /**
@@ -75,13 +90,23 @@ export interface RoutingCommit {
   plan: RoutingPlan;
   fulfillmentOrders: FulfillmentOrder[];
   reservations: StockReservation[];
+  /** Fulfillment orders counted against the locations' days; absent, nothing is counted. */
+  capacity?: readonly CapacityCharge[];
+  /**
+   * Other orders routed by this plan (merging): each moves to `status` on its own version
+   * check and records `mergedWith`. A merged commit is one transaction or nothing.
+   */
+  mergedOrders?: readonly { orderId: string; expectedVersion: number }[];
   now: string;
 }
 
 export type CommitResult =
   | { kind: 'committed'; orderVersion: number }
   | { kind: 'stock_conflict'; sku: string; locationId: string; orderVersion: number }
+  | { kind: 'capacity_conflict'; locationId: string; orderVersion: number }
   | { kind: 'order_changed' }
+  | { kind: 'merged_order_changed'; orderId: string }
+  | { kind: 'merge_too_large' }
   | { kind: 'already_reserved'; sku: string; locationId: string };
 
 /** A large commit's plan, kept on the order until the commit ends (see the saga above). */
@@ -94,8 +119,10 @@ export interface CommitIntent {
 
 type Role =
   | { kind: 'order' }
+  | { kind: 'merged_order'; orderId: string }
   | { kind: 'stock'; sku: string; locationId: string }
   | { kind: 'marker'; sku: string; locationId: string }
+  | { kind: 'capacity'; locationId: string }
   | { kind: 'fulfillment_order' };
 
 interface Entry {
@@ -108,19 +135,37 @@ export async function commitRoutingPlan(
   maxItems = MAX_TRANSACTION_ITEMS,
 ): Promise<CommitResult> {
   const orderUpdate = finalOrderUpdate(commit, commit.expectedVersion);
+  const mergedEntries = (commit.mergedOrders ?? []).map((merged) => mergedOrderUpdate(commit, merged));
   const reservationEntries = commit.reservations.flatMap((reservation) => reserve(commit, reservation));
   const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
-  if (1 + reservationEntries.length + foEntries.length <= maxItems) {
-    const outcome = await transact([orderUpdate, ...reservationEntries, ...foEntries]);
+  const capacityEntries = (commit.capacity ?? []).map((charge) => chargeCapacity(charge, commit.now));
+  const entries = [orderUpdate, ...mergedEntries, ...reservationEntries, ...capacityEntries, ...foEntries];
+  if (entries.length <= maxItems) {
+    const outcome = await transact(entries);
     if (outcome === 'ok') return { kind: 'committed', orderVersion: commit.expectedVersion + 1 };
-    if (outcome.kind === 'stock')
-      return { ...outcome, kind: 'stock_conflict', orderVersion: commit.expectedVersion };
-    return outcome.kind === 'marker' ? { ...outcome, kind: 'already_reserved' } : { kind: 'order_changed' };
+    switch (outcome.kind) {
+      case 'stock':
+        return { ...outcome, kind: 'stock_conflict', orderVersion: commit.expectedVersion };
+      case 'capacity':
+        return { ...outcome, kind: 'capacity_conflict', orderVersion: commit.expectedVersion };
+      case 'marker':
+        return { ...outcome, kind: 'already_reserved' };
+      case 'merged_order':
+        return { ...outcome, kind: 'merged_order_changed' };
+      case 'order':
+        return { kind: 'order_changed' };
+    }
   }
-  return commitInChunks(commit, maxItems);
+  // A saga's steps hold one order's intent; several orders' would not undo as one.
+  if (mergedEntries.length > 0) return { kind: 'merge_too_large' };
+  return commitInChunks(commit, capacityEntries, maxItems);
 }
 
-async function commitInChunks(commit: RoutingCommit, maxItems: number): Promise<CommitResult> {
+async function commitInChunks(
+  commit: RoutingCommit,
+  capacityEntries: readonly Entry[],
+  maxItems: number,
+): Promise<CommitResult> {
   const intent: CommitIntent = {
     commitId: commit.commitId,
     reservations: commit.reservations.map(({ sku, locationId, quantity }) => ({ sku, locationId, quantity })),
@@ -140,7 +185,7 @@ async function commitInChunks(commit: RoutingCommit, maxItems: number): Promise<
       ...chunk.flatMap((reservation) => reserve(commit, reservation)),
     ]);
     if (outcome !== 'ok') {
-      if (outcome.kind === 'order') return { kind: 'order_changed' };
+      if (outcome.kind !== 'stock' && outcome.kind !== 'marker') return { kind: 'order_changed' };
       await releaseReservations(commit.orderId, commit.commitId, taken, commit.now);
       const cleared = await clearIntent(commit.orderId, version, commit.now);
       if (cleared === undefined) return { kind: 'order_changed' };
@@ -152,15 +197,79 @@ async function commitInChunks(commit: RoutingCommit, maxItems: number): Promise<
   }
 
   const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
-  const inLastTransaction = maxItems - 1;
+  const inLastTransaction = maxItems - 1 - capacityEntries.length;
   const early = foEntries.slice(0, Math.max(0, foEntries.length - inLastTransaction));
   for (const chunk of chunksOf(early, maxItems - 1)) {
     if ((await transact([holdsIntent, ...chunk])) !== 'ok') return { kind: 'order_changed' };
   }
   const last = foEntries.slice(early.length);
-  const outcome = await transact([finalOrderUpdate(commit, version), ...last]);
-  if (outcome !== 'ok') return { kind: 'order_changed' };
-  return { kind: 'committed', orderVersion: version + 1 };
+  const outcome = await transact([finalOrderUpdate(commit, version), ...capacityEntries, ...last]);
+  if (outcome === 'ok') return { kind: 'committed', orderVersion: version + 1 };
+  if (outcome.kind !== 'capacity') return { kind: 'order_changed' };
+  const released = await releaseAbandonedCommit(commit.orderId, version, intent, commit.now);
+  return released === undefined
+    ? { kind: 'order_changed' }
+    : { kind: 'capacity_conflict', locationId: outcome.locationId, orderVersion: released };
+}
+
+/**
+ * The customer's orders placed within `windowMinutes` of `placedAt` (Orders index `byCustomer`).
+ * `placedAt` keeps each channel's UTC offset, so the index range is a day wider on each side
+ * and the window is applied on the parsed instants.
+ */
+export async function listCustomerOrders(
+  customerKey: string,
+  placedAt: string,
+  windowMinutes: number,
+): Promise<Order[]> {
+  const center = Date.parse(placedAt);
+  const windowMs = windowMinutes * 60_000;
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const orders: Order[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(ORDERS_TABLE.envVar),
+        IndexName: 'byCustomer',
+        KeyConditionExpression: 'customerKey = :customer AND placedAt BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':customer': customerKey,
+          ':from': day(center - windowMs - 86_400_000),
+          // '~' sorts after every character of a date-time: the whole last day is in range.
+          ':to': `${day(center + windowMs + 86_400_000)}~`,
+        },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    orders.push(...(page.Items ?? []).map(toOrder));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return orders.filter((order) => Math.abs(Date.parse(order.placedAt) - center) <= windowMs);
+}
+
+/**
+ * Fulfillment orders counted today at these locations, by location id. One read for up to 100
+ * locations; consistent, so that a decision taken again after a full location sees it full.
+ */
+export async function getCapacityUsed(days: readonly CapacityDay[]): Promise<Record<string, number>> {
+  const inventory = tableName(INVENTORY_TABLE.envVar);
+  const used: Record<string, number> = {};
+  for (const chunk of chunksOf(days, 100)) {
+    let keys: Record<string, unknown>[] | undefined = chunk.map(({ locationId, day }) =>
+      capacityKey(locationId, day),
+    );
+    while (keys && keys.length > 0) {
+      const page: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [inventory]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of page.Responses?.[inventory] ?? []) {
+        used[String(item.pk).slice('CAPACITY#'.length)] = Number(item.used ?? 0);
+      }
+      keys = page.UnprocessedKeys?.[inventory]?.Keys;
+    }
+  }
+  return used;
 }
 
 /**
@@ -462,6 +571,36 @@ function release(
   ];
 }
 
+/**
+ * Counts a location's new fulfillment orders for the day. With a limit, the counter must leave
+ * room for them: `used + count <= limit`, written as `used <= limit - count` (conditions can not add).
+ */
+function chargeCapacity(charge: CapacityCharge, now: string): Entry {
+  const { locationId, day, count, limit } = charge;
+  const expiresAt = Math.floor(Date.parse(now) / 1000) + CAPACITY_RETENTION_SECONDS;
+  return {
+    item: {
+      Update: {
+        TableName: tableName(INVENTORY_TABLE.envVar),
+        Key: capacityKey(locationId, day),
+        UpdateExpression:
+          'SET entityType = :entityType, expiresAt = :expiresAt, updatedAt = :now ADD used :count',
+        ...(limit !== undefined && {
+          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+        }),
+        ExpressionAttributeValues: {
+          ':entityType': 'CapacityCounter',
+          ':expiresAt': expiresAt,
+          ':now': now,
+          ':count': count,
+          ...(limit !== undefined && { ':room': limit - count }),
+        },
+      },
+    },
+    role: { kind: 'capacity', locationId },
+  };
+}
+
 function putFulfillmentOrder(fo: FulfillmentOrder): Entry {
   return {
     item: {
@@ -479,37 +618,63 @@ function putFulfillmentOrder(fo: FulfillmentOrder): Entry {
 }
 
 function finalOrderUpdate(commit: RoutingCommit, expectedVersion: number): Entry {
+  const mergedWith = (commit.mergedOrders ?? []).map((merged) => merged.orderId);
+  return {
+    item: orderUpdateItem(commit, commit.orderId, expectedVersion, mergedWith),
+    role: { kind: 'order' },
+  };
+}
+
+/** A merged order records the same decision, and with which orders it travels. */
+function mergedOrderUpdate(
+  commit: RoutingCommit,
+  merged: { orderId: string; expectedVersion: number },
+): Entry {
+  const mergedWith = [commit.orderId, ...(commit.mergedOrders ?? []).map((other) => other.orderId)].filter(
+    (orderId) => orderId !== merged.orderId,
+  );
+  return {
+    item: orderUpdateItem(commit, merged.orderId, merged.expectedVersion, mergedWith),
+    role: { kind: 'merged_order', orderId: merged.orderId },
+  };
+}
+
+function orderUpdateItem(
+  commit: RoutingCommit,
+  orderId: string,
+  expectedVersion: number,
+  mergedWith: readonly string[],
+): TransactItem {
   const { plan } = commit;
   return {
-    item: {
-      Update: {
-        TableName: tableName(ORDERS_TABLE.envVar),
-        Key: orderKey(commit.orderId),
-        UpdateExpression:
-          'SET #status = :status, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId ' +
-          'REMOVE routingIntent, pendingReroute',
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-        ExpressionAttributeValues: {
-          ':status': commit.status,
-          ':next': expectedVersion + 1,
-          ':expected': expectedVersion,
-          ':now': commit.now,
-          ':commitId': commit.commitId,
-          ':routing': {
-            ruleSetId: plan.ruleSetId,
-            ruleSetVersion: plan.ruleSetVersion,
-            strategy: plan.strategy,
-            outcome: plan.outcome,
-            decidedAt: commit.now,
-            explanation: compactExplanation(plan.explanation),
-            unplaced: plan.unplaced,
-            cancelAt: plan.cancelAt,
-          },
+    Update: {
+      TableName: tableName(ORDERS_TABLE.envVar),
+      Key: orderKey(orderId),
+      UpdateExpression:
+        'SET #status = :status, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
+        (mergedWith.length > 0 ? ', mergedWith = :mergedWith ' : ' ') +
+        'REMOVE routingIntent, pendingReroute',
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+      ExpressionAttributeValues: {
+        ':status': commit.status,
+        ':next': expectedVersion + 1,
+        ':expected': expectedVersion,
+        ':now': commit.now,
+        ':commitId': commit.commitId,
+        ...(mergedWith.length > 0 && { ':mergedWith': mergedWith }),
+        ':routing': {
+          ruleSetId: plan.ruleSetId,
+          ruleSetVersion: plan.ruleSetVersion,
+          strategy: plan.strategy,
+          outcome: plan.outcome,
+          decidedAt: commit.now,
+          explanation: compactExplanation(plan.explanation),
+          unplaced: plan.unplaced,
+          cancelAt: plan.cancelAt,
         },
       },
     },
-    role: { kind: 'order' },
   };
 }
 
@@ -579,8 +744,10 @@ const CONFLICT_ATTEMPTS = 6;
 
 type Failure =
   | { kind: 'order' }
+  | { kind: 'merged_order'; orderId: string }
   | { kind: 'stock'; sku: string; locationId: string }
-  | { kind: 'marker'; sku: string; locationId: string };
+  | { kind: 'marker'; sku: string; locationId: string }
+  | { kind: 'capacity'; locationId: string };
 
 /**
  * Runs one transaction. A failed condition is an answer (which item failed); losing a race to a
@@ -625,7 +792,7 @@ function firstFailure(
   reasons: readonly CancellationReason[],
 ): Failure | undefined {
   const failed = entries.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
-  const rank = { order: 0, marker: 1, stock: 2, fulfillment_order: 3 } as const;
+  const rank = { order: 0, merged_order: 1, marker: 2, stock: 3, capacity: 4, fulfillment_order: 5 } as const;
   const role = failed.map((entry) => entry.role).sort((a, b) => rank[a.kind] - rank[b.kind])[0];
   if (role === undefined || role.kind === 'fulfillment_order') return undefined;
   return role;

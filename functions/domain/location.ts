@@ -25,7 +25,8 @@ export const Location = z.strictObject({
   }),
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
-  timeZone: z.string().default('UTC'),
+  /** IANA name (`Europe/Lisbon`); the location's day, for its daily capacity, starts at its midnight. */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Lisbon').default('UTC'),
   capabilities: z.array(z.enum(LOCATION_CAPABILITIES)).min(1),
   /** Country (`PT`) or country-region (`US-CA`) codes; absent means the location serves anywhere. */
   regionsServed: z.array(z.string().min(2).max(10)).optional(),
@@ -41,3 +42,12 @@ export const Location = z.strictObject({
   active: z.boolean().default(true),
 });
 export type Location = z.output<typeof Location>;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -14,6 +14,14 @@ export interface StockLevel {
   /** Optimistic-locking counter, incremented by every write. */
   version: number;
   updatedAt: string;
+  /** Units shipped to this location by a transfer and not received yet; not sellable here. */
+  inTransit?: number;
+  /**
+   * Set when a recorded fact (a POS sale, a count, a loss) took `available` below zero: the units
+   * were already gone, so the write was accepted rather than lost. The invariant check allows a
+   * negative `available` only on flagged levels.
+   */
+  oversold?: boolean;
 }
 
 export function availableOf(level: Pick<StockLevel, 'onHand' | 'reserved' | 'safetyStock'>): number {
@@ -36,4 +44,9 @@ export function newStockLevel(args: {
     version: 1,
     updatedAt: args.now,
   };
+}
+
+/** An empty level, for the first movement of a SKU at a location (version 0: not stored yet). */
+export function emptyStockLevel(sku: string, locationId: string, now: string): StockLevel {
+  return { ...newStockLevel({ sku, locationId, onHand: 0, now }), version: 0 };
 }

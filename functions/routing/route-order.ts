@@ -11,11 +11,20 @@ import {
 import {
   backorderAfterConflicts,
   buildRoutingInput,
+  capacityChargesOf,
+  capacityDaysOf,
   fulfillmentOrdersOf,
   orderStatusFor,
   reservationsOf,
+  type CapacityDay,
   type FulfillmentOrder,
 } from '../domain/routing/routing-input.js';
+import {
+  canMergeWith,
+  mergeDecision,
+  mergedRoutingOrder,
+  splitMergedLines,
+} from '../domain/routing/merge.js';
 import type { StockLevel } from '../domain/stock.js';
 import type {
   CommitIntent,
@@ -39,6 +48,8 @@ export interface RouteOrderDeps {
   listLocations(): Promise<ConfiguredLocation[]>;
   getStockLevels(sku: string): Promise<StockLevel[]>;
   getProducts(skus: readonly string[]): Promise<Record<string, Product>>;
+  getCapacityUsed(days: readonly CapacityDay[]): Promise<Record<string, number>>;
+  listCustomerOrders(customerKey: string, placedAt: string, windowMinutes: number): Promise<RoutableOrder[]>;
   commitRoutingPlan(commit: RoutingCommit): Promise<CommitResult>;
   releaseAbandonedCommit(
     orderId: string,
@@ -59,7 +70,7 @@ export type RouteRequest =
 
 export type RouteOrderResult =
   | { kind: 'skipped'; reason: string }
-  | { kind: 'committed'; status: OrderStatus; plan: RoutingPlan; decisions: number }
+  | { kind: 'committed'; status: OrderStatus; plan: RoutingPlan; decisions: number; mergedWith?: string[] }
   | { kind: 'already_reserved' };
 
 /** Decisions taken for one message when other orders keep taking the stock: the first and 3 more. */
@@ -71,10 +82,13 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  * Routes an order, or the lines of a fulfillment order a location rejected:
  * 1. loads the order; an interrupted large commit it carries is undone first;
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
- * 3. loads the active rules, the locations, the products and the stock of the ordered SKUs;
- * 4. decides (pure engine) and commits the plan in one transaction (or a saga past 100 items);
- * 5. when another order took the stock first, reads the stock again and decides again, at most
- *    MAX_DECISIONS times, then backorders so that the message is not retried forever.
+ * 3. loads the active rules, the locations, the products, the stock of the ordered SKUs and the
+ *    capacity the locations used today (their local day); when the rules merge orders, first
+ *    tries to route the order together with its customer's other orders to the same address;
+ * 4. decides (pure engine) and commits the plan in one transaction (or a saga past 100 items),
+ *    counting each new fulfillment order against its location's day;
+ * 5. when another order took the stock or the last capacity first, reads both again and decides
+ *    again, at most MAX_DECISIONS times, then backorders so that the message is not retried forever.
  * Safe to run twice for one message: the order's version and the reservation markers see to it.
  */
 export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): Promise<RouteOrderResult> {
@@ -147,17 +161,25 @@ async function decideAndCommit(
     deps.listLocations(),
     deps.getProducts(skus),
   ]);
+  if (!rerouted && ruleSet.merge && order.status === 'RECEIVED') {
+    const merged = await routeMerged(deps, order, ruleSet, ruleSet.merge.windowMinutes, locations);
+    if (merged) return merged;
+  }
   let expectedVersion = order.version;
   let plan: RoutingPlan | undefined;
   for (let decision = 1; decision <= MAX_DECISIONS + 1; decision++) {
     const now = deps.now().toISOString();
-    const stockLevels = (await Promise.all(skus.map((sku) => deps.getStockLevels(sku)))).flat();
+    const [stockLevels, capacityUsed] = await Promise.all([
+      Promise.all(skus.map((sku) => deps.getStockLevels(sku))).then((levels) => levels.flat()),
+      deps.getCapacityUsed(capacityDaysOf(locations, now)),
+    ]);
     plan =
       decision <= MAX_DECISIONS
         ? decide(
             buildRoutingInput({
               order,
               locations,
+              capacityUsed,
               stockLevels,
               products,
               ruleSet,
@@ -176,6 +198,7 @@ async function decideAndCommit(
       plan,
       fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
       reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
+      capacity: capacityChargesOf(plan, locations, ruleSet, now),
       now,
     });
     switch (result.kind) {
@@ -192,6 +215,15 @@ async function decideAndCommit(
         });
         expectedVersion = result.orderVersion;
         break;
+      case 'capacity_conflict':
+        metrics.addMetric('CapacityConflicts', MetricUnit.Count, 1);
+        logger.info('Location filled its daily capacity meanwhile; deciding again', {
+          orderId: order.orderId,
+          locationId: result.locationId,
+          decision,
+        });
+        expectedVersion = result.orderVersion;
+        break;
       case 'order_changed':
         return { kind: 'skipped', reason: 'order changed concurrently (routed by another delivery)' };
       case 'already_reserved':
@@ -203,7 +235,78 @@ async function decideAndCommit(
         return { kind: 'already_reserved' };
     }
   }
-  throw new Error(`Order ${order.orderId}: a backorder commit met a stock conflict.`);
+  throw new Error(`Order ${order.orderId}: a backorder commit met a stock or capacity conflict.`);
+}
+
+/**
+ * Routes the order with its customer's other RECEIVED orders to the same address: one decision
+ * over all their lines, one transaction that moves every one of them (each on its own version).
+ * Answers undefined, and the order is routed alone, when there is nothing to merge, when the
+ * merged decision leaves a line unplaced (each order then keeps its own backorder), or when the
+ * merged commit does not hold (stock or capacity taken, another order moved, past 100 items).
+ */
+async function routeMerged(
+  deps: RouteOrderDeps,
+  order: RoutableOrder,
+  ruleSet: RuleSet,
+  windowMinutes: number,
+  locations: readonly ConfiguredLocation[],
+): Promise<RouteOrderResult | undefined> {
+  if (order.customerKey === undefined) return undefined;
+  const others = (await deps.listCustomerOrders(order.customerKey, order.placedAt, windowMinutes)).filter(
+    (other) => !other.routingIntent && canMergeWith(order, other, windowMinutes),
+  );
+  if (others.length === 0) return undefined;
+  const skus = [...new Set([order, ...others].flatMap((each) => each.lines.map((line) => line.sku)))];
+  const now = deps.now().toISOString();
+  const [products, stockLevels, capacityUsed] = await Promise.all([
+    deps.getProducts(skus),
+    Promise.all(skus.map((sku) => deps.getStockLevels(sku))).then((levels) => levels.flat()),
+    deps.getCapacityUsed(capacityDaysOf(locations, now)),
+  ]);
+  const input = buildRoutingInput({ order, locations, capacityUsed, stockLevels, products, ruleSet, now });
+  const decided = decide({ ...input, order: mergedRoutingOrder(order, others) });
+  if (decided.outcome !== 'routed') return undefined;
+  const plan: RoutingPlan = {
+    ...decided,
+    explanation: {
+      ...decided.explanation,
+      decision: [...decided.explanation.decision, mergeDecision(order, others, windowMinutes)],
+    },
+  };
+  const mergedWith = others.map((other) => other.orderId);
+  const result = await deps.commitRoutingPlan({
+    orderId: order.orderId,
+    expectedVersion: order.version,
+    commitId: deps.newId(),
+    status: 'ROUTED',
+    plan,
+    fulfillmentOrders: splitMergedLines(
+      fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
+      [order.orderId, ...mergedWith],
+    ),
+    reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
+    capacity: capacityChargesOf(plan, locations, ruleSet, now),
+    mergedOrders: others.map((other) => ({ orderId: other.orderId, expectedVersion: other.version })),
+    now,
+  });
+  switch (result.kind) {
+    case 'committed':
+      metrics.addMetric('MergedOrders', MetricUnit.Count, others.length);
+      record(order, plan, 'ROUTED', 1);
+      return { kind: 'committed', status: 'ROUTED', plan, decisions: 1, mergedWith };
+    case 'order_changed':
+      return { kind: 'skipped', reason: 'order changed concurrently (routed by another delivery)' };
+    case 'already_reserved':
+      return { kind: 'already_reserved' };
+    default:
+      logger.info('Merged route did not hold; routing the order alone', {
+        orderId: order.orderId,
+        mergedWith,
+        result: result.kind,
+      });
+      return undefined;
+  }
 }
 
 /** A strategy that may promise safety stock needs a guard that lets it (see StockReservation). */

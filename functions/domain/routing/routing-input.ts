@@ -123,6 +123,73 @@ export function toStockBySku(levels: readonly StoredStockLevel[]): Map<string, M
   return bySku;
 }
 
+/** A location's capacity counter to read: its fulfillment orders taken on one local day. */
+export interface CapacityDay {
+  locationId: string;
+  /** YYYY-MM-DD in the location's time zone. */
+  day: string;
+}
+
+/** Fulfillment orders a commit adds to a location's counter for the day. */
+export interface CapacityCharge extends CapacityDay {
+  count: number;
+  /**
+   * The location's daily capacity when the deciding strategy requires capacity: the counter must
+   * then stay within it. Absent, the fulfillment orders are counted but never refused.
+   */
+  limit?: number;
+}
+
+/**
+ * The calendar day of an instant at a location. A store's capacity is its staff's working day,
+ * so a day starts at the location's midnight, not at UTC's.
+ */
+export function localDay(instant: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(instant));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** The counters a decision at `now` reads: only a location with a daily capacity can be full. */
+export function capacityDaysOf(locations: readonly ConfiguredLocation[], now: string): CapacityDay[] {
+  return locations
+    .filter((location) => location.active && location.dailyCapacity !== undefined)
+    .map((location) => ({ locationId: location.locationId, day: localDay(now, location.timeZone) }));
+}
+
+/**
+ * What a plan adds to the capacity counters: one per fulfillment order a location works for a
+ * customer. A transfer's units leave with the store's own pickup or shipment and a drop-ship
+ * vendor is not our staff, so neither takes capacity.
+ */
+export function capacityChargesOf(
+  plan: Pick<RoutingPlan, 'fulfillmentOrders' | 'strategy'>,
+  locations: readonly ConfiguredLocation[],
+  ruleSet: RuleSet,
+  now: string,
+): CapacityCharge[] {
+  const strategy = ruleSet.strategies.find((candidate) => candidate.name === plan.strategy);
+  const enforced = strategy?.filters.requireCapacity === true;
+  const counts = new Map<string, number>();
+  for (const fulfillmentOrder of plan.fulfillmentOrders) {
+    if (fulfillmentOrder.kind === 'transfer' || fulfillmentOrder.kind === 'dropship') continue;
+    counts.set(fulfillmentOrder.locationId, (counts.get(fulfillmentOrder.locationId) ?? 0) + 1);
+  }
+  return [...counts].flatMap(([locationId, count]) => {
+    const location = locations.find((candidate) => candidate.locationId === locationId);
+    if (!location) return [];
+    const limit = enforced ? location.dailyCapacity : undefined;
+    return [
+      { locationId, day: localDay(now, location.timeZone), count, ...(limit !== undefined && { limit }) },
+    ];
+  });
+}
+
 /** Units of one SKU held for one order at one location. */
 export interface Reservation {
   sku: string;
@@ -153,13 +220,20 @@ export function reservationsOf(plan: Pick<RoutingPlan, 'fulfillmentOrders'>): Re
 export const FULFILLMENT_ORDER_STATUSES = ['CREATED', 'REJECTED'] as const;
 export type FulfillmentOrderStatus = (typeof FULFILLMENT_ORDER_STATUSES)[number];
 
-/** A planned shipment (or transfer, or drop-ship) as the OMS records it under its order. */
+/** A line of a fulfillment order; `orderId` names its order when orders were merged (merge.ts). */
+export type FulfillmentOrderLine = PlannedLine & { orderId?: string };
+
+/**
+ * A planned shipment (or transfer, or drop-ship) as the OMS records it under its order; under
+ * the order whose message routed them when orders were merged, listed in `mergedOrderIds`.
+ */
 export interface FulfillmentOrder {
   fulfillmentOrderId: string;
   orderId: string;
   locationId: string;
   kind: RoutingPlan['fulfillmentOrders'][number]['kind'];
-  lines: PlannedLine[];
+  lines: FulfillmentOrderLine[];
+  mergedOrderIds?: string[];
   status: FulfillmentOrderStatus;
   transferTo?: string;
   distanceKm?: number;

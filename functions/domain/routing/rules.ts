@@ -121,9 +121,23 @@ export const Strategy = z.strictObject({
 });
 export type Strategy = z.output<typeof Strategy>;
 
+/**
+ * Orders of one customer to one address, placed within `windowMinutes` of each other and not yet
+ * routed, are routed together: one decision, one shipment where the stock allows.
+ */
+export const MergeRule = z.strictObject({
+  windowMinutes: z
+    .number()
+    .int()
+    .min(1, 'must be at least 1 minute')
+    .max(240, 'must be at most 240 minutes: older orders are already being fulfilled'),
+});
+export type MergeRule = z.output<typeof MergeRule>;
+
 export const RuleSet = z.strictObject({
   ruleSetId: z.string().min(1).max(64),
   version: z.number().int().min(1),
+  merge: MergeRule.optional(),
   strategies: z
     .array(Strategy)
     .min(1, 'must hold at least one strategy')

@@ -13,10 +13,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { locationKey } from '../../../functions/data/config-repository.js';
 import { stockKey } from '../../../functions/data/inventory-repository.js';
-import { clearRuleSetCache } from '../../../functions/data/rules-repository.js';
+import { capacityKey } from '../../../functions/data/routing-repository.js';
+import {
+  activeRuleSetKey,
+  clearRuleSetCache,
+  DEFAULT_RULE_SET,
+  ruleSetKey,
+} from '../../../functions/data/rules-repository.js';
 import type { Location } from '../../../functions/domain/location.js';
 import { newStockLevel } from '../../../functions/domain/stock.js';
 import { routeOrders } from '../../../functions/routing/route-orders.js';
@@ -73,7 +79,10 @@ const anSqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records })
 const orderReceived = (messageId?: string) =>
   aRoutingMessage('OrderReceived', { version: '1', orderId: order.orderId }, messageId);
 
-/** The routing transaction lists the order update first, then (stock, marker) pairs, then fulfillment orders. */
+/**
+ * The routing transaction lists the order update first, then (stock, marker) pairs, then a capacity
+ * counter per location, then fulfillment orders.
+ */
 function canceled(reasons: CancellationReason['Code'][]): TransactionCanceledException {
   return new TransactionCanceledException({
     message: 'Transaction cancelled',
@@ -128,7 +137,10 @@ describe('routeOrders (routing queue consumer)', () => {
       ExpressionAttributeValues: { ':quantity': 2 },
     });
     expect(items[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(items[3]?.Put?.Item).toMatchObject({ entityType: 'FulfillmentOrder', locationId: 'lisboa-1' });
+    // Counted although the store has no daily capacity: ops see every location's load.
+    expect(items[3]?.Update).toMatchObject({ Key: { pk: 'CAPACITY#lisboa-1' } });
+    expect(items[3]?.Update?.ConditionExpression).toBeUndefined();
+    expect(items[4]?.Put?.Item).toMatchObject({ entityType: 'FulfillmentOrder', locationId: 'lisboa-1' });
   });
 
   it('retries a transaction that lost a race (TransactionConflict) and then commits', async () => {
@@ -200,5 +212,87 @@ describe('routeOrders (routing queue consumer)', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
+});
+
+describe('routeOrders with daily capacity', () => {
+  const CAPPED_STORE: Location = { ...LISBON_STORE, dailyCapacity: 5 };
+  const CAPACITY_RULES = {
+    ...DEFAULT_RULE_SET,
+    ruleSetId: 'capacity-rules',
+    strategies: DEFAULT_RULE_SET.strategies.map((strategy) => ({
+      ...strategy,
+      filters: { ...strategy.filters, requireCapacity: true },
+    })),
+  };
+  // 23:30 in Lisbon on the 22nd is already the 23rd in Berlin: the store's own day counts.
+  const TODAY_IN_LISBON = '2026-11-22';
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-22T23:30:00.000Z'));
+    dynamo.on(QueryCommand, { TableName: 'Config' }).resolves({
+      Items: [{ ...locationKey(CAPPED_STORE.locationId), entityType: 'Location', ...CAPPED_STORE }],
+    });
+    dynamo
+      .on(GetCommand, { TableName: 'Config', Key: activeRuleSetKey })
+      .resolves({ Item: { ...activeRuleSetKey, ruleSetId: 'capacity-rules', version: 1 } });
+    dynamo
+      .on(GetCommand, { TableName: 'Config', Key: ruleSetKey('capacity-rules', 1) })
+      .resolves({ Item: { ruleSet: CAPACITY_RULES } });
+    dynamo.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, unknown> }) =>
+      'Inventory' in input.RequestItems
+        ? {
+            Responses: {
+              Inventory: [{ ...capacityKey('lisboa-1', TODAY_IN_LISBON), used: 3 }],
+            },
+          }
+        : { Responses: {} },
+    );
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  const capacityReads = () =>
+    dynamo
+      .commandCalls(BatchGetCommand)
+      .filter((call) => 'Inventory' in (call.args[0].input.RequestItems ?? {}));
+
+  it("reads the store's counter for its local day and counts the fulfillment order within its capacity", async () => {
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const [read] = capacityReads();
+    expect(read!.args[0].input.RequestItems!.Inventory).toMatchObject({
+      Keys: [capacityKey('lisboa-1', TODAY_IN_LISBON)],
+      ConsistentRead: true,
+    });
+    const [call] = dynamo.commandCalls(TransactWriteCommand);
+    const counter = call!.args[0].input.TransactItems!.find(
+      (item) => item.Update?.Key?.pk === 'CAPACITY#lisboa-1',
+    );
+    expect(counter?.Update).toMatchObject({
+      TableName: 'Inventory',
+      Key: capacityKey('lisboa-1', TODAY_IN_LISBON),
+      UpdateExpression: expect.stringContaining('ADD used :count'),
+      ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+      ExpressionAttributeValues: expect.objectContaining({ ':count': 1, ':room': 4 }),
+    });
+  });
+
+  it('reads the capacity again and decides again when the store filled up meanwhile', async () => {
+    // order, stock, marker, capacity counter, fulfillment order
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(canceled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None']))
+      .resolves({});
+
+    const response = await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(capacityReads()).toHaveLength(2);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
 });

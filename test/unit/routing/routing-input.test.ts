@@ -3,14 +3,18 @@ import { decide, type RoutingPlan } from '../../../functions/domain/routing/inde
 import {
   backorderAfterConflicts,
   buildRoutingInput,
+  capacityChargesOf,
+  capacityDaysOf,
   fulfillmentOrdersOf,
+  localDay,
   orderStatusFor,
   reservationsOf,
   toRoutingLocation,
   toRoutingOrder,
   toStockBySku,
 } from '../../../functions/domain/routing/routing-input.js';
-import type { Location } from '../../../functions/domain/location.js';
+import { Location as LocationSchema, type Location } from '../../../functions/domain/location.js';
+import { parseRuleSet } from '../../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../../functions/domain/stock.js';
 import { DEFAULT_RULE_SET } from '../../../functions/data/rules-repository.js';
 import { anOrder } from '../../helpers/records.js';
@@ -218,5 +222,84 @@ describe('backorderAfterConflicts', () => {
       { lineId: '1', sku: 'MUG', quantity: 2, reason: 'insufficient_stock' },
     ]);
     expect(backorder.explanation.decision.at(-1)).toMatch(/4 consecutive decisions/);
+  });
+});
+
+describe('localDay', () => {
+  it('is the calendar day at the location, which differs from UTC around midnight', () => {
+    expect(localDay('2026-11-22T23:30:00.000Z', 'UTC')).toBe('2026-11-22');
+    expect(localDay('2026-11-22T23:30:00.000Z', 'Europe/Berlin')).toBe('2026-11-23');
+    expect(localDay('2026-11-23T03:00:00.000Z', 'America/Los_Angeles')).toBe('2026-11-22');
+    expect(localDay('2026-07-01T23:30:00.000Z', 'Europe/Lisbon')).toBe('2026-07-02');
+  });
+});
+
+describe('a configured location time zone', () => {
+  it('must be an IANA name, so that its day can be told', () => {
+    const { timeZone: _timeZone, ...withoutZone } = aConfiguredLocation();
+    expect(LocationSchema.safeParse({ ...withoutZone, timeZone: 'Europe/Lisboa' }).success).toBe(false);
+    expect(LocationSchema.parse(withoutZone).timeZone).toBe('UTC');
+  });
+});
+
+describe('capacityDaysOf', () => {
+  it('reads the counters of active locations with a daily capacity, for their own day', () => {
+    const locations = [
+      aConfiguredLocation({ locationId: 'lisbon', timeZone: 'Europe/Lisbon', dailyCapacity: 5 }),
+      aConfiguredLocation({ locationId: 'tokyo', timeZone: 'Asia/Tokyo', dailyCapacity: 5 }),
+      aConfiguredLocation({ locationId: 'unlimited', dailyCapacity: undefined }),
+      aConfiguredLocation({ locationId: 'closed', active: false }),
+    ];
+
+    expect(capacityDaysOf(locations, '2026-11-22T20:00:00.000Z')).toEqual([
+      { locationId: 'lisbon', day: '2026-11-22' },
+      { locationId: 'tokyo', day: '2026-11-23' },
+    ]);
+  });
+});
+
+describe('capacityChargesOf', () => {
+  const locations = [
+    aConfiguredLocation({ locationId: 'store', dailyCapacity: 3 }),
+    aConfiguredLocation({ locationId: 'warehouse', dailyCapacity: undefined }),
+    aConfiguredLocation({ locationId: 'vendor', dailyCapacity: 9 }),
+  ];
+  const ruleSet = (requireCapacity: boolean) =>
+    parseRuleSet({
+      ruleSetId: 'capacity',
+      version: 1,
+      strategies: [
+        {
+          name: 'nearest',
+          filters: { requireCapacity },
+          ranking: ['distance'],
+          split: { policy: 'allow' },
+          onUnplaceable: 'backorder',
+        },
+      ],
+    });
+  const line = { lineId: '1', sku: 'MUG', quantity: 1 };
+  const plan = {
+    strategy: 'nearest',
+    fulfillmentOrders: [
+      { locationId: 'store', kind: 'pickup' as const, lines: [line] },
+      { locationId: 'warehouse', kind: 'transfer' as const, lines: [line], transferTo: 'store' },
+      { locationId: 'warehouse', kind: 'ship' as const, lines: [line] },
+      { locationId: 'vendor', kind: 'dropship' as const, lines: [line] },
+    ],
+  };
+
+  it('counts customer-facing fulfillment orders per location, limited when the strategy requires capacity', () => {
+    expect(capacityChargesOf(plan, locations, ruleSet(true), NOW)).toEqual([
+      { locationId: 'store', day: '2026-11-22', count: 1, limit: 3 },
+      { locationId: 'warehouse', day: '2026-11-22', count: 1 },
+    ]);
+  });
+
+  it('counts without a limit when the strategy does not require capacity', () => {
+    expect(capacityChargesOf(plan, locations, ruleSet(false), NOW)).toEqual([
+      { locationId: 'store', day: '2026-11-22', count: 1 },
+      { locationId: 'warehouse', day: '2026-11-22', count: 1 },
+    ]);
   });
 });

@@ -1,0 +1,33 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { posSaleMovements, PosSaleBatch } from '../domain/inventory/movement.js';
+import { NotFoundError } from '../domain/errors.js';
+import { parseJson, parseOrThrow } from '../domain/validation.js';
+import { locationExists } from '../data/products-repository.js';
+import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
+import { withObservability } from '../shared/middleware.js';
+import { recordPosSales } from './record-movement.js';
+
+/**
+ * POST /v1/locations/{locationId}/pos-sales: the sales a register made, possibly while offline,
+ * with their original times. 200 with one result per sale; sending the batch again is safe.
+ */
+export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
+  try {
+    const locationId = event.pathParameters?.locationId ?? '';
+    const batch = parseOrThrow(PosSaleBatch, parseJson(rawBodyOf(event)), 'POS sale batch');
+    if (!(await locationExists(locationId))) throw new NotFoundError(`There is no location "${locationId}".`);
+    const results = await recordPosSales(posSaleMovements(locationId, batch), () => new Date().toISOString());
+    return json(200, {
+      locationId,
+      recorded: results.filter((result) => result.status === 'recorded').length,
+      duplicates: results.filter((result) => result.status === 'duplicate').length,
+      oversold: results.filter((result) => 'oversold' in result && result.oversold).length,
+      rejected: results.filter((result) => result.status === 'rejected').length,
+      results,
+    });
+  } catch (error) {
+    return errorResponse(error, event.rawPath);
+  }
+}
+
+export const handler = withObservability(postPosSales);

@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { putLocation } from '../../functions/data/config-repository.js';
+import type { Location } from '../../functions/domain/location.js';
+import { anApiEvent } from '../helpers/factories.js';
+
+/** Factories shared by the inventory's integration tests. */
+export function aLocation(locationId: string, overrides: Partial<Location> = {}): Location {
+  return {
+    locationId,
+    name: `Store ${locationId}`,
+    type: 'store',
+    address: { city: 'Lisboa', country: 'PT' },
+    lat: 38.71,
+    lon: -9.14,
+    timeZone: 'Europe/Lisbon',
+    capabilities: ['ship', 'pickup'],
+    priority: 100,
+    costPerShipment: 0,
+    costCurrency: 'EUR',
+    active: true,
+    ...overrides,
+  };
+}
+
+export async function givenLocations(...locations: Location[]): Promise<void> {
+  await Promise.all(locations.map(putLocation));
+}
+
+export function aMovementPost(movement: Record<string, unknown>): APIGatewayProxyEventV2 {
+  return anApiEvent({
+    method: 'POST',
+    path: '/v1/inventory/movements',
+    body: JSON.stringify({ who: 'clerk-7', ...movement }),
+  });
+}
+
+export function aPosUpload(
+  locationId: string,
+  sales: Record<string, unknown>[],
+  who = 'register-2',
+): APIGatewayProxyEventV2 {
+  return anApiEvent({
+    method: 'POST',
+    path: `/v1/locations/${locationId}/pos-sales`,
+    pathParameters: { locationId },
+    body: JSON.stringify({ who, sales }),
+  });
+}
+
+/** The parsed JSON body; tests read it as the API's callers would, without a schema. */
+export function bodyOf(response: { body?: string }) {
+  return JSON.parse(response.body ?? '{}');
+}

@@ -1,0 +1,187 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listLocations, putLocation } from '../../functions/data/config-repository.js';
+import { dynamo } from '../../functions/data/dynamo.js';
+import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
+import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import * as routingRepository from '../../functions/data/routing-repository.js';
+import { capacityKey } from '../../functions/data/routing-repository.js';
+import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
+import type { Location } from '../../functions/domain/location.js';
+import type { Order } from '../../functions/domain/order.js';
+import { parseRuleSet } from '../../functions/domain/routing/rules.js';
+import { newStockLevel } from '../../functions/domain/stock.js';
+import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
+import { anOrder } from '../helpers/records.js';
+import { useLocalTables } from '../helpers/tables.js';
+
+const LISBON = { lat: 38.7103, lon: -9.1366 };
+/** 23:30 UTC on the 22nd: still the 22nd in Lisbon, already the 23rd in Berlin. */
+const NOW = '2026-11-22T23:30:00.000Z';
+
+/** The built-in rules, with the capacity filter on: a full location is not a candidate. */
+const CAPACITY_RULES = parseRuleSet({
+  ...DEFAULT_RULE_SET,
+  ruleSetId: 'capacity-rules',
+  strategies: DEFAULT_RULE_SET.strategies.map((strategy) => ({
+    ...strategy,
+    filters: { ...strategy.filters, requireCapacity: true },
+  })),
+});
+
+const deps: RouteOrderDeps = {
+  ...routingRepository,
+  getOrder,
+  getActiveRuleSet: () => Promise.resolve(CAPACITY_RULES),
+  listLocations,
+  getStockLevels,
+  newId: ulid,
+  now: () => new Date(NOW),
+};
+
+function aStore(locationId: string, kmNorth: number, overrides: Partial<Location> = {}): Location {
+  return {
+    locationId,
+    name: `Store ${locationId}`,
+    type: 'store',
+    address: { city: 'Lisboa', country: 'PT' },
+    lat: LISBON.lat + kmNorth / 111.2,
+    lon: LISBON.lon,
+    timeZone: 'Europe/Lisbon',
+    capabilities: ['ship', 'pickup'],
+    priority: 100,
+    costPerShipment: 0,
+    costCurrency: 'EUR',
+    active: true,
+    ...overrides,
+  };
+}
+
+let orderSequence = 0;
+
+async function aStoredOrder(sku: string): Promise<Order> {
+  orderSequence += 1;
+  const order = anOrder(
+    { orderId: `01JDCAPACITY${String(orderSequence).padStart(14, '0')}` },
+    {
+      externalId: `C-${orderSequence}`,
+      lines: [{ lineId: '1', sku, quantity: 1, unitPrice: 1000 }],
+      totals: undefined,
+    },
+  );
+  await createOrder(order);
+  return order;
+}
+
+async function storedCounter(locationId: string, day: string) {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: process.env.INVENTORY_TABLE,
+      Key: capacityKey(locationId, day),
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+beforeAll(async () => {
+  await useLocalTables();
+});
+
+describe('daily capacity on DynamoDB Local', () => {
+  it('sends the third order of the day to the next store when the nearest one can take two', async () => {
+    await putLocation(aStore('cap-near', 5, { dailyCapacity: 2 }));
+    await putLocation(aStore('cap-next', 20));
+    for (const locationId of ['cap-near', 'cap-next']) {
+      await putStockLevel(newStockLevel({ sku: 'CAP-SKU', locationId, onHand: 10, now: NOW }));
+    }
+    const orders = [
+      await aStoredOrder('CAP-SKU'),
+      await aStoredOrder('CAP-SKU'),
+      await aStoredOrder('CAP-SKU'),
+    ];
+
+    for (const order of orders) await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    const shippedFrom = await Promise.all(
+      orders.map(async (order) =>
+        (await routingRepository.listFulfillmentOrders(order.orderId)).map((fo) => fo.locationId),
+      ),
+    );
+    expect(shippedFrom).toEqual([['cap-near'], ['cap-near'], ['cap-next']]);
+    expect(await storedCounter('cap-near', '2026-11-22')).toMatchObject({ used: 2 });
+    expect(await storedCounter('cap-next', '2026-11-22')).toMatchObject({ used: 1 });
+    const third = (await getOrder(orders[2]!.orderId)) as Order & { routing: unknown };
+    expect(JSON.stringify(third.routing)).toContain('at daily capacity (2 of 2 used)');
+  });
+
+  it('never gives a store more than its capacity when orders race for its last slots', async () => {
+    await putLocation(aStore('race-near', 5, { dailyCapacity: 2 }));
+    await putLocation(aStore('race-next', 20));
+    for (const locationId of ['race-near', 'race-next']) {
+      await putStockLevel(newStockLevel({ sku: 'RACE-SKU', locationId, onHand: 10, now: NOW }));
+    }
+    const orders = await Promise.all(Array.from({ length: 6 }, () => aStoredOrder('RACE-SKU')));
+    // The queue delivers a message again when routing throws (TransactionConflict retries spent).
+    const routeAsTheQueueWould = async (orderId: string) => {
+      for (let delivery = 1; ; delivery++) {
+        try {
+          return await routeOrder(deps, { kind: 'route', orderId });
+        } catch (error) {
+          if (delivery >= 10) throw error;
+        }
+      }
+    };
+
+    await Promise.all(orders.map((order) => routeAsTheQueueWould(order.orderId)));
+
+    const shippedFrom = (
+      await Promise.all(orders.map((order) => routingRepository.listFulfillmentOrders(order.orderId)))
+    ).flatMap((fos) => fos.map((fo) => fo.locationId));
+    expect(shippedFrom.filter((id) => id === 'race-near')).toHaveLength(2);
+    expect(shippedFrom.filter((id) => id === 'race-next')).toHaveLength(4);
+    expect(await storedCounter('race-near', '2026-11-22')).toMatchObject({ used: 2 });
+  });
+
+  it('refuses a commit that would go past the capacity, naming the location, and writes nothing', async () => {
+    await putLocation(aStore('cap-full', 5, { dailyCapacity: 1 }));
+    await putStockLevel(newStockLevel({ sku: 'FULL-SKU', locationId: 'cap-full', onHand: 10, now: NOW }));
+    const first = await aStoredOrder('FULL-SKU');
+    const second = await aStoredOrder('FULL-SKU');
+    const commitFor = (order: Order) => ({
+      orderId: order.orderId,
+      expectedVersion: order.version,
+      commitId: ulid(),
+      status: 'ROUTED' as const,
+      plan: {
+        outcome: 'routed' as const,
+        ruleSetId: 'capacity-rules',
+        ruleSetVersion: 1,
+        fulfillmentOrders: [],
+        unplaced: [],
+        explanation: { strategiesTried: [], candidates: [], decision: [] },
+      },
+      fulfillmentOrders: [],
+      reservations: [{ sku: 'FULL-SKU', locationId: 'cap-full', quantity: 1 }],
+      capacity: [{ locationId: 'cap-full', day: '2026-11-22', count: 1, limit: 1 }],
+      now: NOW,
+    });
+
+    const accepted = await routingRepository.commitRoutingPlan(commitFor(first));
+    const refused = await routingRepository.commitRoutingPlan(commitFor(second));
+
+    expect(accepted.kind).toBe('committed');
+    expect(refused).toEqual({
+      kind: 'capacity_conflict',
+      locationId: 'cap-full',
+      orderVersion: second.version,
+    });
+    expect(await storedCounter('cap-full', '2026-11-22')).toMatchObject({
+      used: 1,
+      entityType: 'CapacityCounter',
+      expiresAt: Date.parse(NOW) / 1000 + 7 * 24 * 3600,
+    });
+    expect(await getOrder(second.orderId)).toMatchObject({ status: 'RECEIVED', version: second.version });
+  });
+});

@@ -1,0 +1,176 @@
+import { ulid } from 'ulid';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listLocations, putLocation } from '../../functions/data/config-repository.js';
+import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
+import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import * as routingRepository from '../../functions/data/routing-repository.js';
+import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
+import type { Location } from '../../functions/domain/location.js';
+import type { CanonicalOrderInput, Order } from '../../functions/domain/order.js';
+import { parseRuleSet } from '../../functions/domain/routing/rules.js';
+import { newStockLevel } from '../../functions/domain/stock.js';
+import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
+import { anOrder } from '../helpers/records.js';
+import { useLocalTables } from '../helpers/tables.js';
+
+const LISBON = { lat: 38.7103, lon: -9.1366 };
+const NOW = '2026-11-22T10:30:00.000Z';
+
+/** The built-in rules, merging a customer's orders placed within an hour of each other. */
+const MERGING_RULES = parseRuleSet({
+  ...DEFAULT_RULE_SET,
+  ruleSetId: 'merging',
+  merge: { windowMinutes: 60 },
+});
+
+const deps: RouteOrderDeps = {
+  ...routingRepository,
+  getOrder,
+  getActiveRuleSet: () => Promise.resolve(MERGING_RULES),
+  listLocations,
+  getStockLevels,
+  newId: ulid,
+  now: () => new Date(NOW),
+};
+
+const aStore = (locationId: string, kmNorth: number): Location => ({
+  locationId,
+  name: `Store ${locationId}`,
+  type: 'store',
+  address: { city: 'Lisboa', country: 'PT' },
+  lat: LISBON.lat + kmNorth / 111.2,
+  lon: LISBON.lon,
+  timeZone: 'Europe/Lisbon',
+  capabilities: ['ship', 'pickup'],
+  priority: 100,
+  costPerShipment: 0,
+  costCurrency: 'EUR',
+  active: true,
+});
+
+const HOME = {
+  line1: 'Rua Augusta 100',
+  city: 'Lisboa',
+  postalCode: '1100-053',
+  country: 'PT',
+  lat: LISBON.lat,
+  lon: LISBON.lon,
+} as const;
+
+let orderSequence = 0;
+
+/** A RECEIVED order of one SKU for `email`, shipped to `address`, placed `minutes` after 10:00 UTC. */
+async function aStoredOrder(args: {
+  email: string;
+  sku: string;
+  minutes: number;
+  address?: CanonicalOrderInput['shippingAddress'];
+  channelId?: string;
+}): Promise<Order> {
+  orderSequence += 1;
+  const order = anOrder(
+    {
+      orderId: `01JDMERGE${String(orderSequence).padStart(17, '0')}`,
+      ...(args.channelId && { channelId: args.channelId }),
+    },
+    {
+      externalId: `M-${orderSequence}`,
+      placedAt: new Date(Date.parse('2026-11-22T10:00:00Z') + args.minutes * 60_000).toISOString(),
+      customer: { email: args.email, name: 'Ana Silva' },
+      shippingAddress: args.address ?? HOME,
+      lines: [{ lineId: '1', sku: args.sku, quantity: 1, unitPrice: 1000 }],
+      totals: undefined,
+    },
+  );
+  await createOrder(order);
+  return order;
+}
+
+beforeAll(async () => {
+  await useLocalTables();
+  await Promise.all([aStore('merge-near', 5), aStore('merge-far', 40)].map(putLocation));
+  for (const sku of ['MERGE-A', 'MERGE-B', 'MERGE-C']) {
+    await putStockLevel(newStockLevel({ sku, locationId: 'merge-near', onHand: 10, now: NOW }));
+  }
+});
+
+describe('merging orders on DynamoDB Local', () => {
+  it("routes a customer's orders to one address as one fulfillment order, whatever their channels", async () => {
+    const first = await aStoredOrder({ email: 'rita@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aStoredOrder({
+      email: 'Rita@Example.com',
+      sku: 'MERGE-B',
+      minutes: 20,
+      channelId: 'mobile-app',
+      address: { ...HOME, line1: '  rua augusta  100 ', postalCode: '1100 053' },
+    });
+    const elsewhere = await aStoredOrder({
+      email: 'rita@example.com',
+      sku: 'MERGE-C',
+      minutes: 10,
+      address: { ...HOME, line1: 'Rua do Ouro 5', postalCode: '1100-060' },
+    });
+
+    const routed = await routeOrder(deps, { kind: 'route', orderId: first.orderId });
+    const secondMessage = await routeOrder(deps, { kind: 'route', orderId: second.orderId });
+
+    expect(routed).toMatchObject({ kind: 'committed', status: 'ROUTED', mergedWith: [second.orderId] });
+    expect(secondMessage).toEqual({ kind: 'skipped', reason: 'order is ROUTED' });
+    const [shipment, ...more] = await routingRepository.listFulfillmentOrders(first.orderId);
+    expect(more).toEqual([]);
+    expect(shipment).toMatchObject({
+      locationId: 'merge-near',
+      kind: 'ship',
+      mergedOrderIds: [first.orderId, second.orderId],
+      lines: [
+        { orderId: first.orderId, lineId: '1', sku: 'MERGE-A', quantity: 1 },
+        { orderId: second.orderId, lineId: '1', sku: 'MERGE-B', quantity: 1 },
+      ],
+    });
+    expect(await getOrder(first.orderId)).toMatchObject({ status: 'ROUTED', mergedWith: [second.orderId] });
+    const merged = (await getOrder(second.orderId)) as Order & {
+      routing: { explanation: { decision: string[] } };
+    };
+    expect(merged).toMatchObject({
+      status: 'ROUTED',
+      version: second.version + 1,
+      mergedWith: [first.orderId],
+    });
+    expect(merged.routing.explanation.decision.at(-1)).toContain(`Merged with ${second.orderId}`);
+    expect(await getOrder(elsewhere.orderId)).toMatchObject({ status: 'RECEIVED' });
+
+    const alone = await routeOrder(deps, { kind: 'route', orderId: elsewhere.orderId });
+
+    expect(alone).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    expect(alone).not.toHaveProperty('mergedWith');
+    expect(await routingRepository.listFulfillmentOrders(elsewhere.orderId)).toHaveLength(1);
+  });
+
+  it("routes two orders once when both orders' messages arrive at the same time", async () => {
+    const first = await aStoredOrder({ email: 'ines@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aStoredOrder({ email: 'ines@example.com', sku: 'MERGE-B', minutes: 5 });
+
+    const results = await Promise.all(
+      [first, second].map((order) => routeOrder(deps, { kind: 'route', orderId: order.orderId })),
+    );
+
+    expect(results.filter((result) => result.kind === 'committed')).toHaveLength(1);
+    const shipments = [
+      ...(await routingRepository.listFulfillmentOrders(first.orderId)),
+      ...(await routingRepository.listFulfillmentOrders(second.orderId)),
+    ];
+    expect(shipments).toHaveLength(1);
+    expect(shipments[0]!.lines).toHaveLength(2);
+  });
+
+  it('leaves out an order placed outside the window', async () => {
+    const first = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-A', minutes: 0 });
+    const late = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-B', minutes: 61 });
+
+    const routed = await routeOrder(deps, { kind: 'route', orderId: first.orderId });
+
+    expect(routed).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    expect(routed).not.toHaveProperty('mergedWith');
+    expect(await getOrder(late.orderId)).toMatchObject({ status: 'RECEIVED' });
+  });
+});
