@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { CanonicalOrderInput } from '../domain/order.js';
-import { OMS_SIGNATURE_HEADER, verifyOmsSignature } from '../domain/signature.js';
 import { parseJson } from '../domain/validation.js';
 import type { AdapterResult, ChannelAdapter } from './adapter.js';
+import { verifyOmsSignedRequest } from './canonical.js';
 import { OrderMapping, blankToUndefined, divideRounded, parseNative, sum } from './common.js';
 
 /**
@@ -218,14 +218,7 @@ const AmazonEnvelope = z.looseObject({
 /** For the poller's signed POST of `{order, orderItems, shippingAddress}` to the ingest endpoint. */
 export const amazonAdapter: ChannelAdapter = {
   format: 'amazon',
-  authenticate(request, secret, nowUnixSeconds) {
-    verifyOmsSignature({
-      header: request.headers[OMS_SIGNATURE_HEADER],
-      rawBody: request.rawBody,
-      secret,
-      nowUnixSeconds,
-    });
-  },
+  authenticate: verifyOmsSignedRequest,
   async toCanonical(request) {
     const envelope = parseNative(AmazonEnvelope, parseJson(request.rawBody), 'Amazon order envelope');
     return mapAmazonOrder({

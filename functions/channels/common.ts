@@ -4,6 +4,7 @@ import { normalizeEmail, normalizePhone } from '../domain/customer.js';
 import { UnauthorizedError, ValidationError, type FieldIssue } from '../domain/errors.js';
 import { currencyExponent, isCurrencyCode, toMinorUnits } from '../domain/money.js';
 import { CanonicalOrder, type CanonicalOrderInput } from '../domain/order.js';
+import { parseOrThrow } from '../domain/validation.js';
 
 /**
  * What the channel adapters share: signature checks, lossless JSON, money and quantity parsing,
@@ -95,13 +96,7 @@ export function parseNative<Schema extends z.ZodType>(
   what: string,
   pathPrefix = '',
 ): z.output<Schema> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: joinPath(pathPrefix, ...issue.path.map(String)) || '(root)',
-    message: issue.message,
-  }));
-  throw new ValidationError(`The ${what} can not be mapped: ${issues.length} problem(s).`, issues);
+  return parseOrThrow(schema, input, what, pathPrefix, 'can not be mapped');
 }
 
 export function joinPath(...segments: (string | number)[]): string {

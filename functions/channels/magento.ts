@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CanonicalOrderInput } from '../domain/order.js';
-import { OMS_SIGNATURE_HEADER, verifyOmsSignature } from '../domain/signature.js';
 import type { ChannelAdapter } from './adapter.js';
+import { verifyOmsSignedRequest } from './canonical.js';
 import {
   OrderMapping,
   blankToUndefined,
@@ -86,14 +86,7 @@ type MagentoOrder = z.output<typeof MagentoOrder>;
 
 export const magentoAdapter: ChannelAdapter = {
   format: 'magento',
-  authenticate(request, secret, nowUnixSeconds) {
-    verifyOmsSignature({
-      header: request.headers[OMS_SIGNATURE_HEADER],
-      rawBody: request.rawBody,
-      secret,
-      nowUnixSeconds,
-    });
-  },
+  authenticate: verifyOmsSignedRequest,
   async toCanonical(request) {
     const raw = parseJsonKeepingBigIntegers(request.rawBody);
     return { kind: 'order', order: mapMagentoOrder(raw), raw };

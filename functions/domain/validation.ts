@@ -1,12 +1,16 @@
 import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
 
-/** Parses with a zod schema and turns every issue into a field-level entry of a ValidationError. */
+/**
+ * Parses with a zod schema and turns every issue into a field-level entry of a ValidationError.
+ * `pathPrefix` places the paths inside a larger document; `verdict` words the message.
+ */
 export function parseOrThrow<Schema extends z.ZodType>(
   schema: Schema,
   input: unknown,
   what: string,
   pathPrefix = '',
+  verdict = 'is invalid',
 ): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -14,7 +18,7 @@ export function parseOrThrow<Schema extends z.ZodType>(
     path: [pathPrefix, ...issue.path.map(String)].filter(Boolean).join('/') || '(root)',
     message: issue.message,
   }));
-  throw new ValidationError(`The ${what} is invalid: ${issues.length} problem(s).`, issues);
+  throw new ValidationError(`The ${what} ${verdict}: ${issues.length} problem(s).`, issues);
 }
 
 export function parseJson(rawBody: string): unknown {

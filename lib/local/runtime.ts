@@ -82,11 +82,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     onPublished: observer.onEventPublished,
   });
   const failedStreamBatches: Record<string, LocalQueue> = {};
+  /** Where the tables are, for local tools such as `npm run check:inventory`. */
+  const storage: { dynamodbEndpoint?: string; tables?: Record<string, string> } = {};
   const http = new LocalHttpServer({
     routes: ROUTES,
     invoke: (route, event) => functions.invoke(FUNCTIONS[route.function], event),
     localEndpoints: {
       '/_local/events': () => bus.recent(),
+      '/_local/storage': () => storage,
       '/_local/queues': () =>
         describeQueues([...Object.values(queues), ...Object.values(failedStreamBatches)]),
     },
@@ -115,6 +118,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const tableNames = await createTables(client, TABLES, options.tablePrefix ?? 'oms-local-').finally(() =>
       client.destroy(),
     );
+    Object.assign(storage, { dynamodbEndpoint, tables: tableNames });
 
     const busEndpoint = await bus.listen();
     cleanups.push(() => bus.close());
