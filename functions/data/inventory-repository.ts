@@ -488,13 +488,18 @@ export async function reserveFromShards(args: {
   return { kind: 'contended' };
 }
 
-/** Gives a hot reservation back to the items it came from; false if it was released already. */
+/**
+ * Gives a hot reservation back to the items it came from; false if it was released already, or,
+ * with `unlessRouted`, if a routing commit marked it as its own (`routedBy`): the router undoing
+ * a failed attempt must not take stock from an order another delivery routed with this marker.
+ */
 export async function releaseFromShards(args: {
   sku: string;
   locationId: string;
   orderId: string;
   portions: readonly ShardPortion[];
   now: string;
+  unlessRouted?: boolean;
 }): Promise<boolean> {
   const table = inventoryTable();
   try {
@@ -505,7 +510,9 @@ export async function releaseFromShards(args: {
             Delete: {
               TableName: table,
               Key: hotReservationKey(args.orderId, args.sku, args.locationId),
-              ConditionExpression: 'attribute_exists(pk)',
+              ConditionExpression: args.unlessRouted
+                ? 'attribute_exists(pk) AND attribute_not_exists(routedBy)'
+                : 'attribute_exists(pk)',
             },
           },
           ...args.portions.map((portion) => ({

@@ -56,6 +56,16 @@ export async function getInventoryProducts(skus: readonly string[]): Promise<Map
   return products;
 }
 
+/** Shard counts of the SKUs among these that are hot with more than one shard (the router's read). */
+export async function getHotShards(skus: readonly string[]): Promise<Record<string, number>> {
+  const products = await getInventoryProducts(skus);
+  return Object.fromEntries(
+    [...products.values()]
+      .filter((product) => product.hot && product.shards > 1)
+      .map((product) => [product.sku, product.shards]),
+  );
+}
+
 export async function getInventoryProduct(sku: string): Promise<InventoryProduct> {
   return (await getInventoryProducts([sku])).get(sku)!;
 }

@@ -19,7 +19,7 @@ import {
 } from '../domain/routing/routing-input.js';
 import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
-import { stockKey } from './inventory-repository.js';
+import { hotReservationKey, stockKey } from './inventory-repository.js';
 import { orderKey, toOrder } from './orders-repository.js';
 
 /**
@@ -50,6 +50,11 @@ import { orderKey, toOrder } from './orders-repository.js';
  *    when a location filled up meanwhile, everything above is undone as for an abandoned commit.
  * A router that dies in between leaves the intent on the order; the next delivery of the message
  * finds it and releases what it lists (`releaseAbandonedCommit`) before deciding again.
+ *
+ * Reservations of hot SKUs are not in the commit: the router takes them from the shards first
+ * (`reserveFromShards`, their own transactions). The commit only marks each of their markers
+ * `routedBy` its commit id, conditional on the marker still existing, so an order is never routed
+ * without its hot stock, and a marker a commit holds is no longer released as a failed attempt's.
  */
 
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -90,6 +95,8 @@ export interface RoutingCommit {
   plan: RoutingPlan;
   fulfillmentOrders: FulfillmentOrder[];
   reservations: StockReservation[];
+  /** Hot reservations the router took from the shards for this plan (see the layout above). */
+  hotReservations?: readonly { sku: string; locationId: string }[];
   /** Fulfillment orders counted against the locations' days; absent, nothing is counted. */
   capacity?: readonly CapacityCharge[];
   /**
@@ -122,6 +129,7 @@ type Role =
   | { kind: 'merged_order'; orderId: string }
   | { kind: 'stock'; sku: string; locationId: string }
   | { kind: 'marker'; sku: string; locationId: string }
+  | { kind: 'hot_marker'; sku: string; locationId: string }
   | { kind: 'capacity'; locationId: string }
   | { kind: 'fulfillment_order' };
 
@@ -139,12 +147,21 @@ export async function commitRoutingPlan(
   const reservationEntries = commit.reservations.flatMap((reservation) => reserve(commit, reservation));
   const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
   const capacityEntries = (commit.capacity ?? []).map((charge) => chargeCapacity(charge, commit.now));
-  const entries = [orderUpdate, ...mergedEntries, ...reservationEntries, ...capacityEntries, ...foEntries];
+  const hotEntries = (commit.hotReservations ?? []).map((hot) => holdHotMarker(commit, hot));
+  const entries = [
+    orderUpdate,
+    ...mergedEntries,
+    ...reservationEntries,
+    ...hotEntries,
+    ...capacityEntries,
+    ...foEntries,
+  ];
   if (entries.length <= maxItems) {
     const outcome = await transact(entries);
     if (outcome === 'ok') return { kind: 'committed', orderVersion: commit.expectedVersion + 1 };
     switch (outcome.kind) {
       case 'stock':
+      case 'hot_marker':
         return { ...outcome, kind: 'stock_conflict', orderVersion: commit.expectedVersion };
       case 'capacity':
         return { ...outcome, kind: 'capacity_conflict', orderVersion: commit.expectedVersion };
@@ -158,12 +175,13 @@ export async function commitRoutingPlan(
   }
   // A saga's steps hold one order's intent; several orders' would not undo as one.
   if (mergedEntries.length > 0) return { kind: 'merge_too_large' };
-  return commitInChunks(commit, capacityEntries, maxItems);
+  return commitInChunks(commit, [...hotEntries, ...capacityEntries], maxItems);
 }
 
+/** `lastEntries` (hot markers, capacity counters) go into the last transaction, with the order. */
 async function commitInChunks(
   commit: RoutingCommit,
-  capacityEntries: readonly Entry[],
+  lastEntries: readonly Entry[],
   maxItems: number,
 ): Promise<CommitResult> {
   const intent: CommitIntent = {
@@ -197,19 +215,20 @@ async function commitInChunks(
   }
 
   const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
-  const inLastTransaction = maxItems - 1 - capacityEntries.length;
+  const inLastTransaction = maxItems - 1 - lastEntries.length;
   const early = foEntries.slice(0, Math.max(0, foEntries.length - inLastTransaction));
   for (const chunk of chunksOf(early, maxItems - 1)) {
     if ((await transact([holdsIntent, ...chunk])) !== 'ok') return { kind: 'order_changed' };
   }
   const last = foEntries.slice(early.length);
-  const outcome = await transact([finalOrderUpdate(commit, version), ...capacityEntries, ...last]);
+  const outcome = await transact([finalOrderUpdate(commit, version), ...lastEntries, ...last]);
   if (outcome === 'ok') return { kind: 'committed', orderVersion: version + 1 };
-  if (outcome.kind !== 'capacity') return { kind: 'order_changed' };
+  if (outcome.kind !== 'capacity' && outcome.kind !== 'hot_marker') return { kind: 'order_changed' };
   const released = await releaseAbandonedCommit(commit.orderId, version, intent, commit.now);
-  return released === undefined
-    ? { kind: 'order_changed' }
-    : { kind: 'capacity_conflict', locationId: outcome.locationId, orderVersion: released };
+  if (released === undefined) return { kind: 'order_changed' };
+  return outcome.kind === 'capacity'
+    ? { kind: 'capacity_conflict', locationId: outcome.locationId, orderVersion: released }
+    : { ...outcome, kind: 'stock_conflict', orderVersion: released };
 }
 
 /**
@@ -571,6 +590,22 @@ function release(
   ];
 }
 
+/** Claims a hot reservation for this commit; it fails when the marker was released meanwhile. */
+function holdHotMarker(commit: RoutingCommit, hot: { sku: string; locationId: string }): Entry {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(INVENTORY_TABLE.envVar),
+        Key: hotReservationKey(commit.orderId, hot.sku, hot.locationId),
+        UpdateExpression: 'SET routedBy = :commitId',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':commitId': commit.commitId },
+      },
+    },
+    role: { kind: 'hot_marker', sku: hot.sku, locationId: hot.locationId },
+  };
+}
+
 /**
  * Counts a location's new fulfillment orders for the day. With a limit, the counter must leave
  * room for them: `used + count <= limit`, written as `used <= limit - count` (conditions can not add).
@@ -747,6 +782,7 @@ type Failure =
   | { kind: 'merged_order'; orderId: string }
   | { kind: 'stock'; sku: string; locationId: string }
   | { kind: 'marker'; sku: string; locationId: string }
+  | { kind: 'hot_marker'; sku: string; locationId: string }
   | { kind: 'capacity'; locationId: string };
 
 /**
@@ -792,7 +828,15 @@ function firstFailure(
   reasons: readonly CancellationReason[],
 ): Failure | undefined {
   const failed = entries.filter((_, index) => reasons[index]?.Code === 'ConditionalCheckFailed');
-  const rank = { order: 0, merged_order: 1, marker: 2, stock: 3, capacity: 4, fulfillment_order: 5 } as const;
+  const rank = {
+    order: 0,
+    merged_order: 1,
+    marker: 2,
+    stock: 3,
+    hot_marker: 4,
+    capacity: 5,
+    fulfillment_order: 6,
+  } as const;
   const role = failed.map((entry) => entry.role).sort((a, b) => rank[a.kind] - rank[b.kind])[0];
   if (role === undefined || role.kind === 'fulfillment_order') return undefined;
   return role;

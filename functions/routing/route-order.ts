@@ -26,6 +26,7 @@ import {
   splitMergedLines,
 } from '../domain/routing/merge.js';
 import type { StockLevel } from '../domain/stock.js';
+import { sumShards, type ShardPortion, type ShardReservation } from '../data/inventory-repository.js';
 import type {
   CommitIntent,
   CommitResult,
@@ -47,6 +48,25 @@ export interface RouteOrderDeps {
   getActiveRuleSet(): Promise<RuleSet>;
   listLocations(): Promise<ConfiguredLocation[]>;
   getStockLevels(sku: string): Promise<StockLevel[]>;
+  /** Shard counts of the SKUs among these that are hot with more than one shard; others are absent. */
+  getHotShards(skus: readonly string[]): Promise<Record<string, number>>;
+  getStockItems(sku: string, shards: number): Promise<StockLevel[]>;
+  reserveFromShards(args: {
+    sku: string;
+    locationId: string;
+    orderId: string;
+    quantity: number;
+    shards: number;
+    now: string;
+  }): Promise<ShardReservation>;
+  releaseFromShards(args: {
+    sku: string;
+    locationId: string;
+    orderId: string;
+    portions: readonly ShardPortion[];
+    now: string;
+    unlessRouted: boolean;
+  }): Promise<boolean>;
   getProducts(skus: readonly string[]): Promise<Record<string, Product>>;
   getCapacityUsed(days: readonly CapacityDay[]): Promise<Record<string, number>>;
   listCustomerOrders(customerKey: string, placedAt: string, windowMinutes: number): Promise<RoutableOrder[]>;
@@ -86,7 +106,8 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  *    capacity the locations used today (their local day); when the rules merge orders, first
  *    tries to route the order together with its customer's other orders to the same address;
  * 4. decides (pure engine) and commits the plan in one transaction (or a saga past 100 items),
- *    counting each new fulfillment order against its location's day;
+ *    counting each new fulfillment order against its location's day; a hot SKU's stock is read
+ *    summed over its shards and reserved from them before the commit (commitWithHotStock);
  * 5. when another order took the stock or the last capacity first, reads both again and decides
  *    again, at most MAX_DECISIONS times, then backorders so that the message is not retried forever.
  * Safe to run twice for one message: the order's version and the reservation markers see to it.
@@ -156,10 +177,11 @@ async function decideAndCommit(
 ): Promise<RouteOrderResult> {
   const lines: readonly PlannedLine[] = rerouted ?? order.lines;
   const skus = [...new Set(lines.map((line) => line.sku))];
-  const [ruleSet, locations, products] = await Promise.all([
+  const [ruleSet, locations, products, hotShards] = await Promise.all([
     deps.getActiveRuleSet(),
     deps.listLocations(),
     deps.getProducts(skus),
+    deps.getHotShards(skus),
   ]);
   if (!rerouted && ruleSet.merge && order.status === 'RECEIVED') {
     const merged = await routeMerged(deps, order, ruleSet, ruleSet.merge.windowMinutes, locations);
@@ -170,7 +192,7 @@ async function decideAndCommit(
   for (let decision = 1; decision <= MAX_DECISIONS + 1; decision++) {
     const now = deps.now().toISOString();
     const [stockLevels, capacityUsed] = await Promise.all([
-      Promise.all(skus.map((sku) => deps.getStockLevels(sku))).then((levels) => levels.flat()),
+      readStock(deps, skus, hotShards),
       deps.getCapacityUsed(capacityDaysOf(locations, now)),
     ]);
     plan =
@@ -190,17 +212,21 @@ async function decideAndCommit(
           )
         : backorderAfterConflicts(plan!, lines, MAX_DECISIONS);
     const status = statusOf(plan);
-    const result = await deps.commitRoutingPlan({
-      orderId: order.orderId,
-      expectedVersion,
-      commitId: deps.newId(),
-      status,
-      plan,
-      fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
-      reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
-      capacity: capacityChargesOf(plan, locations, ruleSet, now),
-      now,
-    });
+    const result = await commitWithHotStock(
+      deps,
+      {
+        orderId: order.orderId,
+        expectedVersion,
+        commitId: deps.newId(),
+        status,
+        plan,
+        fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
+        reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
+        capacity: capacityChargesOf(plan, locations, ruleSet, now),
+        now,
+      },
+      hotShards,
+    );
     switch (result.kind) {
       case 'committed':
         record(order, plan, status, decision);
@@ -238,6 +264,99 @@ async function decideAndCommit(
   throw new Error(`Order ${order.orderId}: a backorder commit met a stock or capacity conflict.`);
 }
 
+/** The stock of the SKUs, a hot SKU's shards summed per location as the engine sees one level. */
+export async function readStock(
+  deps: Pick<RouteOrderDeps, 'getStockLevels' | 'getStockItems'>,
+  skus: readonly string[],
+  hotShards: Record<string, number>,
+): Promise<StockLevel[]> {
+  const levels = await Promise.all(
+    skus.map(async (sku) => {
+      const shards = hotShards[sku];
+      return shards === undefined
+        ? deps.getStockLevels(sku)
+        : sumShards(await deps.getStockItems(sku, shards));
+    }),
+  );
+  return levels.flat();
+}
+
+/**
+ * Commits a plan whose reservations may include hot SKUs. Those are taken from the shards first
+ * (each its own transaction, so they can not join the commit), and the commit claims their
+ * markers (see commitRoutingPlan). When a hot SKU is short, or the commit does not hold, the hot
+ * reservations THIS attempt took are given back (unless a commit claimed them meanwhile); one
+ * found `already_reserved` is left alone: another delivery of the order may be committing with it.
+ * Remaining edge: a hot reservation is in no commit intent, so releaseAbandonedCommit does not
+ * see one left by an attempt that crashed before releasing it. A later delivery that decides the
+ * same (sku, location) and quantity reuses it; one that routes the SKU elsewhere or backorders it
+ * leaves it reserved (its marker `HOTRES#<orderId>` stays, without `routedBy`) for ops to release.
+ */
+async function commitWithHotStock(
+  deps: RouteOrderDeps,
+  commit: RoutingCommit,
+  hotShards: Record<string, number>,
+): Promise<CommitResult> {
+  const hot = commit.reservations.filter((reservation) => hotShards[reservation.sku] !== undefined);
+  if (hot.length === 0) return deps.commitRoutingPlan(commit);
+  const outcomes = await Promise.all(
+    hot.map(async (reservation) => ({
+      reservation,
+      outcome: await deps.reserveFromShards({
+        sku: reservation.sku,
+        locationId: reservation.locationId,
+        orderId: commit.orderId,
+        quantity: reservation.quantity,
+        shards: hotShards[reservation.sku]!,
+        now: commit.now,
+      }),
+    })),
+  );
+  const taken = outcomes.flatMap(({ reservation, outcome }) =>
+    outcome.kind === 'reserved' ? [{ ...reservation, portions: outcome.portions }] : [],
+  );
+  // A held reservation of another quantity was taken for another decision: it can not back this one.
+  const short = outcomes.find(
+    ({ reservation, outcome }) =>
+      outcome.kind === 'insufficient' ||
+      outcome.kind === 'contended' ||
+      (outcome.kind === 'already_reserved' &&
+        outcome.portions.reduce((sum, portion) => sum + portion.quantity, 0) !== reservation.quantity),
+  );
+  let result: CommitResult | undefined;
+  try {
+    result = short
+      ? {
+          kind: 'stock_conflict',
+          sku: short.reservation.sku,
+          locationId: short.reservation.locationId,
+          orderVersion: commit.expectedVersion,
+        }
+      : await deps.commitRoutingPlan({
+          ...commit,
+          reservations: commit.reservations.filter((reservation) => !hot.includes(reservation)),
+          hotReservations: hot.map(({ sku, locationId }) => ({ sku, locationId })),
+        });
+    return result;
+  } finally {
+    // Also after a thrown commit, which may have been applied: `unlessRouted` then keeps its stock.
+    if (result?.kind !== 'committed') {
+      await Promise.all(
+        taken.map((reservation) =>
+          deps.releaseFromShards({
+            sku: reservation.sku,
+            locationId: reservation.locationId,
+            orderId: commit.orderId,
+            portions: reservation.portions,
+            now: commit.now,
+            unlessRouted: true,
+          }),
+        ),
+      );
+    }
+  }
+}
+
 /**
  * Routes the order with its customer's other RECEIVED orders to the same address: one decision
  * over all their lines, one transaction that moves every one of them (each on its own version).
@@ -258,6 +377,8 @@ async function routeMerged(
   );
   if (others.length === 0) return undefined;
   const skus = [...new Set([order, ...others].flatMap((each) => each.lines.map((line) => line.sku)))];
+  // A merged commit is one transaction or nothing; hot reservations are their own transactions.
+  if (Object.keys(await deps.getHotShards(skus)).length > 0) return undefined;
   const now = deps.now().toISOString();
   const [products, stockLevels, capacityUsed] = await Promise.all([
     deps.getProducts(skus),

@@ -3,8 +3,14 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { listLocations } from '../data/config-repository.js';
-import { getStockLevels } from '../data/inventory-repository.js';
+import {
+  getStockItems,
+  getStockLevels,
+  releaseFromShards,
+  reserveFromShards,
+} from '../data/inventory-repository.js';
 import { getOrder } from '../data/orders-repository.js';
+import { getHotShards } from '../data/products-repository.js';
 import * as routingRepository from '../data/routing-repository.js';
 import { getActiveRuleSet } from '../data/rules-repository.js';
 import { withObservability } from '../shared/middleware.js';
@@ -28,6 +34,10 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => getActiveRuleSet(),
   listLocations,
   getStockLevels,
+  getHotShards,
+  getStockItems,
+  reserveFromShards,
+  releaseFromShards,
   newId: ulid,
   now: () => new Date(),
 };

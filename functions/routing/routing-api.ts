@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getOrder } from '../data/orders-repository.js';
 import { listLocations } from '../data/config-repository.js';
-import { getStockLevels } from '../data/inventory-repository.js';
+import { getStockItems, getStockLevels } from '../data/inventory-repository.js';
+import { getHotShards } from '../data/products-repository.js';
 import { getProducts } from '../data/routing-repository.js';
 import * as rules from '../data/rules-repository.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
@@ -57,6 +58,8 @@ const operations: Record<string, Operation> = {
       getActiveRuleSet: () => rules.getActiveRuleSet(),
       listLocations,
       getStockLevels,
+      getStockItems,
+      getHotShards,
       getProducts,
       now: () => new Date(),
     };

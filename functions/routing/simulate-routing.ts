@@ -10,13 +10,15 @@ import {
   type PlanSummary,
   type SimulationRequest,
 } from '../domain/routing/simulation.js';
-import type { StockLevel } from '../domain/stock.js';
+import { readStock, type RouteOrderDeps } from './route-order.js';
 
-export interface SimulateRoutingDeps {
+export interface SimulateRoutingDeps extends Pick<
+  RouteOrderDeps,
+  'getStockLevels' | 'getStockItems' | 'getHotShards'
+> {
   getOrder(orderId: string): Promise<Order | undefined>;
   getActiveRuleSet(): Promise<RuleSet>;
   listLocations(): Promise<ConfiguredLocation[]>;
-  getStockLevels(sku: string): Promise<StockLevel[]>;
   getProducts(skus: readonly string[]): Promise<Record<string, Product>>;
   now(): Date;
 }
@@ -52,7 +54,7 @@ export async function simulateRouting(deps: SimulateRoutingDeps, request: Simula
     deps.getActiveRuleSet(),
     deps.listLocations(),
     deps.getProducts(skus),
-    Promise.all(skus.map((sku) => deps.getStockLevels(sku))).then((levels) => levels.flat()),
+    deps.getHotShards(skus).then((hotShards) => readStock(deps, skus, hotShards)),
   ]);
   const ruleSets = request.ruleSet ? { draft: request.ruleSet, active } : { active };
 

@@ -3,8 +3,15 @@ import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listLocations, putLocation } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
-import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
+import {
+  getStockItems,
+  getStockLevels,
+  putStockLevel,
+  releaseFromShards,
+  reserveFromShards,
+} from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import { getHotShards } from '../../functions/data/products-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { capacityKey } from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
@@ -36,6 +43,10 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => Promise.resolve(CAPACITY_RULES),
   listLocations,
   getStockLevels,
+  getHotShards,
+  getStockItems,
+  reserveFromShards,
+  releaseFromShards,
   newId: ulid,
   now: () => new Date(NOW),
 };

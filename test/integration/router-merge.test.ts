@@ -1,8 +1,15 @@
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listLocations, putLocation } from '../../functions/data/config-repository.js';
-import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
+import {
+  getStockItems,
+  getStockLevels,
+  putStockLevel,
+  releaseFromShards,
+  reserveFromShards,
+} from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import { getHotShards } from '../../functions/data/products-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
 import type { Location } from '../../functions/domain/location.js';
@@ -29,6 +36,10 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => Promise.resolve(MERGING_RULES),
   listLocations,
   getStockLevels,
+  getHotShards,
+  getStockItems,
+  reserveFromShards,
+  releaseFromShards,
   newId: ulid,
   now: () => new Date(NOW),
 };

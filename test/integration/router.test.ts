@@ -3,8 +3,16 @@ import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listLocations, putLocation } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
-import { getStockLevels, putStockLevel, stockKey } from '../../functions/data/inventory-repository.js';
+import {
+  getStockItems,
+  getStockLevels,
+  putStockLevel,
+  releaseFromShards,
+  reserveFromShards,
+  stockKey,
+} from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import { getHotShards } from '../../functions/data/products-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { getActiveRuleSet } from '../../functions/data/rules-repository.js';
 import type { Location } from '../../functions/domain/location.js';
@@ -25,6 +33,10 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => getActiveRuleSet(),
   listLocations,
   getStockLevels,
+  getHotShards,
+  getStockItems,
+  reserveFromShards,
+  releaseFromShards,
   newId: ulid,
   now: () => new Date(NOW),
 };
