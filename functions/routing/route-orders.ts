@@ -28,7 +28,8 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
   }),
 ]);
 
-const deps: RouteOrderDeps = {
+/** The router's production wiring; tests reuse it with the clock or the rules replaced. */
+export const routerDeps: RouteOrderDeps = {
   ...routingRepository,
   getOrder,
   getActiveRuleSet: () => getActiveRuleSet(),
@@ -50,7 +51,7 @@ async function routeRecord(record: SQSRecord): Promise<void> {
     message['detail-type'] === 'FulfillmentRejected'
       ? { kind: 'reroute_rejected', ...message.detail }
       : { kind: 'route', orderId: message.detail.orderId };
-  await routeOrder(deps, request);
+  await routeOrder(routerDeps, request);
 }
 
 /** Routing queue consumer: a failed message is retried alone (partial batch response), then DLQ'd. */

@@ -1,22 +1,13 @@
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listLocations } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
-import {
-  distributeToShards,
-  getStockItems,
-  getStockLevels,
-  releaseFromShards,
-  reserveFromShards,
-} from '../../functions/data/inventory-repository.js';
+import { distributeToShards, getStockItems } from '../../functions/data/inventory-repository.js';
 import { recordMovement } from '../../functions/data/movements-repository.js';
 import { getOrder } from '../../functions/data/orders-repository.js';
-import { getHotShards, putInventoryProduct } from '../../functions/data/products-repository.js';
-import * as routingRepository from '../../functions/data/routing-repository.js';
-import { getActiveRuleSet } from '../../functions/data/rules-repository.js';
+import { putInventoryProduct } from '../../functions/data/products-repository.js';
 import { Movement } from '../../functions/domain/inventory/movement.js';
 import type { Order } from '../../functions/domain/order.js';
+import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
@@ -30,16 +21,7 @@ const ORDERS = 150;
 const NOW = '2026-11-22T10:05:00.000Z';
 
 const deps: RouteOrderDeps = {
-  ...routingRepository,
-  getOrder,
-  getActiveRuleSet: () => getActiveRuleSet(),
-  listLocations,
-  getStockLevels,
-  getHotShards,
-  getStockItems,
-  reserveFromShards,
-  releaseFromShards,
-  newId: ulid,
+  ...routerDeps,
   now: () => new Date(NOW),
 };
 

@@ -1,21 +1,14 @@
-import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listLocations, putLocation } from '../../functions/data/config-repository.js';
-import {
-  getStockItems,
-  getStockLevels,
-  putStockLevel,
-  releaseFromShards,
-  reserveFromShards,
-} from '../../functions/data/inventory-repository.js';
+import { putLocation } from '../../functions/data/config-repository.js';
+import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
-import { getHotShards } from '../../functions/data/products-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
 import type { Location } from '../../functions/domain/location.js';
 import type { CanonicalOrderInput, Order } from '../../functions/domain/order.js';
 import { parseRuleSet } from '../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
+import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
 import { anOrder } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
@@ -31,16 +24,8 @@ const MERGING_RULES = parseRuleSet({
 });
 
 const deps: RouteOrderDeps = {
-  ...routingRepository,
-  getOrder,
+  ...routerDeps,
   getActiveRuleSet: () => Promise.resolve(MERGING_RULES),
-  listLocations,
-  getStockLevels,
-  getHotShards,
-  getStockItems,
-  reserveFromShards,
-  releaseFromShards,
-  newId: ulid,
   now: () => new Date(NOW),
 };
 

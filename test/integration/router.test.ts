@@ -1,24 +1,15 @@
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listLocations, putLocation } from '../../functions/data/config-repository.js';
+import { putLocation } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
-import {
-  getStockItems,
-  getStockLevels,
-  putStockLevel,
-  releaseFromShards,
-  reserveFromShards,
-  stockKey,
-} from '../../functions/data/inventory-repository.js';
+import { putStockLevel, stockKey } from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
-import { getHotShards } from '../../functions/data/products-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
-import { getActiveRuleSet } from '../../functions/data/rules-repository.js';
 import type { Location } from '../../functions/domain/location.js';
 import type { Order } from '../../functions/domain/order.js';
 import type { RoutingPlan } from '../../functions/domain/routing/index.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
+import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps, type RoutableOrder } from '../../functions/routing/route-order.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
@@ -28,16 +19,7 @@ const LISBON = { lat: 38.7103, lon: -9.1366 };
 const NOW = '2026-11-22T10:05:00.000Z';
 
 const deps: RouteOrderDeps = {
-  ...routingRepository,
-  getOrder,
-  getActiveRuleSet: () => getActiveRuleSet(),
-  listLocations,
-  getStockLevels,
-  getHotShards,
-  getStockItems,
-  reserveFromShards,
-  releaseFromShards,
-  newId: ulid,
+  ...routerDeps,
   now: () => new Date(NOW),
 };
 
