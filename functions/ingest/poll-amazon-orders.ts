@@ -1,11 +1,19 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { mapAmazonOrder } from '../channels/amazon.js';
-import type { AmazonClient, AmazonOrderSummary } from '../channels/clients/amazon-client.js';
+import {
+  MAX_RESTRICTED_RESOURCES,
+  type AmazonClient,
+  type AmazonOrderSummary,
+} from '../channels/clients/amazon-client.js';
+import { ChannelApiError } from '../channels/clients/http.js';
 import type { Channel } from '../domain/channel.js';
 import { ConflictError, ValidationError } from '../domain/errors.js';
 import { receiveOrder, type ReceiveOrderDeps } from './receive-order.js';
 
-export type AmazonOrdersApi = Pick<AmazonClient, 'getOrders' | 'getOrderItems' | 'getOrderAddress'>;
+export type AmazonOrdersApi = Pick<
+  AmazonClient,
+  'getOrders' | 'getOrderItems' | 'getOrderAddress' | 'createRestrictedDataToken'
+>;
 
 export interface PollAmazonOrdersDeps extends ReceiveOrderDeps {
   listChannels(): Promise<Channel[]>;
@@ -63,7 +71,9 @@ export const amazonCheckpointName = (channelId: string) => `amazon#${channelId}`
  * 1. reads from the checkpoint (less an overlap) or, the first time, from now less the lookback,
  *    up to now less the time Amazon needs to settle its updates;
  * 2. pages through getOrders and, per order, its items (all pages) and, when getOrders withholds
- *    it, its shipping address;
+ *    it, its shipping address, with a Restricted Data Token per page (per 50 orders) so that the
+ *    address is complete; when Amazon refuses the token the address comes without name, street
+ *    and phone, so the order does not map (logged once per channel and run);
  * 3. maps each order and receives it like an order posted by an HTTP channel, so an order seen
  *    again (the overlap, a retry) is stored once; an order that does not map is logged and
  *    skipped, and so is a changed order;
@@ -104,6 +114,7 @@ async function pollChannel(
     complete: false,
   };
   let processedThrough: string | undefined;
+  const restrictedData = { refused: false };
   const saveCheckpoint = async (lastUpdatedAfter: string | undefined) => {
     if (!lastUpdatedAfter || (summary.lastUpdatedAfter && lastUpdatedAfter <= summary.lastUpdatedAfter))
       return;
@@ -133,12 +144,13 @@ async function pollChannel(
         fulfillmentChannels: INGESTED_FULFILLMENT_CHANNELS,
         ...(nextToken && { nextToken }),
       });
+      const addressTokens = await restrictedDataTokens(deps, channelId, api, page.items, restrictedData);
       for (const order of page.items) {
         if (!deps.hasTimeLeft()) {
           await saveCheckpoint(processedThrough);
           return summary;
         }
-        summary[await ingestOrder(deps, channel, api, order)] += 1;
+        summary[await ingestOrder(deps, channel, api, order, addressTokens.get(order.AmazonOrderId))] += 1;
         const updatedAt = new Date(order.LastUpdateDate).toISOString();
         if (!processedThrough || updatedAt > processedThrough) processedThrough = updatedAt;
       }
@@ -159,11 +171,48 @@ async function pollChannel(
   }
 }
 
+/** Pick-up orders have no shipping address; for others getOrders withholds it (it is restricted data). */
+const needsAddress = (order: AmazonOrderSummary) => order.IsISPU !== true && !order.ShippingAddress;
+
+/**
+ * Restricted Data Tokens for the addresses of a page of orders, by AmazonOrderId: one token per
+ * MAX_RESTRICTED_RESOURCES orders rather than one per order, as the Tokens API has its own rate
+ * limit. A token lives an hour (expiresIn), longer than an invocation, so a page never outlives
+ * its tokens. Once Amazon refuses one (403: the application lacks the role for personal data),
+ * the run asks no more and the addresses are fetched with the access token.
+ */
+async function restrictedDataTokens(
+  deps: PollAmazonOrdersDeps,
+  channelId: string,
+  api: AmazonOrdersApi,
+  orders: AmazonOrderSummary[],
+  restrictedData: { refused: boolean },
+): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  const orderIds = orders.filter(needsAddress).map((order) => order.AmazonOrderId);
+  for (let start = 0; start < orderIds.length && !restrictedData.refused; start += MAX_RESTRICTED_RESOURCES) {
+    const batch = orderIds.slice(start, start + MAX_RESTRICTED_RESOURCES);
+    try {
+      const { restrictedDataToken } = await api.createRestrictedDataToken(batch);
+      for (const orderId of batch) tokens.set(orderId, restrictedDataToken);
+    } catch (error) {
+      if (!(error instanceof ChannelApiError && error.status === 403)) throw error;
+      restrictedData.refused = true;
+      deps.log.warn(
+        'Amazon refused a Restricted Data Token; shipping addresses lack name, street and phone, so those orders will not map',
+        { channelId, status: error.status },
+      );
+    }
+  }
+  return tokens;
+}
+
 async function ingestOrder(
   deps: PollAmazonOrdersDeps,
   channel: Channel,
   api: AmazonOrdersApi,
   order: AmazonOrderSummary,
+  addressToken: string | undefined,
 ): Promise<Outcome> {
   const amazonOrderId = order.AmazonOrderId;
   const orderItems: unknown[] = [];
@@ -173,9 +222,9 @@ async function ingestOrder(
     orderItems.push(...page.items);
     itemsToken = page.nextToken;
   } while (itemsToken);
-  // Pick-up orders have no shipping address; for others getOrders withholds it (it is restricted data).
-  const shippingAddress =
-    order.IsISPU !== true && !order.ShippingAddress ? await api.getOrderAddress(amazonOrderId) : undefined;
+  const shippingAddress = needsAddress(order)
+    ? await api.getOrderAddress(amazonOrderId, addressToken)
+    : undefined;
 
   try {
     // The envelope the HTTP ingest of an Amazon channel takes, kept as the payload received.

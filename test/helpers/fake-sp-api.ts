@@ -50,6 +50,8 @@ export async function startFakeSpApi(respond: (request: SpApiRequest) => SpApiRe
     requests,
     /** The SP-API calls, without the token exchanges. */
     apiRequests: () => requests.filter((request) => request.path.startsWith('/orders/')),
+    /** The requests for Restricted Data Tokens. */
+    tokenRequests: () => requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -64,6 +66,42 @@ export function tokenResponse(expiresInSeconds = 3600): SpApiResponse {
       expires_in: expiresInSeconds,
       refresh_token: 'Atzr|r',
     },
+  };
+}
+
+export const RESTRICTED_DATA_TOKEN_PATH = '/tokens/2021-03-01/restrictedDataToken';
+
+/** What getOrderAddress leaves of an address when the call carries no Restricted Data Token for it. */
+const UNRESTRICTED_ADDRESS_FIELDS = ['City', 'StateOrRegion', 'PostalCode', 'CountryCode', 'AddressType'];
+
+/**
+ * Amazon's Tokens API and its effect on getOrderAddress: `issue` answers createRestrictedDataToken
+ * with a token granting the resources asked for, and `address` sends the full address only to a
+ * call whose x-amz-access-token grants its path, the unrestricted fields otherwise.
+ */
+export function restrictedData() {
+  const grants = new Map<string, Set<string>>();
+  return {
+    issue(request: SpApiRequest): SpApiResponse {
+      const { restrictedResources } = JSON.parse(request.body) as {
+        restrictedResources: { method: string; path: string }[];
+      };
+      const token = `Atz.sprdt|fake-${grants.size + 1}`;
+      grants.set(token, new Set(restrictedResources.map(({ method, path }) => `${method} ${path}`)));
+      return { status: 200, body: { restrictedDataToken: token, expiresIn: 3600 } };
+    },
+    address(request: SpApiRequest, shippingAddress: Record<string, unknown>): SpApiResponse {
+      const token = String(request.headers['x-amz-access-token']);
+      const granted = grants.get(token)?.has(`${request.method} ${request.path}`) ?? false;
+      const sent = granted
+        ? shippingAddress
+        : Object.fromEntries(
+            Object.entries(shippingAddress).filter(([field]) => UNRESTRICTED_ADDRESS_FIELDS.includes(field)),
+          );
+      return { status: 200, body: { payload: { ShippingAddress: sent } } };
+    },
+    /** The paths a token grants, or undefined for a token this fake did not issue. */
+    grantedBy: (token: unknown) => grants.get(String(token)),
   };
 }
 

@@ -1,12 +1,16 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getCheckpoint } from '../../functions/data/checkpoint-repository.js';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { findChannelOrderKey, getOrder, getRawPayload } from '../../functions/data/orders-repository.js';
 import type { Channel } from '../../functions/domain/channel.js';
 import { amazonCheckpointName, UPDATE_SETTLE_MS } from '../../functions/ingest/poll-amazon-orders.js';
 import { pollAmazon } from '../../functions/ingest/poll-amazon.js';
+import { logger } from '../../functions/shared/observability.js';
 import {
+  FAKE_ACCESS_TOKEN,
+  restrictedData,
+  RESTRICTED_DATA_TOKEN_PATH,
   startFakeSpApi,
   tokenResponse,
   type SpApiRequest,
@@ -24,6 +28,8 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).
 const [shipped, alsoShipped] = payloadOf('getOrders').Orders as JsonObject[];
 const [pending] = payloadOf('getOrders', 1).Orders as JsonObject[];
 const orderItems = payloadOf('getOrderItems').OrderItems as JsonObject[];
+const fullAddress = payloadOf('getOrderAddress').ShippingAddress as JsonObject;
+const rdt = restrictedData();
 
 /** The fixture's orders, as if updated within the last half hour, oldest first. */
 function amazonOrders(): { firstPage: JsonObject[]; secondPage: JsonObject[] } {
@@ -41,13 +47,23 @@ function amazonOrders(): { firstPage: JsonObject[]; secondPage: JsonObject[] } {
 }
 
 /**
- * Serves two pages of orders and their items; the items of 902-0000000-BADITEM do not map, and
- * the first items call of a run is throttled once.
+ * Serves two pages of orders, their items and addresses; the items of 902-0000000-BADITEM do not
+ * map, and the first items call and the first token request of a run are throttled once. Restricted
+ * Data Tokens are issued, or refused as to an application without the role for personal data.
  */
-function sellingPartnerApi(orders = amazonOrders()) {
+function sellingPartnerApi(orders = amazonOrders(), tokens: 'issued' | 'refused' = 'issued') {
   let throttled = false;
+  let tokenThrottled = false;
   return (request: SpApiRequest): SpApiResponse => {
     if (request.path === '/auth/o2/token') return tokenResponse();
+    if (request.path === RESTRICTED_DATA_TOKEN_PATH) {
+      if (tokens === 'refused') return { status: 403, body: { errors: [{ code: 'Unauthorized' }] } };
+      if (!tokenThrottled) {
+        tokenThrottled = true;
+        return { status: 429, headers: { 'retry-after': '0' } };
+      }
+      return rdt.issue(request);
+    }
     if (request.path === '/orders/v0/orders') {
       return request.query.get('NextToken') === 'page-2'
         ? { status: 200, body: { payload: { Orders: orders.secondPage } } }
@@ -63,8 +79,7 @@ function sellingPartnerApi(orders = amazonOrders()) {
         : orderItems;
       return { status: 200, body: { payload: { OrderItems: items } } };
     }
-    if (request.path.endsWith('/address'))
-      return { status: 200, body: { payload: payloadOf('getOrderAddress') } };
+    if (request.path.endsWith('/address')) return rdt.address(request, fullAddress);
     return { status: 404, body: { errors: [{ code: 'NotFound' }] } };
   };
 }
@@ -89,6 +104,18 @@ const amazonChannel = (channelId: string, overrides: Partial<Channel> = {}): Cha
   ...overrides,
 });
 
+/** The orders of the address paths a token request asks for. */
+const requestedAddresses = (request: SpApiRequest) =>
+  (JSON.parse(request.body) as { restrictedResources: { path: string }[] }).restrictedResources.map(
+    ({ path }) => path.split('/')[4],
+  );
+
+/** Whether every address call was made with a Restricted Data Token granting its path. */
+const addressCallsUsedTokens = (requests: SpApiRequest[]) =>
+  requests
+    .filter((request) => request.path.endsWith('/address'))
+    .every((request) => rdt.grantedBy(request.headers['x-amz-access-token'])?.has(`GET ${request.path}`));
+
 const storedOrder = async (channelId: string, amazonOrderId: string) => {
   const key = await findChannelOrderKey(channelId, amazonOrderId);
   return key && getOrder(key.orderId);
@@ -108,6 +135,8 @@ beforeAll(async () => {
   process.env.OMS_LOCAL_SECRETS = JSON.stringify({
     'oms/channels/amazon-us': secret,
     'oms/channels/amazon-late': secret,
+    'oms/channels/amazon-no-pii': secret,
+    'oms/channels/amazon-bulk': secret,
   });
   await putChannel(amazonChannel('amazon-us'));
 });
@@ -155,6 +184,35 @@ describe('polling Amazon on DynamoDB Local', () => {
     expect(addressCalls.map((request) => request.path)).not.toContain(
       '/orders/v0/orders/902-0000000-0000001/address',
     );
+  });
+
+  it('fetched the addresses with a Restricted Data Token per page, after retrying the throttled one', () => {
+    const tokenRequests = fake.tokenRequests();
+
+    expect(tokenRequests).toHaveLength(3);
+    expect(tokenRequests.map(requestedAddresses)).toEqual([
+      ['902-1845936-5435065', '902-8745147-1934268'],
+      ['902-1845936-5435065', '902-8745147-1934268'],
+      ['902-0000000-BADITEM', '902-3159896-1390916'],
+    ]);
+    expect(JSON.parse(tokenRequests[0]!.body)).toMatchObject({
+      restrictedResources: [
+        {
+          method: 'GET',
+          path: '/orders/v0/orders/902-1845936-5435065/address',
+          dataElements: ['shippingAddress'],
+        },
+        {
+          method: 'GET',
+          path: '/orders/v0/orders/902-8745147-1934268/address',
+          dataElements: ['shippingAddress'],
+        },
+      ],
+    });
+    expect(
+      tokenRequests.every((request) => request.headers['x-amz-access-token'] === FAKE_ACCESS_TOKEN),
+    ).toBe(true);
+    expect(addressCallsUsedTokens(fake.apiRequests())).toBe(true);
   });
 
   it('stores nothing new when it reads the same orders again, and reads from the checkpoint', async () => {
@@ -210,5 +268,57 @@ describe('polling Amazon on DynamoDB Local', () => {
 
     const [resumed] = await pollAmazon(scheduledEvent, lambdaContext());
     expect(resumed).toMatchObject({ received: 3 - interrupted!.received, complete: true });
+  });
+
+  it('fetches the addresses with the access token when Amazon refuses a Restricted Data Token, and says so once', async () => {
+    await putChannel(amazonChannel('amazon-late', { active: false }));
+    await putChannel(amazonChannel('amazon-no-pii', { name: 'Amazon, no PII role' }));
+    respond = sellingPartnerApi(amazonOrders(), 'refused');
+    const requestsBefore = fake.requests.length;
+    const warn = vi.spyOn(logger, 'warn');
+
+    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+
+    // The pick-up needs no address; the two shipped orders lack name and street, and do not map.
+    expect(summary).toMatchObject({ channelId: 'amazon-no-pii', received: 1, notMapped: 3, complete: true });
+    const requests = fake.requests.slice(requestsBefore);
+    expect(requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH)).toHaveLength(1);
+    const addressTokens = requests
+      .filter((request) => request.path.endsWith('/address'))
+      .map((request) => request.headers['x-amz-access-token']);
+    expect(addressTokens).toHaveLength(4);
+    expect(new Set(addressTokens)).toEqual(new Set([FAKE_ACCESS_TOKEN]));
+    const refusals = warn.mock.calls.filter(([message]) => String(message).includes('Restricted Data Token'));
+    expect(refusals).toEqual([[expect.any(String), { channelId: 'amazon-no-pii', status: 403 }]]);
+    warn.mockRestore();
+  });
+
+  it('asks for one token per 50 orders of a page', async () => {
+    await putChannel(amazonChannel('amazon-no-pii', { active: false }));
+    await putChannel(amazonChannel('amazon-bulk', { name: 'Amazon, many orders' }));
+    const bulk = Array.from({ length: 51 }, (_, index) => ({
+      ...pending,
+      AmazonOrderId: `902-0000000-${String(index).padStart(7, '0')}`,
+      LastUpdateDate: minutesAgo(10),
+    }));
+    const api = sellingPartnerApi({ firstPage: bulk, secondPage: [] });
+    // Amazon's rate header lets the fake spare the test the real waits of 51 item and address calls.
+    respond = (request) => {
+      const response = api(request);
+      return { ...response, headers: { ...response.headers, 'x-amzn-ratelimit-limit': '100' } };
+    };
+    const requestsBefore = fake.requests.length;
+
+    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+
+    expect(summary).toMatchObject({ channelId: 'amazon-bulk', ignored: 51, complete: true });
+    const requests = fake.requests.slice(requestsBefore);
+    const granted = requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH).slice(1);
+    expect(granted.map(requestedAddresses)).toEqual([
+      bulk.slice(0, 50).map((order) => order.AmazonOrderId),
+      bulk.slice(50).map((order) => order.AmazonOrderId),
+    ]);
+    expect(requests.filter((request) => request.path.endsWith('/address'))).toHaveLength(51);
+    expect(addressCallsUsedTokens(requests)).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ import {
 import { ChannelApiError } from '../../../functions/channels/clients/http.js';
 import {
   FAKE_ACCESS_TOKEN,
+  restrictedData,
+  RESTRICTED_DATA_TOKEN_PATH,
   startFakeSpApi,
   tokenResponse,
   virtualClock,
@@ -19,6 +21,9 @@ type Examples = Record<string, { sandbox_static: { response: { payload: JsonObje
 const examples = fixture<Examples>('amazon-sp-api-orders-v0-examples.json');
 const ordersPage = (index: number) => examples.getOrders!.sandbox_static[index]!.response;
 const itemsPage = examples.getOrderItems!.sandbox_static[0]!.response;
+const fullAddress = examples.getOrderAddress!.sandbox_static[0]!.response.payload
+  .ShippingAddress as JsonObject;
+const rdtResponse = { status: 200, body: { restrictedDataToken: 'Atz.sprdt|rdt', expiresIn: 3600 } };
 
 const credentials = {
   clientId: 'amzn1.application-oa2-client.test',
@@ -197,6 +202,110 @@ describe('the Amazon SP-API client', () => {
     await expect(client.getOrders({ ...window, nextToken: 'secret-ish-token' })).rejects.toThrow(
       /^GET http:\/\/127\.0\.0\.1:\d+\/orders\/v0\/orders failed after 3 attempts \(HTTP 429\)\.$/,
     );
+  });
+});
+
+describe('Restricted Data Tokens for order addresses', () => {
+  const orderId = '902-1845936-5435065';
+  const addressPath = `/orders/v0/orders/${orderId}/address`;
+
+  /** A fake that issues tokens and answers getOrderAddress; `tokens` may answer the token call instead. */
+  async function tokensAgainst(tokens?: (request: SpApiRequest) => SpApiResponse | undefined) {
+    const rdt = restrictedData();
+    const setup = await clientAgainst((request) =>
+      request.path === RESTRICTED_DATA_TOKEN_PATH
+        ? (tokens?.(request) ?? rdt.issue(request))
+        : rdt.address(request, fullAddress),
+    );
+    return { ...setup, rdt };
+  }
+
+  it('asks with the access token for one token covering the address of every order given', async () => {
+    const { client, fake } = await tokensAgainst();
+
+    const token = await client.createRestrictedDataToken([orderId, '902-8745147-1934268']);
+
+    expect(token).toEqual({ restrictedDataToken: 'Atz.sprdt|fake-1', expiresIn: 3600 });
+    const [request] = fake.tokenRequests();
+    expect(request).toMatchObject({
+      method: 'POST',
+      headers: expect.objectContaining({
+        'content-type': 'application/json',
+        'x-amz-access-token': FAKE_ACCESS_TOKEN,
+      }),
+    });
+    expect(JSON.parse(request!.body)).toEqual({
+      restrictedResources: [
+        { method: 'GET', path: addressPath, dataElements: ['shippingAddress'] },
+        {
+          method: 'GET',
+          path: '/orders/v0/orders/902-8745147-1934268/address',
+          dataElements: ['shippingAddress'],
+        },
+      ],
+    });
+  });
+
+  it('fetches the full address with the token, and only the unrestricted fields without it', async () => {
+    const { client, fake } = await tokensAgainst();
+    const { restrictedDataToken } = await client.createRestrictedDataToken([orderId]);
+
+    const full = await client.getOrderAddress(orderId, restrictedDataToken);
+    const partial = await client.getOrderAddress(orderId);
+
+    expect(full).toEqual(fullAddress);
+    expect(partial).not.toHaveProperty('AddressLine1');
+    expect(fake.apiRequests().map((request) => request.headers['x-amz-access-token'])).toEqual([
+      restrictedDataToken,
+      FAKE_ACCESS_TOKEN,
+    ]);
+  });
+
+  it('fails at once with the 403 of an application without the role for personal data', async () => {
+    const { client, fake } = await tokensAgainst(() => ({
+      status: 403,
+      body: { errors: [{ code: 'Unauthorized' }] },
+    }));
+
+    const failure = client.createRestrictedDataToken([orderId]);
+
+    await expect(failure).rejects.toBeInstanceOf(ChannelApiError);
+    await expect(failure).rejects.toMatchObject({ status: 403 });
+    expect(fake.tokenRequests()).toHaveLength(1);
+  });
+
+  it('retries a throttled token request after the Retry-After Amazon sends', async () => {
+    let calls = 0;
+    const { client, clock, fake } = await tokensAgainst(() =>
+      (calls += 1) === 1 ? { status: 429, headers: { 'retry-after': '2' } } : undefined,
+    );
+
+    const { restrictedDataToken } = await client.createRestrictedDataToken([orderId]);
+
+    expect(restrictedDataToken).toBe('Atz.sprdt|fake-1');
+    expect(fake.tokenRequests()).toHaveLength(2);
+    expect(clock.sleeps).toEqual([2000]);
+  });
+
+  it('spaces token requests at one a second once the burst of 10 is used', async () => {
+    const { client, clock } = await clientAgainst(() => rdtResponse);
+
+    for (let call = 0; call < 11; call += 1) await client.createRestrictedDataToken([orderId]);
+
+    expect(clock.sleeps).toEqual([1000]);
+  });
+
+  it('refuses to ask for more orders than one token covers, or none', async () => {
+    const { client, fake } = await clientAgainst(() => rdtResponse);
+    const orderIds = Array.from(
+      { length: 51 },
+      (_, index) => `902-0000000-${String(index).padStart(7, '0')}`,
+    );
+
+    await expect(client.createRestrictedDataToken(orderIds)).rejects.toThrow(RangeError);
+    await expect(client.createRestrictedDataToken([])).rejects.toThrow(RangeError);
+    await expect(client.createRestrictedDataToken(orderIds.slice(0, 50))).resolves.toEqual(rdtResponse.body);
+    expect(fake.tokenRequests()).toHaveLength(1);
   });
 });
 
