@@ -27,14 +27,27 @@ if (!file) {
 
 const body = await readFile(file, 'utf8');
 const url = `${values.url}/v1/channels/${encodeURIComponent(values.channel)}/orders`;
-const response = await fetch(url, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/json',
-    [OMS_SIGNATURE_HEADER]: signOmsPayload(values.secret, body, Math.floor(Date.now() / 1000)),
-  },
-  body,
-}).catch((error: Error) => {
+/** A runtime that is still starting answers 503 with Retry-After: wait for it rather than fail. */
+const STARTING_RETRIES = 60;
+
+async function post(): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [OMS_SIGNATURE_HEADER]: signOmsPayload(values.secret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+    });
+    if (response.status !== 503 || attempt >= STARTING_RETRIES) return response;
+    await new Promise((resolve) =>
+      setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000),
+    );
+  }
+}
+
+const response = await post().catch((error: Error) => {
   console.error(`Could not reach ${url} (${error.cause ?? error.message}). Is \`npm start\` running?`);
   process.exit(1);
 });

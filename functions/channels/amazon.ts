@@ -68,7 +68,7 @@ export interface AmazonOrderInput {
 const NOT_INGESTED_STATUSES = new Set(['Pending', 'PendingAvailability', 'Canceled']);
 
 /** Marketplaces whose ItemPrice excludes tax (US, Canada); elsewhere Amazon prices include VAT/GST. */
-const TAX_EXCLUSIVE_MARKETPLACES = new Set(['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
+export const TAX_EXCLUSIVE_MARKETPLACES = new Set(['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
 
 export function mapAmazonOrder(input: AmazonOrderInput): AdapterResult {
   const order = parseNative(AmazonOrder, input.order, 'Amazon order');

@@ -99,6 +99,19 @@ export class LocalHttpServer {
         ? sendJson(response, 200, { status: 'ok' })
         : sendJson(response, 503, { status: 'starting' });
     }
+    // Until the tables exist and the pollers run, a request would fail inside a handler as a
+    // 500; a client that posted too early is told to come back, as a starting service would.
+    if (!this.ready) {
+      request.resume();
+      response.setHeader('retry-after', '1');
+      return sendProblem(
+        response,
+        503,
+        'starting',
+        'Starting',
+        'The local runtime is still starting; retry shortly.',
+      );
+    }
     const localEndpoint = method === 'GET' ? this.options.localEndpoints?.[path] : undefined;
     if (localEndpoint) return sendJson(response, 200, localEndpoint());
 

@@ -133,6 +133,28 @@ describe('LocalHttpServer', () => {
     expect(await crashed.json()).toMatchObject({ status: 500, title: 'Internal error' });
   });
 
+  it('answers 503 with Retry-After, not a handler error, until the runtime is ready', async () => {
+    let invoked = false;
+    server = new LocalHttpServer({
+      routes: ROUTES,
+      invoke: async () => {
+        invoked = true;
+        return { statusCode: 200 };
+      },
+    });
+    const url = await server.listen(0);
+
+    const early = await fetch(`${url}/v1/channels/web/orders`, { method: 'POST', body: '{}' });
+    expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('1');
+    expect(await early.json()).toMatchObject({ status: 503, title: 'Starting' });
+    expect((await fetch(`${url}/health`)).status).toBe(503);
+    expect(invoked).toBe(false);
+
+    server.markReady();
+    expect((await fetch(`${url}/v1/channels/web/orders`, { method: 'POST', body: '{}' })).status).toBe(200);
+  });
+
   it('refuses a body over 10 MB with 413 without invoking the handler', async () => {
     let invoked = false;
     const url = await serve(async () => {
