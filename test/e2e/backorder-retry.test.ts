@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { putChannel, putLocation } from '../../functions/data/config-repository.js';
 import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
-import type { Location } from '../../functions/domain/location.js';
 import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { aLocation } from '../helpers/records.js';
 
 /**
  * Back-orders on the local runtime: an order for a SKU nobody holds waits as BACKORDERED; a
@@ -19,20 +19,13 @@ const published: EventEnvelope[] = [];
 const SKU = 'LAMP-BLUE';
 const STORE = 'STORE-CHIADO';
 
-const store: Location = {
-  locationId: STORE,
+const store = aLocation(STORE, {
   name: STORE,
-  type: 'store',
-  address: { city: 'Lisboa', country: 'PT' },
   lat: 38.7107,
   lon: -9.1427,
-  timeZone: 'Europe/Lisbon',
   capabilities: ['ship', 'pickup', 'transfer'],
-  priority: 100,
   costPerShipment: 500,
-  costCurrency: 'EUR',
-  active: true,
-};
+});
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({

@@ -8,6 +8,7 @@ import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { aLocation } from '../helpers/records.js';
 
 /**
  * The routing flow on the local runtime, as a retailer trying it would see it: a signed order
@@ -18,21 +19,15 @@ let runtime: LocalRuntime;
 const published: EventEnvelope[] = [];
 const now = new Date().toISOString();
 
+/** A store of the demo retailer at the given coordinates, able to transfer stock out. */
 function aStore(locationId: string, lat: number, lon: number): Location {
-  return {
-    locationId,
+  return aLocation(locationId, {
     name: locationId,
-    type: 'store',
-    address: { city: 'Lisboa', country: 'PT' },
     lat,
     lon,
-    timeZone: 'Europe/Lisbon',
     capabilities: ['ship', 'pickup', 'transfer'],
-    priority: 100,
     costPerShipment: 500,
-    costCurrency: 'EUR',
-    active: true,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Channel } from '../../functions/domain/channel.js';
+import type { Location } from '../../functions/domain/location.js';
 import { newOrder } from '../../functions/domain/new-order.js';
 import { CanonicalOrder, type CanonicalOrderInput, type Order } from '../../functions/domain/order.js';
 import { channelKey } from '../../functions/data/config-repository.js';
@@ -106,4 +107,31 @@ export function aStreamEvent(records: DynamoDBRecord[]): DynamoDBStreamEvent {
 function toStreamImage(item: Record<string, unknown>): Record<string, LambdaAttributeValue> {
   // @types/aws-lambda declares its own AttributeValue shape; the wire format is the same.
   return marshall(item, { removeUndefinedValues: true }) as Record<string, LambdaAttributeValue>;
+}
+
+/** Where the customer of the contract example (aCanonicalOrder) lives. */
+export const LISBON = { lat: 38.7103, lon: -9.1366 };
+
+/** A configured store in Lisbon that ships and takes pick-ups, with overrides for the case at hand. */
+export function aLocation(locationId: string, overrides: Partial<Location> = {}): Location {
+  return {
+    locationId,
+    name: `Store ${locationId}`,
+    type: 'store',
+    address: { city: 'Lisboa', country: 'PT' },
+    lat: 38.71,
+    lon: -9.14,
+    timeZone: 'Europe/Lisbon',
+    capabilities: ['ship', 'pickup'],
+    priority: 100,
+    costPerShipment: 0,
+    costCurrency: 'EUR',
+    active: true,
+    ...overrides,
+  };
+}
+
+/** A store `kmNorth` kilometres north of the Lisbon customer, so distance ranking is predictable. */
+export function aStoreNorthOfLisbon(locationId: string, kmNorth: number, overrides: Partial<Location> = {}) {
+  return aLocation(locationId, { lat: LISBON.lat + kmNorth / 111.2, lon: LISBON.lon, ...overrides });
 }

@@ -23,7 +23,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.
 import { toLambdaRecord } from '../../lib/local/stream-poller.js';
 import { aChannel } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { aLocation, givenLocations } from './inventory-fixtures.js';
+import { givenLocations } from './inventory-fixtures.js';
+import { aLocation } from '../helpers/records.js';
 
 /**
  * Chaos: thousands of random movements, reservations and releases run concurrently while a

@@ -4,23 +4,6 @@ import type { Location } from '../../functions/domain/location.js';
 import { anApiEvent } from '../helpers/factories.js';
 
 /** Factories shared by the inventory's integration tests. */
-export function aLocation(locationId: string, overrides: Partial<Location> = {}): Location {
-  return {
-    locationId,
-    name: `Store ${locationId}`,
-    type: 'store',
-    address: { city: 'Lisboa', country: 'PT' },
-    lat: 38.71,
-    lon: -9.14,
-    timeZone: 'Europe/Lisbon',
-    capabilities: ['ship', 'pickup'],
-    priority: 100,
-    costPerShipment: 0,
-    costCurrency: 'EUR',
-    active: true,
-    ...overrides,
-  };
-}
 
 export async function givenLocations(...locations: Location[]): Promise<void> {
   await Promise.all(locations.map(putLocation));

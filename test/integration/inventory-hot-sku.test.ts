@@ -14,7 +14,8 @@ import { Movement } from '../../functions/domain/inventory/movement.js';
 import { createInventorySync } from '../../functions/inventory/inventory-sync.js';
 import { aStreamEvent, aStreamRecord } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { aLocation, givenLocations } from './inventory-fixtures.js';
+import { givenLocations } from './inventory-fixtures.js';
+import { aLocation } from '../helpers/records.js';
 
 const SHARDS = 8;
 const NOW = '2026-11-23T10:00:00.000Z';

@@ -8,16 +8,14 @@ import { createOrder, getOrder } from '../../functions/data/orders-repository.js
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { capacityKey } from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
-import type { Location } from '../../functions/domain/location.js';
 import type { Order } from '../../functions/domain/order.js';
 import { parseRuleSet } from '../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
-import { anOrder } from '../helpers/records.js';
+import { anOrder, aStoreNorthOfLisbon } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 
-const LISBON = { lat: 38.7103, lon: -9.1366 };
 /** 23:30 UTC on the 22nd: still the 22nd in Lisbon, already the 23rd in Berlin. */
 const NOW = '2026-11-22T23:30:00.000Z';
 
@@ -36,24 +34,6 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => Promise.resolve(CAPACITY_RULES),
   now: () => new Date(NOW),
 };
-
-function aStore(locationId: string, kmNorth: number, overrides: Partial<Location> = {}): Location {
-  return {
-    locationId,
-    name: `Store ${locationId}`,
-    type: 'store',
-    address: { city: 'Lisboa', country: 'PT' },
-    lat: LISBON.lat + kmNorth / 111.2,
-    lon: LISBON.lon,
-    timeZone: 'Europe/Lisbon',
-    capabilities: ['ship', 'pickup'],
-    priority: 100,
-    costPerShipment: 0,
-    costCurrency: 'EUR',
-    active: true,
-    ...overrides,
-  };
-}
 
 let orderSequence = 0;
 
@@ -88,8 +68,8 @@ beforeAll(async () => {
 
 describe('daily capacity on DynamoDB Local', () => {
   it('sends the third order of the day to the next store when the nearest one can take two', async () => {
-    await putLocation(aStore('cap-near', 5, { dailyCapacity: 2 }));
-    await putLocation(aStore('cap-next', 20));
+    await putLocation(aStoreNorthOfLisbon('cap-near', 5, { dailyCapacity: 2 }));
+    await putLocation(aStoreNorthOfLisbon('cap-next', 20));
     for (const locationId of ['cap-near', 'cap-next']) {
       await putStockLevel(newStockLevel({ sku: 'CAP-SKU', locationId, onHand: 10, now: NOW }));
     }
@@ -114,8 +94,8 @@ describe('daily capacity on DynamoDB Local', () => {
   });
 
   it('never gives a store more than its capacity when orders race for its last slots', async () => {
-    await putLocation(aStore('race-near', 5, { dailyCapacity: 2 }));
-    await putLocation(aStore('race-next', 20));
+    await putLocation(aStoreNorthOfLisbon('race-near', 5, { dailyCapacity: 2 }));
+    await putLocation(aStoreNorthOfLisbon('race-next', 20));
     for (const locationId of ['race-near', 'race-next']) {
       await putStockLevel(newStockLevel({ sku: 'RACE-SKU', locationId, onHand: 10, now: NOW }));
     }
@@ -142,7 +122,7 @@ describe('daily capacity on DynamoDB Local', () => {
   });
 
   it('refuses a commit that would go past the capacity, naming the location, and writes nothing', async () => {
-    await putLocation(aStore('cap-full', 5, { dailyCapacity: 1 }));
+    await putLocation(aStoreNorthOfLisbon('cap-full', 5, { dailyCapacity: 1 }));
     await putStockLevel(newStockLevel({ sku: 'FULL-SKU', locationId: 'cap-full', onHand: 10, now: NOW }));
     const first = await aStoredOrder('FULL-SKU');
     const second = await aStoredOrder('FULL-SKU');

@@ -11,7 +11,8 @@ import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { aLocation, givenLocations } from './inventory-fixtures.js';
+import { givenLocations } from './inventory-fixtures.js';
+import { aLocation } from '../helpers/records.js';
 
 const SKU = 'FLASH-HOT';
 const SHARDS = 8;

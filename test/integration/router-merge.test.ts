@@ -4,16 +4,14 @@ import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
-import type { Location } from '../../functions/domain/location.js';
 import type { CanonicalOrderInput, Order } from '../../functions/domain/order.js';
 import { parseRuleSet } from '../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
-import { anOrder } from '../helpers/records.js';
+import { anOrder, aStoreNorthOfLisbon, LISBON } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 
-const LISBON = { lat: 38.7103, lon: -9.1366 };
 const NOW = '2026-11-22T10:30:00.000Z';
 
 /** The built-in rules, merging a customer's orders placed within an hour of each other. */
@@ -28,21 +26,6 @@ const deps: RouteOrderDeps = {
   getActiveRuleSet: () => Promise.resolve(MERGING_RULES),
   now: () => new Date(NOW),
 };
-
-const aStore = (locationId: string, kmNorth: number): Location => ({
-  locationId,
-  name: `Store ${locationId}`,
-  type: 'store',
-  address: { city: 'Lisboa', country: 'PT' },
-  lat: LISBON.lat + kmNorth / 111.2,
-  lon: LISBON.lon,
-  timeZone: 'Europe/Lisbon',
-  capabilities: ['ship', 'pickup'],
-  priority: 100,
-  costPerShipment: 0,
-  costCurrency: 'EUR',
-  active: true,
-});
 
 const HOME = {
   line1: 'Rua Augusta 100',
@@ -84,7 +67,9 @@ async function aStoredOrder(args: {
 
 beforeAll(async () => {
   await useLocalTables();
-  await Promise.all([aStore('merge-near', 5), aStore('merge-far', 40)].map(putLocation));
+  await Promise.all(
+    [aStoreNorthOfLisbon('merge-near', 5), aStoreNorthOfLisbon('merge-far', 40)].map(putLocation),
+  );
   for (const sku of ['MERGE-A', 'MERGE-B', 'MERGE-C']) {
     await putStockLevel(newStockLevel({ sku, locationId: 'merge-near', onHand: 10, now: NOW }));
   }

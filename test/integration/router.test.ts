@@ -5,40 +5,21 @@ import { dynamo } from '../../functions/data/dynamo.js';
 import { putStockLevel, stockKey } from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
-import type { Location } from '../../functions/domain/location.js';
 import type { Order } from '../../functions/domain/order.js';
 import type { RoutingPlan } from '../../functions/domain/routing/index.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps, type RoutableOrder } from '../../functions/routing/route-order.js';
-import { anOrder, anOrderItem } from '../helpers/records.js';
+import { anOrder, anOrderItem, aStoreNorthOfLisbon } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 /** The customer of the contract example lives in Lisbon; stores sit north of them. */
-const LISBON = { lat: 38.7103, lon: -9.1366 };
 const NOW = '2026-11-22T10:05:00.000Z';
 
 const deps: RouteOrderDeps = {
   ...routerDeps,
   now: () => new Date(NOW),
 };
-
-function aStore(locationId: string, kmNorth: number): Location {
-  return {
-    locationId,
-    name: `Store ${locationId}`,
-    type: 'store',
-    address: { city: 'Lisboa', country: 'PT' },
-    lat: LISBON.lat + kmNorth / 111.2,
-    lon: LISBON.lon,
-    timeZone: 'Europe/Lisbon',
-    capabilities: ['ship', 'pickup'],
-    priority: 100,
-    costPerShipment: 0,
-    costCurrency: 'EUR',
-    active: true,
-  };
-}
 
 async function stockAt(sku: string, locationId: string, onHand: number) {
   await putStockLevel(newStockLevel({ sku, locationId, onHand, now: NOW }));
@@ -134,7 +115,11 @@ beforeAll(async () => {
 describe('the router on DynamoDB Local', () => {
   it('splits an order over the nearest stores that hold each SKU and reserves the stock', async () => {
     await Promise.all(
-      [aStore('split-a-near', 5), aStore('split-b-near', 8), aStore('split-far', 300)].map(putLocation),
+      [
+        aStoreNorthOfLisbon('split-a-near', 5),
+        aStoreNorthOfLisbon('split-b-near', 8),
+        aStoreNorthOfLisbon('split-far', 300),
+      ].map(putLocation),
     );
     await stockAt('SPLIT-A', 'split-a-near', 5);
     await stockAt('SPLIT-B', 'split-b-near', 5);
@@ -177,7 +162,7 @@ describe('the router on DynamoDB Local', () => {
   });
 
   it('never reserves twice for a message delivered again, one after the other or at once', async () => {
-    await putLocation(aStore('retry-store', 5));
+    await putLocation(aStoreNorthOfLisbon('retry-store', 5));
     await stockAt('RETRY-SKU', 'retry-store', 10);
     const once = await aStoredOrder([{ sku: 'RETRY-SKU', quantity: 3 }]);
     const twiceAtOnce = await aStoredOrder([{ sku: 'RETRY-SKU', quantity: 2 }]);
@@ -198,7 +183,7 @@ describe('the router on DynamoDB Local', () => {
   });
 
   it('refuses a second reservation marker for the same order, SKU and location', async () => {
-    await putLocation(aStore('marker-store', 5));
+    await putLocation(aStoreNorthOfLisbon('marker-store', 5));
     await stockAt('MARKER-SKU', 'marker-store', 10);
     const order = await aStoredOrder([{ sku: 'MARKER-SKU', quantity: 1 }]);
     await routeOrder(deps, { kind: 'route', orderId: order.orderId });
@@ -220,7 +205,9 @@ describe('the router on DynamoDB Local', () => {
   });
 
   it('gives back the units of a rejected fulfillment order and routes its lines elsewhere', async () => {
-    await Promise.all([aStore('reject-near', 5), aStore('reject-far', 50)].map(putLocation));
+    await Promise.all(
+      [aStoreNorthOfLisbon('reject-near', 5), aStoreNorthOfLisbon('reject-far', 50)].map(putLocation),
+    );
     await stockAt('REJECT-SKU', 'reject-near', 5);
     await stockAt('REJECT-SKU', 'reject-far', 5);
     const order = await aStoredOrder([{ sku: 'REJECT-SKU', quantity: 2 }]);
@@ -253,7 +240,9 @@ describe('the router on DynamoDB Local', () => {
 
   it('commits an order that needs more than 100 transaction items in chunks', async () => {
     const skus = Array.from({ length: 60 }, (_, index) => `WIDE-${String(index).padStart(2, '0')}`);
-    await Promise.all(skus.map((sku, index) => putLocation(aStore(`wide-${index}`, 10 + index))));
+    await Promise.all(
+      skus.map((sku, index) => putLocation(aStoreNorthOfLisbon(`wide-${index}`, 10 + index))),
+    );
     await Promise.all(skus.map((sku, index) => stockAt(sku, `wide-${index}`, 4)));
     const order = await aStoredOrder(skus.map((sku) => ({ sku, quantity: 2 })));
 
@@ -306,7 +295,7 @@ describe('the router on DynamoDB Local', () => {
     'sells a flash sale of 100 units to exactly 100 of 1,000 concurrent orders',
     { timeout: 150_000 },
     async () => {
-      await putLocation(aStore('flash-store', 5));
+      await putLocation(aStoreNorthOfLisbon('flash-store', 5));
       await stockAt('FLASH-SKU', 'flash-store', 100);
       const batches = Array.from({ length: 40 }, () =>
         storeOrdersInBulk(25, [{ sku: 'FLASH-SKU', quantity: 1 }]),

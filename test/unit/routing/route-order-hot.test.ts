@@ -1,26 +1,12 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommitResult, RoutingCommit } from '../../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../../functions/data/rules-repository.js';
-import type { Location } from '../../../functions/domain/location.js';
 import { newStockLevel, type StockLevel } from '../../../functions/domain/stock.js';
 import { routeOrder, type RouteOrderDeps } from '../../../functions/routing/route-order.js';
-import { anOrder } from '../../helpers/records.js';
+import { anOrder, aLocation } from '../../helpers/records.js';
 
 const NOW = '2026-11-22T10:05:00.000Z';
-const STORE: Location = {
-  locationId: 'lisboa-1',
-  name: 'Lisboa Baixa',
-  type: 'store',
-  address: { city: 'Lisboa', country: 'PT' },
-  lat: 38.71,
-  lon: -9.14,
-  timeZone: 'Europe/Lisbon',
-  capabilities: ['ship', 'pickup'],
-  priority: 100,
-  costPerShipment: 0,
-  costCurrency: 'EUR',
-  active: true,
-};
+const STORE = aLocation('lisboa-1', { name: 'Lisboa Baixa' });
 
 /** A shard item of a hot SKU at the store: the router must see the shards summed. */
 const aShard = (sku: string, available: number): StockLevel =>

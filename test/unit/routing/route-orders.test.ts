@@ -26,25 +26,12 @@ import {
 import type { Location } from '../../../functions/domain/location.js';
 import { newStockLevel } from '../../../functions/domain/stock.js';
 import { routeOrders } from '../../../functions/routing/route-orders.js';
-import { anOrder, anOrderItem } from '../../helpers/records.js';
+import { anOrder, anOrderItem, aLocation } from '../../helpers/records.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const order = anOrder();
 
-const LISBON_STORE: Location = {
-  locationId: 'lisboa-1',
-  name: 'Lisboa Baixa',
-  type: 'store',
-  address: { city: 'Lisboa', country: 'PT' },
-  lat: 38.71,
-  lon: -9.14,
-  timeZone: 'Europe/Lisbon',
-  capabilities: ['ship', 'pickup'],
-  priority: 100,
-  costPerShipment: 0,
-  costCurrency: 'EUR',
-  active: true,
-};
+const LISBON_STORE = aLocation('lisboa-1', { name: 'Lisboa Baixa' });
 
 function aRoutingMessage(detailType: string, detail: unknown, messageId = `msg-${detailType}`): SQSRecord {
   return {
