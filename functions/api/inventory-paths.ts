@@ -45,7 +45,9 @@ export function inventoryOpenApi() {
             },
             '400': problem('The movement is invalid; `errors` names every field.'),
             '404': problem('A location or transfer it names does not exist.'),
-            '409': problem('The movementId was used for another movement, or the stock is not available.'),
+            '409': problem(
+              'The movementId was used for another movement, the stock is not available, or it kept changing (retry with the same movementId).',
+            ),
           },
         },
       },

@@ -33,6 +33,9 @@ export const transferKey = (transferId: string) => ({ pk: `TRANSFER#${transferId
 
 /** Attempts when a level changed between read and write (a reservation, another movement). */
 const MAX_ATTEMPTS = 12;
+/** Backoff between attempts: exponential with full jitter, so racing writers spread out. */
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 250;
 
 export interface RecordedMovement {
   record: MovementRecord;
@@ -76,8 +79,16 @@ export async function recordMovement(movement: Movement, now: () => string): Pro
         const existing = await getMovement(movement.movementId);
         if (existing) return replayOf(existing, payloadHash);
       }
-      if (attempt >= MAX_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      if (attempt >= MAX_ATTEMPTS) {
+        // The stock kept changing under us: the caller's fault is none, but nothing was applied and
+        // a retry with the same movementId is safe, which is what a 409 tells it.
+        throw new ConflictError(
+          `The stock this movement touches kept changing during ${MAX_ATTEMPTS} attempts; nothing was applied, retry with the same movementId.`,
+          { movementId: movement.movementId },
+        );
+      }
+      const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
   }
 }
