@@ -151,7 +151,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
 ];
 
 /**
- * The products of the Shopify fixtures (../shared/fixtures/channels), stocked in North America,
+ * The products of the Shopify fixtures (test/fixtures/channels), stocked in North America,
  * so that a real Shopify webhook posted to the demo routes as it would for a retailer.
  */
 export const DEMO_NORTH_AMERICA_STOCK = [

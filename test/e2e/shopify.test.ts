@@ -7,7 +7,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js
 import { fixtureText } from '../unit/channels/helpers.js';
 
 /**
- * Real Shopify webhooks (the fixtures in ../shared/fixtures/channels), signed with the local demo
+ * Real Shopify webhooks (the fixtures in test/fixtures/channels), signed with the local demo
  * secret the way Shopify signs, posted to the demo runtime's Shopify channels: they become routed
  * orders, and a redelivery makes no second order.
  */

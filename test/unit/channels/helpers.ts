@@ -9,8 +9,8 @@ import { ValidationError, type FieldIssue } from '../../../functions/domain/erro
 import { CanonicalOrder } from '../../../functions/domain/order.js';
 import { signOmsPayload } from '../../../functions/domain/signature.js';
 
-/** The real channel payloads in /work/shared/fixtures/channels (see SOURCES.md there). */
-const FIXTURES = new URL('../../../../shared/fixtures/channels/', import.meta.url);
+/** The real channel payloads in test/fixtures/channels (see SOURCES.md there for their sources). */
+const FIXTURES = new URL('../../fixtures/channels/', import.meta.url);
 
 export type JsonObject = Record<string, unknown>;
 export type NativeOrder = JsonObject & { line_items: JsonObject[] };
