@@ -1,19 +1,25 @@
+export const DEMO_CHANNEL_ID = 'web';
+
 /**
  * LOCAL-ONLY DEMO VALUES. The local runtime has no Secrets Manager: it hands these secrets to the
  * functions through OMS_LOCAL_SECRETS. They are public, known to anyone who reads this file, and
  * must never be used in an AWS deployment, where channel secrets live in Secrets Manager.
+ * Each demo channel signs with its own secret, so that a request signed for one channel is
+ * refused on another, as it is in AWS. `web` keeps the value the README documents.
  */
-export const DEMO_SIGNING_SECRET = 'local-dev-secret';
+export const DEMO_CHANNEL_SECRETS = {
+  web: 'local-dev-secret',
+  app: 'local-app-secret',
+  shopify: 'local-shopify-secret',
+  woocommerce: 'local-woocommerce-secret',
+} as const satisfies Record<string, string>;
 
-export const DEMO_CHANNEL_ID = 'web';
+export const DEMO_SIGNING_SECRET = DEMO_CHANNEL_SECRETS[DEMO_CHANNEL_ID];
 
-/** Secret name (as a channel's `secretName`) → secret value. */
-export const LOCAL_SECRETS: Record<string, string> = {
-  'oms/channels/web': DEMO_SIGNING_SECRET,
-  'oms/channels/app': DEMO_SIGNING_SECRET,
-  'oms/channels/shopify': DEMO_SIGNING_SECRET,
-  'oms/channels/woocommerce': DEMO_SIGNING_SECRET,
-};
+/** Secret name (as a channel's `secretName`, `oms/channels/<channelId>`) → secret value. */
+export const LOCAL_SECRETS: Record<string, string> = Object.fromEntries(
+  Object.entries(DEMO_CHANNEL_SECRETS).map(([channelId, secret]) => [`oms/channels/${channelId}`, secret]),
+);
 
 export const LOCAL_EVENT_BUS_NAME = 'oms-local';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
 import { localClient } from '../../lib/local/dynamodb-local.js';
 import type { EventEnvelope } from '../../lib/local/event-bus.js';
-import { DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
+import { DEMO_CHANNEL_ID, DEMO_CHANNEL_SECRETS, DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { QUEUES } from '../../lib/topology.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
@@ -32,8 +32,8 @@ beforeAll(async () => {
 afterAll(() => runtime?.stop());
 
 /** Posts an order the way a channel does: over HTTP, signed with the channel's secret. */
-function postOrder(body: string, secret = DEMO_SIGNING_SECRET) {
-  return fetch(`${runtime.url}/v1/channels/${DEMO_CHANNEL_ID}/orders`, {
+function postOrder(body: string, secret: string = DEMO_SIGNING_SECRET, channelId: string = DEMO_CHANNEL_ID) {
+  return fetch(`${runtime.url}/v1/channels/${channelId}/orders`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -122,6 +122,17 @@ describe('the local runtime, end to end over HTTP', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect((await ordersTableKeys()).some((key) => key.includes('#EXT#W-E2E-FORGED'))).toBe(false);
+  });
+
+  it('refuses on one demo channel an order signed for another, and takes it signed with its own secret', async () => {
+    const body = JSON.stringify(aCanonicalOrder({ externalId: 'APP-E2E-1' }));
+
+    const signedForWeb = await postOrder(body, DEMO_CHANNEL_SECRETS.web, 'app');
+    const signedForApp = await postOrder(body, DEMO_CHANNEL_SECRETS.app, 'app');
+
+    expect(signedForWeb.status).toBe(401);
+    expect(signedForApp.status).toBe(202);
+    expect(new Set(Object.values(DEMO_CHANNEL_SECRETS)).size).toBe(Object.keys(DEMO_CHANNEL_SECRETS).length);
   });
 
   it('answers an unknown route with a 404 problem', async () => {

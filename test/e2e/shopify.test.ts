@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { getStockLevels } from '../../functions/data/inventory-repository.js';
-import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
+import { DEMO_CHANNEL_SECRETS } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { fixtureText } from '../unit/channels/helpers.js';
 
@@ -40,7 +40,9 @@ function postShopifyWebhook(channelId: string, body: string, eventId: string) {
       'content-type': 'application/json',
       'x-shopify-topic': 'orders/create',
       'x-shopify-event-id': eventId,
-      'x-shopify-hmac-sha256': createHmac('sha256', DEMO_SIGNING_SECRET).update(body).digest('base64'),
+      'x-shopify-hmac-sha256': createHmac('sha256', DEMO_CHANNEL_SECRETS.shopify)
+        .update(body)
+        .digest('base64'),
     },
     body,
   });
