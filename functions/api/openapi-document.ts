@@ -104,6 +104,9 @@ export function openApiDocument() {
             '404': problemResponse('No active channel has this id.'),
             '409': problemResponse('This externalId was already received with different content.'),
             '413': problemResponse('The body is larger than 256 KiB.'),
+            '503': problemResponse(
+              "A thin webhook's order could not be fetched from the channel's API (an error, a timeout or an oversized answer); deliver it again after `Retry-After` seconds.",
+            ),
           },
         },
       },

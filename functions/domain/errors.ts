@@ -9,7 +9,9 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'unauthorized' | 'not_found' | 'conflict' | 'payload_too_large';
+  /** `unavailable`: a service the request depends on failed; the caller may retry later. */
+  abstract readonly kind:
+    'validation' | 'unauthorized' | 'not_found' | 'conflict' | 'payload_too_large' | 'unavailable';
 }
 
 export class ValidationError extends DomainError {

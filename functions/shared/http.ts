@@ -16,7 +16,11 @@ const STATUS_BY_KIND: Record<DomainError['kind'], { status: number; title: strin
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   payload_too_large: { status: 413, title: 'Payload too large' },
+  unavailable: { status: 503, title: 'Service unavailable' },
 };
+
+/** A caller told 503 retries after this long: a channel API's hiccup is usually over by then. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   return {
@@ -54,7 +58,13 @@ export function errorResponse(error: unknown, instance?: string): HttpResponse {
     if (error instanceof ValidationError) extensions.errors = error.issues;
     if (error instanceof PayloadTooLargeError) extensions.limitBytes = error.limitBytes;
     if ('details' in error && error.details) Object.assign(extensions, error.details);
-    return problem(status, error.kind.replaceAll('_', '-'), title, error.message, extensions);
+    const response = problem(status, error.kind.replaceAll('_', '-'), title, error.message, extensions);
+    if (error.kind !== 'unavailable') return response;
+    logger.warn('A service the request depends on failed', error);
+    return {
+      ...response,
+      headers: { ...response.headers, 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    };
   }
   logger.error('Unhandled error', error as Error);
   return problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');

@@ -6,6 +6,7 @@ import { CanonicalOrder } from '../../functions/domain/order.js';
 import { getOrder } from '../../functions/data/orders-repository.js';
 import { postOrder } from '../../functions/ingest/post-order.js';
 import { aCanonicalOrder, anApiEvent, aSignedOrderPost } from '../helpers/factories.js';
+import { startMisbehavingApi } from '../helpers/misbehaving-api.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
@@ -263,5 +264,52 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
       { numRuns: 200 },
     );
     expect(await ordersTableItems()).toBe(before);
+  });
+
+  it("answers 503 with Retry-After, writing nothing, when the channel's API answers a thin webhook with an endless body", async () => {
+    const api = await startMisbehavingApi('endless');
+    process.env.OMS_LOCAL_SECRETS = JSON.stringify({
+      'oms/channels/web': 'test-secret',
+      'oms/channels/bigcommerce-token': 'bc-token',
+    });
+    await putChannel({
+      channelId: 'bigcommerce',
+      name: 'BigCommerce store',
+      format: 'bigcommerce',
+      secretName: 'oms/channels/web',
+      active: true,
+      api: { baseUrl: api.baseUrl, accessTokenSecretName: 'oms/channels/bigcommerce-token' },
+    });
+    const before = await ordersTableItems();
+    const body = JSON.stringify({
+      scope: 'store/order/created',
+      store_id: '1',
+      data: { type: 'order', id: 250 },
+    });
+
+    try {
+      const response = await postOrder(
+        anApiEvent({
+          method: 'POST',
+          path: '/v1/channels/bigcommerce/orders',
+          pathParameters: { channelId: 'bigcommerce' },
+          body,
+          headers: { 'x-oms-channel-secret': 'test-secret' },
+        }),
+      );
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({
+        'content-type': 'application/problem+json',
+        'retry-after': expect.stringMatching(/^\d+$/),
+      });
+      expect(bodyOf(response)).toMatchObject({
+        status: 503,
+        detail: expect.stringContaining('/v2/orders/250'),
+      });
+      expect(await ordersTableItems()).toBe(before);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ChannelApiError, type RetryPolicy } from './http.js';
+import {
+  ChannelApiError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  failureOf,
+  readText,
+  type RetryPolicy,
+} from './http.js';
 
 /**
  * The slice of Amazon's Selling Partner API (Orders v0) the poller needs. Amazon never pushes
@@ -124,9 +130,19 @@ export interface AmazonClientOptions {
   credentials: AmazonCredentials;
   rateLimits?: Partial<Record<AmazonOperation, RateLimit>>;
   retry?: Partial<RetryPolicy>;
+  /** The wait for one attempt's whole response; AMAZON_TIMEOUT_MS by default. */
+  timeoutMs?: number;
+  /** The largest response body read; DEFAULT_MAX_RESPONSE_BYTES by default. */
+  maxResponseBytes?: number;
   /** Injected by tests so that rate limits and backoff cost no real time. */
   clock?: Clock;
 }
+
+/**
+ * SP-API answers a page of 100 orders in well under this; the poller has minutes (and stops in
+ * time, resuming from its checkpoint), so a slow attempt is waited for longer than a webhook's.
+ */
+export const AMAZON_TIMEOUT_MS = 10_000;
 
 const AmazonOrderSummary = z.looseObject({
   AmazonOrderId: z.string().min(1),
@@ -176,6 +192,10 @@ export function createAmazonClient(options: AmazonClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const clock = options.clock ?? systemClock;
   const policy = { ...AMAZON_RETRY_POLICY, ...options.retry };
+  const limits: Limits = {
+    timeoutMs: options.timeoutMs ?? AMAZON_TIMEOUT_MS,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
   const { credentials } = options;
   const buckets = Object.fromEntries(
     (Object.keys(AMAZON_RATE_LIMITS) as AmazonOperation[]).map((operation) => [
@@ -201,6 +221,7 @@ export function createAmazonClient(options: AmazonClientOptions) {
         body: body.toString(),
       },
       policy,
+      limits,
       clock,
     );
     const token = parse(TokenResponse, response.body, 'Login with Amazon token response');
@@ -223,6 +244,7 @@ export function createAmazonClient(options: AmazonClientOptions) {
       url,
       { method: 'GET', headers: { 'x-amz-access-token': token } },
       policy,
+      limits,
       clock,
       buckets[operation],
     );
@@ -288,6 +310,7 @@ export function createAmazonClient(options: AmazonClientOptions) {
           body,
         },
         policy,
+        limits,
         clock,
         buckets.createRestrictedDataToken,
       );
@@ -312,15 +335,22 @@ export function createAmazonClient(options: AmazonClientOptions) {
   };
 }
 
+interface Limits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
 /**
- * One request with retries: 429, 5xx and network failures are retried after Retry-After when
- * Amazon sends it, else with exponential backoff; any other 4xx fails at once. Each attempt of
- * an SP-API call first takes a token from the operation's bucket.
+ * One request with retries: 429, 5xx, network failures and timeouts are retried after
+ * Retry-After when Amazon sends it, else with exponential backoff; any other 4xx, and a body
+ * over the size cap, fail at once. Each attempt of an SP-API call first takes a token from the
+ * operation's bucket.
  */
 async function send(
   url: string,
   init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
   policy: RetryPolicy,
+  limits: Limits,
   clock: Clock,
   bucket?: TokenBucket,
 ): Promise<{ body: unknown }> {
@@ -332,10 +362,14 @@ async function send(
       const response = await fetch(url, {
         ...init,
         headers: { accept: 'application/json', ...init.headers },
+        signal: AbortSignal.timeout(limits.timeoutMs),
       });
       const grantedRate = Number(response.headers.get('x-amzn-ratelimit-limit'));
       if (grantedRate > 0) bucket?.useRate(grantedRate);
-      if (response.ok) return { body: JSON.parse(await response.text()) as unknown };
+      if (response.ok) {
+        const text = await readText(response, limits.maxResponseBytes, `${init.method} ${redact(url)}`);
+        return { body: JSON.parse(text) as unknown };
+      }
       lastFailure = `HTTP ${response.status}`;
       await response.body?.cancel();
       if (response.status !== 429 && response.status < 500) {
@@ -349,7 +383,7 @@ async function send(
       if (response.status === 429 && retryAfterMs === undefined) bucket?.drain();
     } catch (error) {
       if (error instanceof ChannelApiError) throw error;
-      lastFailure = (error as Error).message;
+      lastFailure = failureOf(error, limits.timeoutMs);
     }
     if (attempt < policy.maxAttempts) {
       await clock.sleep(Math.min(policy.maxDelayMs, retryAfterMs ?? policy.baseDelayMs * 2 ** (attempt - 1)));

@@ -37,7 +37,16 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents the ingest endpoint with every answer it gives', () => {
-    expect(Object.keys(ingest.responses).sort()).toEqual(['200', '202', '400', '401', '404', '409', '413']);
+    expect(Object.keys(ingest.responses).sort()).toEqual([
+      '200',
+      '202',
+      '400',
+      '401',
+      '404',
+      '409',
+      '413',
+      '503',
+    ]);
     expect(ingest.security).toEqual([{ omsSignature: [] }]);
     expect(document.components.securitySchemes.omsSignature).toMatchObject({
       in: 'header',
@@ -48,7 +57,7 @@ describe('the OpenAPI document', () => {
   it('describes every error answer as an RFC 9457 problem', () => {
     const problems = Object.entries(ingest.responses).filter(([status]) => Number(status) >= 400);
 
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
     for (const [, response] of problems) {
       expect(response).toMatchObject({
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
