@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { getOrder } from '../data/orders-repository.js';
-import { listFulfillmentOrders } from '../data/routing-repository.js';
+import { listFulfillmentOrders, listSharedFulfillmentOrders } from '../data/routing-repository.js';
 import { NotFoundError } from '../domain/errors.js';
 import { toOrderView } from '../domain/order-view.js';
 import { errorResponse, json, type HttpResponse } from '../shared/http.js';
@@ -10,9 +10,10 @@ import { withObservability } from '../shared/middleware.js';
 export async function getOrderById(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
     const orderId = event.pathParameters?.orderId ?? '';
-    const [order, fulfillmentOrders] = await Promise.all([getOrder(orderId), listFulfillmentOrders(orderId)]);
+    const [order, own] = await Promise.all([getOrder(orderId), listFulfillmentOrders(orderId)]);
     if (!order) throw new NotFoundError(`There is no order "${orderId}".`);
-    return json(200, toOrderView(order, fulfillmentOrders));
+    const shared = await listSharedFulfillmentOrders(orderId, order.mergedWith ?? []);
+    return json(200, toOrderView(order, [...own, ...shared]));
   } catch (error) {
     return errorResponse(error, event.rawPath);
   }

@@ -101,9 +101,10 @@ export interface RoutingCommit {
   capacity?: readonly CapacityCharge[];
   /**
    * Other orders routed by this plan (merging): each moves to `status` on its own version
-   * check and records `mergedWith`. A merged commit is one transaction or nothing.
+   * check and records `mergedWith` and its `plan` (the same decision, explained from its side).
+   * A merged commit is one transaction or nothing.
    */
-  mergedOrders?: readonly { orderId: string; expectedVersion: number }[];
+  mergedOrders?: readonly { orderId: string; expectedVersion: number; plan: RoutingPlan }[];
   now: string;
 }
 
@@ -472,6 +473,18 @@ export async function listFulfillmentOrders(orderId: string): Promise<Fulfillmen
 }
 
 /**
+ * The fulfillment orders of a merged plan that hold lines of `orderId` but are stored with the
+ * order whose message routed them, one of `mergedWith` (they list `orderId` in `mergedOrderIds`).
+ */
+export async function listSharedFulfillmentOrders(
+  orderId: string,
+  mergedWith: readonly string[],
+): Promise<FulfillmentOrder[]> {
+  const others = await Promise.all(mergedWith.map((other) => listFulfillmentOrders(other)));
+  return others.flat().filter((fo) => fo.orderId !== orderId && fo.mergedOrderIds?.includes(orderId));
+}
+
+/**
  * Routing attributes of the ordered SKUs (`PRODUCT / <sku>` in the Config table). Only what the
  * engine reads is kept: product records also carry what other capabilities need.
  */
@@ -663,13 +676,18 @@ function finalOrderUpdate(commit: RoutingCommit, expectedVersion: number): Entry
 /** A merged order records the same decision, and with which orders it travels. */
 function mergedOrderUpdate(
   commit: RoutingCommit,
-  merged: { orderId: string; expectedVersion: number },
+  merged: NonNullable<RoutingCommit['mergedOrders']>[number],
 ): Entry {
   const mergedWith = [commit.orderId, ...(commit.mergedOrders ?? []).map((other) => other.orderId)].filter(
     (orderId) => orderId !== merged.orderId,
   );
   return {
-    item: orderUpdateItem(commit, merged.orderId, merged.expectedVersion, mergedWith),
+    item: orderUpdateItem(
+      { ...commit, plan: merged.plan },
+      merged.orderId,
+      merged.expectedVersion,
+      mergedWith,
+    ),
     role: { kind: 'merged_order', orderId: merged.orderId },
   };
 }

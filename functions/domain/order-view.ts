@@ -38,7 +38,10 @@ export function toOrderView(order: Order, fulfillmentOrders: readonly Fulfillmen
       ...line,
       assignments: active.flatMap((fo) =>
         fo.lines
-          .filter((planned) => planned.lineId === line.lineId)
+          // A merged fulfillment order holds several orders' lines, each with its order's own line ids.
+          .filter(
+            (planned) => planned.lineId === line.lineId && (planned.orderId ?? fo.orderId) === order.orderId,
+          )
           .map((planned) => ({
             fulfillmentOrderId: fo.fulfillmentOrderId,
             locationId: fo.locationId,

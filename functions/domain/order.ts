@@ -222,4 +222,6 @@ export interface Order extends CanonicalOrder {
   reconciliation: Reconciliation;
   /** Normalized identity (lower-cased email, else E.164 phone) that joins a customer across channels. */
   customerKey?: string;
+  /** The orders it was routed together with (merging), set by the router. */
+  mergedWith?: string[];
 }

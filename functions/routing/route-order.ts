@@ -388,13 +388,18 @@ async function routeMerged(
   const input = buildRoutingInput({ order, locations, capacityUsed, stockLevels, products, ruleSet, now });
   const decided = decide({ ...input, order: mergedRoutingOrder(order, others) });
   if (decided.outcome !== 'routed') return undefined;
-  const plan: RoutingPlan = {
-    ...decided,
-    explanation: {
-      ...decided.explanation,
-      decision: [...decided.explanation.decision, mergeDecision(order, others, windowMinutes)],
-    },
+  // Each order records the one decision, its last line naming the orders it travels with.
+  const explainedFor = (each: Order): RoutingPlan => {
+    const travelsWith = [order, ...others].filter((candidate) => candidate.orderId !== each.orderId);
+    return {
+      ...decided,
+      explanation: {
+        ...decided.explanation,
+        decision: [...decided.explanation.decision, mergeDecision(each, travelsWith, windowMinutes)],
+      },
+    };
   };
+  const plan = explainedFor(order);
   const mergedWith = others.map((other) => other.orderId);
   const result = await deps.commitRoutingPlan({
     orderId: order.orderId,
@@ -408,7 +413,11 @@ async function routeMerged(
     ),
     reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
     capacity: capacityChargesOf(plan, locations, ruleSet, now),
-    mergedOrders: others.map((other) => ({ orderId: other.orderId, expectedVersion: other.version })),
+    mergedOrders: others.map((other) => ({
+      orderId: other.orderId,
+      expectedVersion: other.version,
+      plan: explainedFor(other),
+    })),
     now,
   });
   switch (result.kind) {

@@ -3,12 +3,14 @@ import { putLocation } from '../../functions/data/config-repository.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
+import { getOrderById } from '../../functions/api/get-order.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
 import type { CanonicalOrderInput, Order } from '../../functions/domain/order.js';
 import { parseRuleSet } from '../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
+import { anApiEvent } from '../helpers/factories.js';
 import { anOrder, aStoreNorthOfLisbon, LISBON } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 
@@ -117,7 +119,7 @@ describe('merging orders on DynamoDB Local', () => {
       version: second.version + 1,
       mergedWith: [first.orderId],
     });
-    expect(merged.routing.explanation.decision.at(-1)).toContain(`Merged with ${second.orderId}`);
+    expect(merged.routing.explanation.decision.at(-1)).toContain(`Merged with ${first.orderId} `);
     expect(await getOrder(elsewhere.orderId)).toMatchObject({ status: 'RECEIVED' });
 
     const alone = await routeOrder(deps, { kind: 'route', orderId: elsewhere.orderId });
@@ -144,6 +146,39 @@ describe('merging orders on DynamoDB Local', () => {
     expect(shipments[0]!.lines).toHaveLength(2);
   });
 
+  it('shows each merged order, over the API, its own line where it went, the shared fulfillment order and the other order', async () => {
+    const first = await aStoredOrder({ email: 'marta@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aStoredOrder({ email: 'marta@example.com', sku: 'MERGE-B', minutes: 15 });
+
+    // The second order's message is taken first: the plan is stored with the second order.
+    const routed = await routeOrder(deps, { kind: 'route', orderId: second.orderId });
+    expect(routed).toMatchObject({ kind: 'committed', mergedWith: [first.orderId] });
+
+    const [firstView, secondView] = await Promise.all([orderView(first.orderId), orderView(second.orderId)]);
+    const [shipment] = secondView.fulfillmentOrders;
+    expect(secondView.fulfillmentOrders).toHaveLength(1);
+    expect(firstView.fulfillmentOrders).toEqual(secondView.fulfillmentOrders);
+    for (const [view, sku, other] of [
+      [firstView, 'MERGE-A', second.orderId],
+      [secondView, 'MERGE-B', first.orderId],
+    ] as const) {
+      expect(view.lines).toEqual([
+        expect.objectContaining({
+          sku,
+          assignments: [
+            {
+              fulfillmentOrderId: shipment!.fulfillmentOrderId,
+              locationId: 'merge-near',
+              kind: 'ship',
+              quantity: 1,
+            },
+          ],
+        }),
+      ]);
+      expect(view.routing.summary.at(-1)).toMatch(new RegExp(`^Merged with ${other} `));
+    }
+  });
+
   it('leaves out an order placed outside the window', async () => {
     const first = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-A', minutes: 0 });
     const late = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-B', minutes: 61 });
@@ -155,3 +190,17 @@ describe('merging orders on DynamoDB Local', () => {
     expect(await getOrder(late.orderId)).toMatchObject({ status: 'RECEIVED' });
   });
 });
+
+interface OrderViewBody {
+  lines: { sku: string; assignments: unknown[] }[];
+  fulfillmentOrders: { fulfillmentOrderId: string }[];
+  routing: { summary: string[] };
+}
+
+async function orderView(orderId: string): Promise<OrderViewBody> {
+  const response = await getOrderById(
+    anApiEvent({ path: `/v1/orders/${orderId}`, pathParameters: { orderId } }),
+  );
+  expect(response.statusCode).toBe(200);
+  return JSON.parse(response.body ?? '{}') as OrderViewBody;
+}
