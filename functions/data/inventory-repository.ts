@@ -14,6 +14,9 @@ import type { InventoryAggregate } from '../domain/inventory/aggregate.js';
 import { EMPTY_OUTBOX, type Outbox, type SyncDecision } from '../domain/inventory/sync.js';
 import type { ReplenishmentLine } from '../domain/inventory-events.js';
 import { ValidationError } from '../domain/errors.js';
+import type { OrderStatus } from '../domain/order.js';
+import type { UnplacedLine } from '../domain/routing/index.js';
+import { linesAwaitingStock } from '../domain/routing/partial-retry.js';
 import type { StockLevel } from '../domain/stock.js';
 import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
@@ -346,13 +349,31 @@ export function sumShards(levels: readonly StockLevel[]): StockLevel[] {
 }
 
 /**
- * Backordered orders with a line for the SKU, from the Orders table's byStatus index: the one
- * read of orders the inventory makes. It reads every backordered order (keys and lines only) and
- * filters in code, because a filter can not look inside the list of lines. That is fine while
- * backorders number in the thousands (one 1 MB page holds a few thousand); beyond that, a
- * per-SKU backorder index (written by the router when it parks an order) is the next step.
+ * Orders waiting for the SKU, from the Orders table's byStatus index: BACKORDERED orders with a
+ * line for it, and PARTIALLY_ROUTED ones with an unplaced line of it that waits for stock
+ * (partial-retry.ts). The one read of orders the inventory makes. It reads every such order
+ * (keys, lines and unplaced lines only) and filters in code, because a filter can not look inside
+ * a list. That is fine while they number in the thousands (one 1 MB page holds a few thousand);
+ * beyond that, a per-SKU backorder index (written by the router when it parks an order) is the
+ * next step.
  */
 export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
+  const [backordered, partial] = await Promise.all([
+    queryByStatus('BACKORDERED', (item) =>
+      ((item.lines ?? []) as { sku?: string }[]).some((line) => line.sku === sku),
+    ),
+    queryByStatus('PARTIALLY_ROUTED', (item) => {
+      const routing = item.routing as { unplaced?: UnplacedLine[] } | undefined;
+      return linesAwaitingStock(routing?.unplaced).some((line) => line.sku === sku);
+    }),
+  ]);
+  return [...backordered, ...partial];
+}
+
+async function queryByStatus(
+  status: OrderStatus,
+  waitsForSku: (item: Record<string, unknown>) => boolean,
+): Promise<string[]> {
   const orderIds: string[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {
@@ -362,16 +383,13 @@ export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
         IndexName: 'byStatus',
         KeyConditionExpression: '#status = :status',
         FilterExpression: 'entityType = :order',
-        ProjectionExpression: 'orderId, #lines',
-        ExpressionAttributeNames: { '#status': 'status', '#lines': 'lines' },
-        ExpressionAttributeValues: { ':status': 'BACKORDERED', ':order': 'Order' },
+        ProjectionExpression: 'orderId, #lines, #routing.unplaced',
+        ExpressionAttributeNames: { '#status': 'status', '#lines': 'lines', '#routing': 'routing' },
+        ExpressionAttributeValues: { ':status': status, ':order': 'Order' },
         ExclusiveStartKey: cursor,
       }),
     );
-    for (const item of page.Items ?? []) {
-      const lines = (item.lines ?? []) as { sku?: string }[];
-      if (lines.some((line) => line.sku === sku)) orderIds.push(String(item.orderId));
-    }
+    for (const item of page.Items ?? []) if (waitsForSku(item)) orderIds.push(String(item.orderId));
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return orderIds;

@@ -50,7 +50,10 @@ export const BackorderRetryV1 = z
     sku: z.string(),
     availableToPromise: z.number().int(),
   })
-  .meta({ description: 'detail of BackorderRetry, version 1: a backordered order may be routable now.' });
+  .meta({
+    description:
+      'detail of BackorderRetry, version 1: a backordered or partially routed order may be routable now (its unplaced lines).',
+  });
 export type BackorderRetryV1 = z.infer<typeof BackorderRetryV1>;
 
 export const ReplenishmentLine = z.object({

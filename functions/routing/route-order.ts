@@ -7,6 +7,7 @@ import {
   type Product,
   type RoutingPlan,
   type RuleSet,
+  type UnplacedLine,
 } from '../domain/routing/index.js';
 import {
   backorderAfterConflicts,
@@ -19,6 +20,7 @@ import {
   type CapacityDay,
   type FulfillmentOrder,
 } from '../domain/routing/routing-input.js';
+import { linesAwaitingStock, statusAfterRetry, stockForRetry } from '../domain/routing/partial-retry.js';
 import {
   canMergeWith,
   mergeDecision,
@@ -41,6 +43,7 @@ export type RoutableOrder = Order & {
   routingIntent?: CommitIntent;
   pendingReroute?: { fulfillmentOrderId: string; lines: PlannedLine[] };
   rejectedLocationIds?: string[];
+  routing?: { unplaced?: UnplacedLine[] };
 };
 
 export interface RouteOrderDeps {
@@ -102,6 +105,8 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  * Routes an order, or the lines of a fulfillment order a location rejected:
  * 1. loads the order; an interrupted large commit it carries is undone first;
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
+ *    a PARTIALLY_ROUTED order (a BackorderRetry) routes only its lines waiting for stock, from
+ *    stock its fulfillment orders do not already hold at that location (partial-retry.ts);
  * 3. loads the active rules, the locations, the products, the stock of the ordered SKUs and the
  *    capacity the locations used today (their local day); when the rules merge orders, first
  *    tries to route the order together with its customer's other orders to the same address;
@@ -123,21 +128,26 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
 
   let rerouted: PlannedLine[] | undefined;
   let statusOf: (plan: RoutingPlan) => OrderStatus = orderStatusFor;
+  let placed: FulfillmentOrder[] = [];
   if (request.kind === 'reroute_rejected') {
     const rejected = await rejectOnce(deps, order, request);
     if (rejected.kind === 'skipped') return rejected;
     order = rejected.order;
     rerouted = rejected.lines;
-    const othersActive = (await deps.listFulfillmentOrders(order.orderId)).some(
-      (fo) => fo.status === 'CREATED',
-    );
+    placed = await deps.listFulfillmentOrders(order.orderId);
+    const othersActive = placed.some((fo) => fo.status === 'CREATED');
     const previous = order.status;
     statusOf = (plan) =>
       !othersActive ? orderStatusFor(plan) : plan.unplaced.length === 0 ? previous : 'PARTIALLY_ROUTED';
+  } else if (order.status === 'PARTIALLY_ROUTED') {
+    rerouted = linesAwaitingStock(order.routing?.unplaced);
+    if (rerouted.length === 0) return { kind: 'skipped', reason: 'no unplaced line waits for stock' };
+    placed = await deps.listFulfillmentOrders(order.orderId);
+    statusOf = statusAfterRetry;
   } else if (!ROUTABLE.includes(order.status)) {
     return { kind: 'skipped', reason: `order is ${order.status}` };
   }
-  return decideAndCommit(deps, order, rerouted, statusOf);
+  return decideAndCommit(deps, order, rerouted, statusOf, placed);
 }
 
 async function rejectOnce(
@@ -169,11 +179,13 @@ async function rejectOnce(
   return { kind: 'rejected', order: current, lines: pending.lines };
 }
 
+/** `placed`: the order's fulfillment orders when only some of its lines are routed again. */
 async function decideAndCommit(
   deps: RouteOrderDeps,
   order: RoutableOrder,
   rerouted: PlannedLine[] | undefined,
   statusOf: (plan: RoutingPlan) => OrderStatus,
+  placed: readonly FulfillmentOrder[],
 ): Promise<RouteOrderResult> {
   const lines: readonly PlannedLine[] = rerouted ?? order.lines;
   const skus = [...new Set(lines.map((line) => line.sku))];
@@ -191,10 +203,11 @@ async function decideAndCommit(
   let plan: RoutingPlan | undefined;
   for (let decision = 1; decision <= MAX_DECISIONS + 1; decision++) {
     const now = deps.now().toISOString();
-    const [stockLevels, capacityUsed] = await Promise.all([
+    const [readLevels, capacityUsed] = await Promise.all([
       readStock(deps, skus, hotShards),
       deps.getCapacityUsed(capacityDaysOf(locations, now)),
     ]);
+    const stockLevels = stockForRetry(readLevels, placed);
     plan =
       decision <= MAX_DECISIONS
         ? decide(

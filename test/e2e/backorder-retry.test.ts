@@ -134,8 +134,79 @@ describe('back-orders on the local runtime', () => {
   });
 });
 
+describe('partially routed orders on the local runtime', () => {
+  it("routes an order's unplaced line once a receipt brings its SKU into stock, reserving the placed line once", async () => {
+    const inStock = 'LAMP-RED';
+    const missing = 'LAMP-GREEN';
+    const now = new Date().toISOString();
+    await putStockLevel(newStockLevel({ sku: inStock, locationId: STORE, onHand: 4, now }));
+    await putStockLevel(newStockLevel({ sku: missing, locationId: STORE, onHand: 0, now }));
+    const body = JSON.stringify(
+      aCanonicalOrder({
+        externalId: 'W-PARTIAL-1',
+        lines: [
+          { lineId: '1', sku: inStock, quantity: 1, unitPrice: 3500, discount: 0, tax: 0 },
+          { lineId: '2', sku: missing, quantity: 2, unitPrice: 3500, discount: 0, tax: 0 },
+        ],
+        totals: undefined,
+      }),
+    );
+    const posted = await post('/v1/channels/web/orders', body, {
+      [OMS_SIGNATURE_HEADER]: signOmsPayload(DEMO_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
+    });
+    expect(posted.status).toBe(202);
+    const { orderId } = (await posted.json()) as { orderId: string };
+
+    const partial = await waitForStatus(orderId, 'PARTIALLY_ROUTED');
+    expect(partial.fulfillmentOrders).toHaveLength(1);
+    expect(partial.lines.map((line) => [line.sku, line.assignments.length, line.unplaced])).toEqual([
+      [inStock, 1, []],
+      [missing, 0, [expect.objectContaining({ quantity: 2 })]],
+    ]);
+
+    const receipt = {
+      movementId: 'receipt-lamp-green-1',
+      type: 'receipt',
+      who: 'e2e@warehouse',
+      sku: missing,
+      locationId: STORE,
+      quantity: 5,
+      reference: 'PO-4712',
+    };
+    const received = await post('/v1/inventory/movements', JSON.stringify(receipt));
+    expect([200, 201]).toContain(received.status);
+
+    const routed = await waitForStatus(orderId, 'ROUTED');
+    expect(routed.fulfillmentOrders).toHaveLength(2);
+    expect(
+      routed.lines.map((line) => [
+        line.sku,
+        line.assignments.map((a) => `${a.quantity}@${a.locationId}`),
+        line.unplaced,
+      ]),
+    ).toEqual([
+      [inStock, [`1@${STORE}`], []],
+      [missing, [`2@${STORE}`], []],
+    ]);
+    expect((await getStockLevels(inStock)).find((level) => level.locationId === STORE)).toMatchObject({
+      onHand: 4,
+      reserved: 1,
+      available: 3,
+    });
+    expect((await getStockLevels(missing)).find((level) => level.locationId === STORE)).toMatchObject({
+      onHand: 5,
+      reserved: 2,
+      available: 3,
+    });
+  });
+});
+
 interface OrderView {
   status: string;
   fulfillmentOrders: { locationId: string }[];
-  lines: { sku: string; assignments: { locationId: string; quantity: number }[] }[];
+  lines: {
+    sku: string;
+    assignments: { locationId: string; quantity: number }[];
+    unplaced: { quantity: number }[];
+  }[];
 }

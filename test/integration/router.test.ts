@@ -182,6 +182,38 @@ describe('the router on DynamoDB Local', () => {
     expect(await fulfillmentOrdersOf(twiceAtOnce.orderId)).toHaveLength(1);
   });
 
+  it("routes again only a partially routed order's unplaced lines, reserving its placed ones once", async () => {
+    await putLocation(aStoreNorthOfLisbon('partial-store', 5));
+    await stockAt('PARTIAL-HELD', 'partial-store', 5);
+    await stockAt('PARTIAL-LATE', 'partial-store', 0);
+    const order = await aStoredOrder([
+      { sku: 'PARTIAL-HELD', quantity: 1 },
+      { sku: 'PARTIAL-LATE', quantity: 2 },
+    ]);
+    const retry = () => routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    const first = await retry();
+    const tooEarly = await retry();
+    await stockAt('PARTIAL-LATE', 'partial-store', 5);
+    const afterReceipt = await retry();
+    const redelivered = await retry();
+
+    expect([first, tooEarly]).toMatchObject([
+      { kind: 'committed', status: 'PARTIALLY_ROUTED' },
+      { kind: 'committed', status: 'PARTIALLY_ROUTED' },
+    ]);
+    expect(afterReceipt).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    expect(redelivered).toEqual({ kind: 'skipped', reason: 'order is ROUTED' });
+    const shipments = await fulfillmentOrdersOf(order.orderId);
+    expect(shipments.map((fo) => fo.lines.map((line) => `${line.quantity} ${line.sku}`)).sort()).toEqual([
+      ['1 PARTIAL-HELD'],
+      ['2 PARTIAL-LATE'],
+    ]);
+    expect(await storedStock('PARTIAL-HELD', 'partial-store')).toMatchObject({ reserved: 1, available: 4 });
+    expect(await storedStock('PARTIAL-LATE', 'partial-store')).toMatchObject({ reserved: 2, available: 3 });
+    expect(await getOrder(order.orderId)).toMatchObject({ status: 'ROUTED', routing: { unplaced: [] } });
+  });
+
   it('refuses a second reservation marker for the same order, SKU and location', async () => {
     await putLocation(aStoreNorthOfLisbon('marker-store', 5));
     await stockAt('MARKER-SKU', 'marker-store', 10);
