@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { DomainEvent } from '../events.js';
+import { FULFILLMENT_STATES } from './model.js';
+
+/**
+ * The events of the fulfillment lifecycle, with their schemas (version 1). Like the order events
+ * (functions/domain/events.ts) they share source `oms` and carry what subscribers route on: the
+ * fulfillment order, its order and location, and the units concerned. The eventId is
+ * `<fulfillmentOrderId>:v<version>:<detail-type>`, so a replayed write yields the same ids.
+ */
+const UnitsOfLine = z.object({ lineId: z.string(), sku: z.string(), quantity: z.number().int() });
+
+const Base = z.object({
+  version: z.literal('1'),
+  eventId: z.string(),
+  fulfillmentOrderId: z.string(),
+  orderId: z.string(),
+  locationId: z.string(),
+  kind: z.enum(['ship', 'pickup', 'ship_to_store', 'dropship', 'transfer']),
+  status: z.enum(FULFILLMENT_STATES),
+  occurredAt: z.string(),
+});
+
+const ShipmentFields = {
+  shipmentId: z.string(),
+  carrier: z.string(),
+  service: z.string().optional(),
+  trackingNumber: z.string(),
+  trackingUrl: z.string().optional(),
+};
+
+export const FULFILLMENT_EVENT_SCHEMAS = {
+  FulfillmentOrderAccepted: Base,
+  FulfillmentOrderRejected: Base.extend({
+    reason: z.string(),
+    lines: z.array(UnitsOfLine),
+    whole: z.boolean().meta({ description: 'Whether nothing is left for this location to do.' }),
+  }),
+  FulfillmentOrderPicked: Base.extend({
+    shortLines: z.array(UnitsOfLine).meta({ description: 'Units not found: released and re-routed.' }),
+  }),
+  FulfillmentOrderPacked: Base.extend({ packages: z.number().int() }),
+  ShipmentCreated: Base.extend({ ...ShipmentFields, lines: z.array(UnitsOfLine) }),
+  ShipmentInTransit: Base.extend(ShipmentFields),
+  ShipmentDelivered: Base.extend(ShipmentFields),
+  FulfillmentOrderReceived: Base.extend({ receivedAt: z.string() }),
+  OrderReadyForPickup: Base.extend({ pickupLocationId: z.string(), pickupCode: z.string() }),
+  OrderPickedUp: Base.extend({ pickupLocationId: z.string(), lines: z.array(UnitsOfLine) }),
+  FulfillmentCancelRequested: Base.extend({ reason: z.string() }),
+  FulfillmentCancelRefused: Base.extend({ reason: z.string() }),
+  FulfillmentOrderCanceled: Base.extend({
+    reason: z.string(),
+    lines: z.array(UnitsOfLine),
+    whole: z.boolean(),
+  }),
+} as const;
+
+export type FulfillmentEventType = keyof typeof FULFILLMENT_EVENT_SCHEMAS;
+export type FulfillmentEventDetail<Type extends FulfillmentEventType> = z.output<
+  (typeof FULFILLMENT_EVENT_SCHEMAS)[Type]
+>;
+
+export type FulfillmentEvent = {
+  [Type in FulfillmentEventType]: DomainEvent<FulfillmentEventDetail<Type>> & { detailType: Type };
+}[FulfillmentEventType];
+
+export const FULFILLMENT_EVENT_CATALOGUE = Object.entries(FULFILLMENT_EVENT_SCHEMAS).map(
+  ([detailType, schema]) => ({ detailType: detailType as FulfillmentEventType, version: '1', schema }),
+);
