@@ -1,0 +1,78 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { TrackingUpdate } from '../../domain/fulfillment/carrier.js';
+import { UnauthorizedError } from '../../domain/errors.js';
+import { parseOrThrow } from '../../domain/validation.js';
+
+/**
+ * Shippo's `track_updated` webhook. With HMAC enabled on the account, Shippo signs each call in
+ * `Shippo-Auth-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`; the
+ * timestamp is signed with the body, so an old delivery replayed outside the window is refused.
+ */
+export const SHIPPO_SIGNATURE_HEADER = 'shippo-auth-signature';
+export const SHIPPO_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export function verifyShippoSignature(args: {
+  header: string | undefined;
+  rawBody: string;
+  secret: string;
+  nowUnixSeconds: number;
+  toleranceSeconds?: number;
+}): void {
+  const { header, rawBody, secret, nowUnixSeconds } = args;
+  const tolerance = args.toleranceSeconds ?? SHIPPO_SIGNATURE_TOLERANCE_SECONDS;
+  if (!header) throw new UnauthorizedError(`Missing ${SHIPPO_SIGNATURE_HEADER} header.`);
+  const fields = header.split(',').map((part) => part.trim().split('=', 2));
+  const timestamp = fields.find(([key]) => key === 't')?.[1];
+  const signatures = fields
+    .filter(([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/i.test(value))
+    .map(([, value]) => Buffer.from(value!, 'hex'));
+  if (!timestamp || !/^\d+$/.test(timestamp) || signatures.length === 0)
+    throw new UnauthorizedError(
+      `Malformed ${SHIPPO_SIGNATURE_HEADER} header: expected t=<unix seconds>,v1=<hex>.`,
+    );
+  if (Math.abs(nowUnixSeconds - Number(timestamp)) > tolerance)
+    throw new UnauthorizedError(`Signature timestamp is outside the ±${tolerance} s window.`);
+  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
+  if (!signatures.some((given) => given.length === expected.length && timingSafeEqual(given, expected)))
+    throw new UnauthorizedError('Signature does not match the body.');
+}
+
+const TrackUpdated = z.object({
+  event: z.string(),
+  data: z.object({
+    carrier: z.string().min(1),
+    tracking_number: z.string().min(1),
+    tracking_status: z
+      .object({ status: z.string(), status_date: z.iso.datetime({ offset: true }).nullish() })
+      .nullish(),
+  }),
+});
+
+/** Shippo's tracking statuses that move a shipment; the others are noted and change nothing. */
+const MOVES: Record<string, TrackingUpdate['status']> = { TRANSIT: 'in_transit', DELIVERED: 'delivered' };
+
+export type ShippoTrackingOutcome =
+  { kind: 'update'; update: TrackingUpdate } | { kind: 'ignored'; reason: string };
+
+/**
+ * Maps a verified webhook body to a tracking update. PRE_TRANSIT, UNKNOWN, RETURNED and FAILURE
+ * are ignored here: the first two move nothing, the last two need a person, not a state change.
+ * `receivedAt` stands in for a status without a date.
+ */
+export function trackingUpdateFromShippo(body: unknown, receivedAt: string): ShippoTrackingOutcome {
+  const event = parseOrThrow(TrackUpdated, body, 'Shippo webhook');
+  if (event.event !== 'track_updated') return { kind: 'ignored', reason: `event ${event.event}` };
+  const status = event.data.tracking_status?.status ?? 'UNKNOWN';
+  const moved = MOVES[status];
+  if (!moved) return { kind: 'ignored', reason: `tracking status ${status}` };
+  return {
+    kind: 'update',
+    update: {
+      carrier: event.data.carrier,
+      trackingNumber: event.data.tracking_number,
+      status: moved,
+      occurredAt: event.data.tracking_status?.status_date ?? receivedAt,
+    },
+  };
+}
