@@ -1,4 +1,4 @@
-import { TRANSITIONS } from './machine.js';
+import { fromStates, TRANSITIONS } from './machine.js';
 import { FULFILLMENT_STATES, TERMINAL_STATES } from './model.js';
 
 /**
@@ -24,4 +24,15 @@ export function fulfillmentStateDiagram(): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** One row per action for the docs: who takes it, for which kinds, from where, behind which guards. */
+export function fulfillmentActionRows(): string[][] {
+  return TRANSITIONS.map((transition) => [
+    `\`${transition.action}\``,
+    transition.actor,
+    transition.kinds.join(', '),
+    fromStates(transition).join(', '),
+    transition.guards.map((guard) => guard.name).join(', ') || '—',
+  ]);
 }
