@@ -63,7 +63,3 @@ export type FulfillmentEventDetail<Type extends FulfillmentEventType> = z.output
 export type FulfillmentEvent = {
   [Type in FulfillmentEventType]: DomainEvent<FulfillmentEventDetail<Type>> & { detailType: Type };
 }[FulfillmentEventType];
-
-export const FULFILLMENT_EVENT_CATALOGUE = Object.entries(FULFILLMENT_EVENT_SCHEMAS).map(
-  ([detailType, schema]) => ({ detailType: detailType as FulfillmentEventType, version: '1', schema }),
-);

@@ -18,12 +18,14 @@ export const FULFILLMENT_ORDER_STATUSES = [
 export type FulfillmentOrderStatus = (typeof FULFILLMENT_ORDER_STATUSES)[number];
 export type DerivedOrderStatus = OrderStatus | FulfillmentOrderStatus;
 
-/** The detail-type published when an order enters each derived status. */
-export const FULFILLMENT_STATUS_EVENTS: Record<FulfillmentOrderStatus, string> = {
+/**
+ * The detail-type published when an order enters a derived status. READY_FOR_PICKUP has none of
+ * its own: the fulfillment order's OrderReadyForPickup announces it, with the pick-up code.
+ */
+export const FULFILLMENT_STATUS_EVENTS: Partial<Record<FulfillmentOrderStatus, string>> = {
   IN_FULFILLMENT: 'OrderInFulfillment',
   PARTIALLY_SHIPPED: 'OrderPartiallyShipped',
   SHIPPED: 'OrderShipped',
-  READY_FOR_PICKUP: 'OrderReadyForPickup',
   DELIVERED: 'OrderDelivered',
   COMPLETED: 'OrderCompleted',
 };

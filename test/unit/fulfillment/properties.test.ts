@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../../functions/domain/errors.js';
+import { FULFILLMENT_EVENT_SCHEMAS } from '../../../functions/domain/fulfillment/events.js';
 import {
   applyFulfillmentAction,
   fromStates,
@@ -259,6 +260,9 @@ describe('fulfillment state machine properties', () => {
             applyEffects(ledger, result.effects);
             for (const event of result.events) {
               expect(eventIds.has(event.detail.eventId)).toBe(false);
+              expect(
+                FULFILLMENT_EVENT_SCHEMAS[event.detailType].safeParse(event.detail).error,
+              ).toBeUndefined();
               eventIds.add(event.detail.eventId);
             }
           } catch (error) {
