@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { LOCAL_REGION } from './dynamodb-local.js';
 import { matchesPattern, type EventPattern } from './event-pattern.js';
+import type { LocalFaults } from './faults.js';
 import { LOCAL_ACCOUNT } from './lambda.js';
 
 /**
@@ -42,6 +43,8 @@ export interface LocalEventBusOptions {
   /** How many published events `recent()` keeps. */
   keep?: number;
   onPublished?: (published: PublishedEvent) => void;
+  /** Injected faults: an entry may be refused as EventBridge refuses one under load. */
+  faults?: Pick<LocalFaults, 'shouldFailPutEventsEntry'>;
 }
 
 /** PutEvents limits of the service. */
@@ -78,7 +81,11 @@ export class LocalEventBus {
         `Total size of the entries (${size} bytes) is over the limit of 256 KB.`,
       );
     }
-    const results = entries.map((entry) => this.publish(entry));
+    const results = entries.map((entry) =>
+      this.options.faults?.shouldFailPutEventsEntry(entry.DetailType)
+        ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Injected fault: the entry was not published.' }
+        : this.publish(entry),
+    );
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
   }
 

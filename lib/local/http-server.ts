@@ -22,6 +22,10 @@ export interface LocalHttpServerOptions {
   invoke(route: RouteSpec, event: APIGatewayProxyEventV2): Promise<unknown>;
   /** GET endpoints of the local runtime itself (inspection), answered with their JSON. */
   localEndpoints?: Record<string, () => unknown>;
+  /** POST endpoints of the local runtime itself (control), given the parsed JSON body. */
+  localPostEndpoints?: Record<string, (body: unknown) => unknown>;
+  /** Injected fault (lib/local/faults.ts): drop the connection once the handler has answered. */
+  dropResponse?: (method: string, route: RouteSpec) => boolean;
   onRequest?: (request: { method: string; path: string; statusCode: number; durationMs: number }) => void;
   onInvocationError?: (error: unknown, route: RouteSpec) => void;
 }
@@ -114,6 +118,8 @@ export class LocalHttpServer {
     }
     const localEndpoint = method === 'GET' ? this.options.localEndpoints?.[path] : undefined;
     if (localEndpoint) return sendJson(response, 200, localEndpoint());
+    const localPostEndpoint = method === 'POST' ? this.options.localPostEndpoints?.[path] : undefined;
+    if (localPostEndpoint) return answerLocalPost(request, response, localPostEndpoint);
 
     const match = matchRoute(this.options.routes, method, path);
     if (!match) {
@@ -144,6 +150,7 @@ export class LocalHttpServer {
     };
     try {
       const result = await this.options.invoke(match.route, toApiGatewayEvent(snapshot, match));
+      if (this.options.dropResponse?.(method, match.route)) return void response.destroy();
       writeResult(response, result);
     } catch (error) {
       this.options.onInvocationError?.(error, match.route);
@@ -287,6 +294,21 @@ function readBody(request: IncomingMessage, limitBytes: number): Promise<string 
     request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.once('error', reject);
   });
+}
+
+/** A local control endpoint: its JSON answer, or 400 for a body or settings it refuses. */
+async function answerLocalPost(
+  request: IncomingMessage,
+  response: ServerResponse,
+  endpoint: (body: unknown) => unknown,
+): Promise<void> {
+  const body = await readBody(request, MAX_PAYLOAD_BYTES);
+  try {
+    const parsed: unknown = body ? JSON.parse(body) : {};
+    sendJson(response, 200, await endpoint(parsed));
+  } catch (error) {
+    sendProblem(response, 400, 'bad-request', 'Bad request', (error as Error).message);
+  }
 }
 
 /** A structured result is used as is; anything else is a 200 JSON body (API Gateway's inference). */

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../topology.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
+import type { LocalFaults } from './faults.js';
 
 /**
  * Runs the functions of the topology in this process the way Lambda runs them: each handler
@@ -26,6 +27,8 @@ export class LambdaTimeoutError extends Error {
 export class LocalFunctions {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
 
+  constructor(private readonly faults?: Pick<LocalFaults, 'invoke'>) {}
+
   /** Invokes the function of `spec` with `event`; rejects when it throws or runs out of time. */
   async invoke(spec: FunctionSpec, event: unknown): Promise<unknown> {
     const handler = await this.load(spec);
@@ -35,7 +38,8 @@ export class LocalFunctions {
       timer = setTimeout(() => reject(new LambdaTimeoutError(spec)), spec.timeoutSeconds * 1000);
     });
     try {
-      return await Promise.race([handler(event, lambdaContext(spec, deadline)), timedOut]);
+      const run = () => handler(event, lambdaContext(spec, deadline));
+      return await Promise.race([this.faults ? this.faults.invoke(spec.id, run) : run(), timedOut]);
     } finally {
       clearTimeout(timer);
     }

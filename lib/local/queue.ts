@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './dynamodb-local.js';
+import type { LocalFaults } from './faults.js';
 import { LOCAL_ACCOUNT } from './lambda.js';
 
 /**
@@ -18,12 +19,14 @@ export interface LocalQueueOptions {
   /** Base of the queue URL handed to functions. */
   baseUrl?: string;
   onActivity?: (activity: QueueActivity) => void;
+  /** Injected faults: a sent message may arrive late, or twice. */
+  faults?: Pick<LocalFaults, 'onSend'>;
   now?: () => number;
 }
 
 export interface QueueActivity {
   queue: string;
-  action: 'sent' | 'deleted' | 'dead-lettered';
+  action: 'sent' | 'deleted' | 'dead-lettered' | 'redriven';
   messageId: string;
   body: string;
   receiveCount: number;
@@ -75,15 +78,38 @@ export class LocalQueue {
   }
 
   send(body: string): string {
+    const { copies, delayMs } = this.options.faults?.onSend(this.name) ?? { copies: 1, delayMs: 0 };
+    const messageIds = Array.from({ length: copies }, () => this.store(body, delayMs));
+    return messageIds[0]!;
+  }
+
+  /**
+   * Moves every dead-lettered message back to this queue as a new message, as SQS's message
+   * move task does: same body, receive count from zero. Returns how many were moved.
+   */
+  redriveDeadLetters(): number {
+    const deadLetterQueue = this.options.redrive?.deadLetterQueue;
+    if (!deadLetterQueue) return 0;
+    const moved = [...deadLetterQueue.stored.values()];
+    for (const message of moved) {
+      deadLetterQueue.stored.delete(message.messageId);
+      this.store(message.body, 0);
+      deadLetterQueue.report('redriven', message);
+    }
+    return moved.length;
+  }
+
+  private store(body: string, delayMs: number): string {
     const messageId = randomUUID();
     const md5OfBody = createHash('md5').update(body).digest('hex');
+    const sentAt = this.now();
     this.stored.set(messageId, {
       messageId,
       body,
       md5OfBody,
-      sentAt: this.now(),
+      sentAt,
       receiveCount: 0,
-      visibleAt: 0,
+      visibleAt: sentAt + delayMs,
     });
     this.report('sent', { messageId, body, receiveCount: 0 });
     return messageId;

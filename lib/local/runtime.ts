@@ -1,3 +1,5 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { batchPointerOf, readBatch, replaySucceeded } from '../stream-replay.js';
 import { TABLES } from '../tables.js';
 import {
   EVENT_BUS_ENV,
@@ -18,12 +20,16 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local.js';
 import { LocalEventBus, type PublishedEvent } from './event-bus.js';
+import { LocalFaults, faultSettingsFromEnvironment, type FaultSettings } from './faults.js';
 import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
 import { LOCAL_ACCOUNT, LocalFunctions } from './lambda.js';
 import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
 import { LocalScheduler } from './scheduler.js';
-import { StreamPoller } from './stream-poller.js';
+import { StreamPoller, toLambdaRecord } from './stream-poller.js';
+
+/** Milliseconds; replaces every queue's visibility timeout (15 minutes and more in AWS). */
+export const VISIBILITY_TIMEOUT_ENV = 'OMS_LOCAL_VISIBILITY_TIMEOUT_MS';
 
 /**
  * The whole system on one machine, wired from the same data as the CDK stack (lib/tables.ts,
@@ -41,8 +47,13 @@ export interface LocalRuntimeOptions {
   tablePrefix?: string;
   /** How often streams and queues are polled. */
   pollIntervalMs?: number;
-  /** Replaces every queue's visibility timeout, so tests see redeliveries quickly. */
+  /**
+   * Replaces every queue's visibility timeout, so that redeliveries and dead-lettering take
+   * seconds instead of the 15 minutes and more of AWS; defaults to OMS_LOCAL_VISIBILITY_TIMEOUT_MS.
+   */
   visibilityTimeoutMs?: number;
+  /** Faults to inject (lib/local/faults.ts); defaults to OMS_LOCAL_FAULTS; none when absent. */
+  faults?: FaultSettings;
   /** Pause before a failed stream batch is retried. */
   streamRetryDelayMs?: number;
   /** Replaces the rate of every schedule (lib/topology.ts SCHEDULES); 0 turns them off. */
@@ -64,14 +75,34 @@ export interface LocalRuntime {
   queues: Record<QueueKey, LocalQueue>;
   /** On-failure destinations of the stream subscriptions, by `<table>To<function id>`. */
   failedStreamBatches: Record<string, LocalQueue>;
+  faults: LocalFaults;
+  /** Moves the dead letters of a queue (its id, its DLQ's or its QUEUES key) back to it. */
+  redrive(queue: string): RedriveResult;
+  /** Replays the failed batches parked for a stream subscription (see lib/stream-replay.ts). */
+  replay(subscription: string): Promise<ReplayResult>;
   stop(): Promise<void>;
+}
+
+export interface RedriveResult {
+  queue: string;
+  moved: number;
+}
+
+export interface ReplayResult {
+  subscription: string;
+  batches: number;
+  records: number;
+  /** Batches that failed again, left on the failure queue. */
+  failed: number;
 }
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const observer = options.observer ?? {};
   const pollIntervalMs = options.pollIntervalMs ?? 200;
-  const functions = new LocalFunctions();
-  const queues = createQueues(options, observer);
+  const faults = new LocalFaults(options.faults ?? faultSettingsFromEnvironment());
+  const visibilityTimeoutMs = options.visibilityTimeoutMs ?? visibilityTimeoutFromEnvironment();
+  const functions = new LocalFunctions(faults);
+  const queues = createQueues(visibilityTimeoutMs, observer, faults);
   const bus = new LocalEventBus({
     name: LOCAL_EVENT_BUS_NAME,
     routes: EVENT_RULES.map((rule) => ({
@@ -80,8 +111,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       deliver: (event) => queues[rule.target.queue].send(JSON.stringify(event)),
     })),
     onPublished: observer.onEventPublished,
+    faults,
   });
   const failedStreamBatches: Record<string, LocalQueue> = {};
+  const replayers: Record<string, (failure: string) => Promise<number>> = {};
   /** Where the tables are, for local tools such as `npm run check:inventory`. */
   const storage: { dynamodbEndpoint?: string; tables?: Record<string, string> } = {};
   const http = new LocalHttpServer({
@@ -92,10 +125,49 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       '/_local/storage': () => storage,
       '/_local/queues': () =>
         describeQueues([...Object.values(queues), ...Object.values(failedStreamBatches)]),
+      '/_local/faults': () => faults.describe(),
     },
+    localPostEndpoints: {
+      '/_local/faults': (body) => {
+        faults.configure(body);
+        return faults.describe();
+      },
+      '/_local/dlq/redrive': (body) => redrive(queueArgument(body)),
+      '/_local/streams/replay': (body) => replay(subscriptionArgument(body)),
+    },
+    dropResponse: (method, route) => faults.shouldDropResponse(method, route.path),
     onRequest: observer.onRequest,
     onInvocationError: (error, route) => observer.onError?.(FUNCTIONS[route.function].id, error),
   });
+
+  const redrive = (name: string): RedriveResult => {
+    const found = queueSpecs().find(
+      ([key, spec]) => name === key || name === spec.id || name === `${spec.id}Dlq`,
+    );
+    if (!found) throw new Error(`No queue ${name}; the queues are ${Object.keys(QUEUES).join(', ')}.`);
+    return { queue: found[1].id, moved: queues[found[0]].redriveDeadLetters() };
+  };
+  const replay = async (subscription: string): Promise<ReplayResult> => {
+    const name = Object.keys(failedStreamBatches).find(
+      (candidate) => candidate === subscription || awsSubscriptionName(candidate) === subscription,
+    );
+    const replayOne = name && replayers[name];
+    if (!name || !replayOne) throw new Error(`No stream subscription ${subscription}.`);
+    const queue = failedStreamBatches[name]!;
+    const result: ReplayResult = { subscription: name, batches: 0, records: 0, failed: 0 };
+    for (const message of queue.receive(Number.MAX_SAFE_INTEGER)) {
+      result.batches += 1;
+      try {
+        result.records += await replayOne(message.body);
+        queue.delete(message.receiptHandle);
+      } catch (error) {
+        result.failed += 1;
+        queue.changeVisibility(message.receiptHandle, 0);
+        observer.onError?.(`replay ${name}`, error);
+      }
+    }
+    return result;
+  };
 
   const cleanups: (() => Promise<void>)[] = [];
   // Requests stop first; what they depend on stops after, in the reverse order of starting.
@@ -119,6 +191,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       client.destroy(),
     );
     Object.assign(storage, { dynamodbEndpoint, tables: tableNames });
+    const streams = new DynamoDBStreamsClient({
+      endpoint: dynamodbEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    cleanups.push(async () => streams.destroy());
 
     const busEndpoint = await bus.listen();
     cleanups.push(() => bus.close());
@@ -156,15 +234,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const name = `${subscription.table}To${spec.id}`;
       const failedBatches = new LocalQueue({
         name: `${name}-FailedBatches`,
-        visibilityTimeoutMs: 30_000,
+        visibilityTimeoutMs: visibilityTimeoutMs ?? 30_000,
         onActivity: observer.onQueueActivity,
       });
       failedStreamBatches[name] = failedBatches;
+      replayers[name] = async (failure) => {
+        const pointer = batchPointerOf(failure);
+        if (!pointer) throw new Error('The message names no stream batch.');
+        const records = await readBatch(streams, pointer);
+        const event = { Records: records.map((record) => toLambdaRecord(record, pointer.streamArn)) };
+        if (!replaySucceeded(await functions.invoke(spec, event))) {
+          throw new Error(`${spec.id} reported failures again.`);
+        }
+        return records.length;
+      };
       const poller = new StreamPoller({
         subscription,
         tableName,
         endpoint: dynamodbEndpoint,
-        invoke: (event) => functions.invoke(spec, event),
+        invoke: (event) => faults.streamBatch(spec.id, event, (batch) => functions.invoke(spec, batch)),
         onFailureDestination: failedBatches,
         functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${spec.id}`,
         pollIntervalMs,
@@ -196,7 +284,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cleanups.push(() => scheduler.stop());
 
     http.markReady();
-    return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, stop };
+    return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, faults, redrive, replay, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -204,9 +292,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 /** Each queue of QUEUES with its dead-letter queue, as lib/routing.ts builds them in AWS. */
-function createQueues(options: LocalRuntimeOptions, observer: RuntimeObserver): Record<QueueKey, LocalQueue> {
+function createQueues(
+  visibilityTimeoutOverrideMs: number | undefined,
+  observer: RuntimeObserver,
+  faults: LocalFaults,
+): Record<QueueKey, LocalQueue> {
   const entries = queueSpecs().map(([key, spec]) => {
-    const visibilityTimeoutMs = options.visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000;
+    const visibilityTimeoutMs = visibilityTimeoutOverrideMs ?? spec.visibilityTimeoutSeconds * 1000;
     const onActivity = observer.onQueueActivity;
     const deadLetterQueue = new LocalQueue({ name: `${spec.id}Dlq`, visibilityTimeoutMs, onActivity });
     const queue = new LocalQueue({
@@ -214,10 +306,39 @@ function createQueues(options: LocalRuntimeOptions, observer: RuntimeObserver): 
       visibilityTimeoutMs,
       redrive: { deadLetterQueue, maxReceiveCount: spec.maxReceiveCount },
       onActivity,
+      faults,
     });
     return [key, queue] as const;
   });
   return Object.fromEntries(entries) as Record<QueueKey, LocalQueue>;
+}
+
+function visibilityTimeoutFromEnvironment(): number | undefined {
+  const text = process.env[VISIBILITY_TIMEOUT_ENV];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${VISIBILITY_TIMEOUT_ENV} must be a whole number of milliseconds, got ${text}.`);
+  }
+  return value;
+}
+
+/** The name lib/outbox.ts gives the subscription in AWS, which the ops CLI uses everywhere. */
+function awsSubscriptionName(localName: string): string {
+  const [table, functionId] = localName.split(/To(.*)/s, 2);
+  return `${table}-stream-to-${functionId}`;
+}
+
+function queueArgument(body: unknown): string {
+  const queue = (body as { queue?: unknown } | null)?.queue;
+  if (typeof queue !== 'string') throw new Error('Give the queue as {"queue": "<name>"}.');
+  return queue;
+}
+
+function subscriptionArgument(body: unknown): string {
+  const subscription = (body as { subscription?: unknown } | null)?.subscription;
+  if (typeof subscription !== 'string') throw new Error('Give it as {"subscription": "<name>"}.');
+  return subscription;
 }
 
 function queueSpecs(): [QueueKey, QueueSpec][] {
