@@ -45,11 +45,17 @@ import { orderKey, toOrder } from './orders-repository.js';
  *    check that the order still carries this intent;
  * 3. when a chunk fails, the chunks already taken are released (conditional on their markers
  *    carrying this commit id, so nothing is released twice) and the intent is cleared;
- * 4. fulfillment orders beyond what fits in the last transaction are written first, then the last
- *    transaction counts capacity, writes the remaining ones and moves the order to its status;
- *    when a location filled up meanwhile, everything above is undone as for an abandoned commit.
- * A router that dies in between leaves the intent on the order; the next delivery of the message
- * finds it and releases what it lists (`releaseAbandonedCommit`) before deciding again.
+ * 4. fulfillment orders beyond what fits in the last transaction are written first, PENDING
+ *    (the outbox announces none of them), then the last transaction counts capacity, writes the
+ *    remaining ones and moves the order to its status, noting the pending ones on the order
+ *    (`pendingAnnouncement`); when a location filled up meanwhile, everything above is undone
+ *    as for an abandoned commit;
+ * 5. once the last transaction holds, the pending fulfillment orders become CREATED (and are
+ *    announced) and the note is removed.
+ * A router that dies before step 5 leaves the intent on the order; the next delivery of the
+ * message finds it and releases what it lists (`releaseAbandonedCommit`) before deciding again.
+ * One that dies during step 5 leaves the note: the next delivery finishes the announcements
+ * (`announceFulfillmentOrders`). No location is told of a fulfillment order a commit takes back.
  *
  * Reservations of hot SKUs are not in the commit: the router takes them from the shards first
  * (`reserveFromShards`, their own transactions). The commit only marks each of their markers
@@ -116,6 +122,12 @@ export type CommitResult =
   | { kind: 'merged_order_changed'; orderId: string }
   | { kind: 'merge_too_large' }
   | { kind: 'already_reserved'; sku: string; locationId: string };
+
+/** Fulfillment orders a large commit wrote PENDING, to announce once it holds (step 5 above). */
+export interface PendingAnnouncement {
+  commitId: string;
+  fulfillmentOrderIds: string[];
+}
 
 /** A large commit's plan, kept on the order until the commit ends (see the saga above). */
 export interface CommitIntent {
@@ -215,15 +227,23 @@ async function commitInChunks(
     taken.push(...chunk);
   }
 
-  const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
   const inLastTransaction = maxItems - 1 - lastEntries.length;
-  const early = foEntries.slice(0, Math.max(0, foEntries.length - inLastTransaction));
-  for (const chunk of chunksOf(early, maxItems - 1)) {
+  const earlyCount = Math.max(0, commit.fulfillmentOrders.length - inLastTransaction);
+  const early = commit.fulfillmentOrders.slice(0, earlyCount);
+  const pending = early.map((fo) => putFulfillmentOrder({ ...fo, status: 'PENDING' }));
+  for (const chunk of chunksOf(pending, maxItems - 1)) {
     if ((await transact([holdsIntent, ...chunk])) !== 'ok') return { kind: 'order_changed' };
   }
-  const last = foEntries.slice(early.length);
-  const outcome = await transact([finalOrderUpdate(commit, version), ...lastEntries, ...last]);
-  if (outcome === 'ok') return { kind: 'committed', orderVersion: version + 1 };
+  const last = commit.fulfillmentOrders.slice(earlyCount).map(putFulfillmentOrder);
+  const announcement: PendingAnnouncement | undefined =
+    early.length > 0
+      ? { commitId: commit.commitId, fulfillmentOrderIds: early.map((fo) => fo.fulfillmentOrderId) }
+      : undefined;
+  const outcome = await transact([finalOrderUpdate(commit, version, announcement), ...lastEntries, ...last]);
+  if (outcome === 'ok') {
+    if (announcement) await announceFulfillmentOrders(commit.orderId, announcement);
+    return { kind: 'committed', orderVersion: version + 1 };
+  }
   if (outcome.kind !== 'capacity' && outcome.kind !== 'hot_marker') return { kind: 'order_changed' };
   const released = await releaseAbandonedCommit(commit.orderId, version, intent, commit.now);
   if (released === undefined) return { kind: 'order_changed' };
@@ -311,6 +331,50 @@ export async function releaseAbandonedCommit(
   }));
   for (const chunk of chunksOf(deletes, MAX_TRANSACTION_ITEMS)) await transact(chunk);
   return clearIntent(orderId, orderVersion, now);
+}
+
+/** Flips updated at once while a large commit announces its pending fulfillment orders. */
+const ANNOUNCE_CONCURRENCY = 25;
+
+/**
+ * Step 5 of a large commit (see the saga above), safe to run again: each fulfillment order still
+ * PENDING becomes CREATED (one already flipped, or deleted, is left alone), then the note goes.
+ * The note's removal leaves the version alone: it changes nothing another writer decided on.
+ */
+export async function announceFulfillmentOrders(
+  orderId: string,
+  announcement: PendingAnnouncement,
+): Promise<void> {
+  const orders = tableName(ORDERS_TABLE.envVar);
+  for (const chunk of chunksOf(announcement.fulfillmentOrderIds, ANNOUNCE_CONCURRENCY)) {
+    await Promise.all(
+      chunk.map((fulfillmentOrderId) =>
+        updateUnlessChanged({
+          TableName: orders,
+          Key: fulfillmentOrderKey(orderId, fulfillmentOrderId),
+          UpdateExpression: 'SET #status = :created',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':created': 'CREATED', ':pending': 'PENDING' },
+        }),
+      ),
+    );
+  }
+  await updateUnlessChanged({
+    TableName: orders,
+    Key: orderKey(orderId),
+    UpdateExpression: 'REMOVE pendingAnnouncement',
+    ConditionExpression: 'pendingAnnouncement.commitId = :commitId',
+    ExpressionAttributeValues: { ':commitId': announcement.commitId },
+  });
+}
+
+async function updateUnlessChanged(update: ConstructorParameters<typeof UpdateCommand>[0]): Promise<void> {
+  try {
+    await dynamo().send(new UpdateCommand(update));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  }
 }
 
 /**
@@ -665,10 +729,14 @@ function putFulfillmentOrder(fo: FulfillmentOrder): Entry {
   };
 }
 
-function finalOrderUpdate(commit: RoutingCommit, expectedVersion: number): Entry {
+function finalOrderUpdate(
+  commit: RoutingCommit,
+  expectedVersion: number,
+  announcement?: PendingAnnouncement,
+): Entry {
   const mergedWith = (commit.mergedOrders ?? []).map((merged) => merged.orderId);
   return {
-    item: orderUpdateItem(commit, commit.orderId, expectedVersion, mergedWith),
+    item: orderUpdateItem(commit, commit.orderId, expectedVersion, mergedWith, announcement),
     role: { kind: 'order' },
   };
 }
@@ -697,6 +765,7 @@ function orderUpdateItem(
   orderId: string,
   expectedVersion: number,
   mergedWith: readonly string[],
+  announcement?: PendingAnnouncement,
 ): TransactItem {
   const { plan } = commit;
   return {
@@ -705,7 +774,8 @@ function orderUpdateItem(
       Key: orderKey(orderId),
       UpdateExpression:
         'SET #status = :status, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
-        (mergedWith.length > 0 ? ', mergedWith = :mergedWith ' : ' ') +
+        (mergedWith.length > 0 ? ', mergedWith = :mergedWith' : '') +
+        (announcement ? ', pendingAnnouncement = :announcement ' : ' ') +
         'REMOVE routingIntent, pendingReroute',
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
@@ -716,6 +786,7 @@ function orderUpdateItem(
         ':now': commit.now,
         ':commitId': commit.commitId,
         ...(mergedWith.length > 0 && { ':mergedWith': mergedWith }),
+        ...(announcement && { ':announcement': announcement }),
         ':routing': {
           ruleSetId: plan.ruleSetId,
           ruleSetVersion: plan.ruleSetVersion,

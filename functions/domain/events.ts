@@ -147,14 +147,17 @@ export function orderEvents(previous: Order | undefined, current: Order | undefi
 }
 
 /**
- * The outbox rule for fulfillment orders: each one announces itself once, when it is created,
- * to the location that must work on it (stores and warehouses subscribe by locationId).
+ * The outbox rule for fulfillment orders: each one announces itself once, to the location that
+ * must work on it (stores and warehouses subscribe by locationId), when it becomes CREATED:
+ * written so, or moved there from PENDING once the large commit it belongs to holds. A PENDING
+ * one announces nothing, so a location never hears of work a failed commit takes back.
  */
 export function fulfillmentOrderEvents(
   previous: FulfillmentOrderRecord | undefined,
   current: FulfillmentOrderRecord | undefined,
 ): DomainEvent<FulfillmentOrderCreatedV1>[] {
-  if (previous || !current) return [];
+  if (current?.status !== 'CREATED') return [];
+  if (previous && previous.status !== 'PENDING') return [];
   const { fulfillmentOrderId, orderId, locationId, kind, transferTo, lines, createdAt } = current;
   return [
     {

@@ -32,6 +32,7 @@ import { sumShards, type ShardPortion, type ShardReservation } from '../data/inv
 import type {
   CommitIntent,
   CommitResult,
+  PendingAnnouncement,
   Rejection,
   RoutingCommit,
   StockReservation,
@@ -41,6 +42,7 @@ import { logger, metrics } from '../shared/observability.js';
 /** The order as the router reads it: the record plus what the router itself left on it. */
 export type RoutableOrder = Order & {
   routingIntent?: CommitIntent;
+  pendingAnnouncement?: PendingAnnouncement;
   pendingReroute?: { fulfillmentOrderId: string; lines: PlannedLine[] };
   rejectedLocationIds?: string[];
   routing?: { unplaced?: UnplacedLine[] };
@@ -80,6 +82,7 @@ export interface RouteOrderDeps {
     intent: CommitIntent,
     now: string,
   ): Promise<number | undefined>;
+  announceFulfillmentOrders(orderId: string, announcement: PendingAnnouncement): Promise<void>;
   getFulfillmentOrder(orderId: string, fulfillmentOrderId: string): Promise<FulfillmentOrder | undefined>;
   listFulfillmentOrders(orderId: string): Promise<FulfillmentOrder[]>;
   rejectFulfillmentOrder(rejection: Rejection): Promise<'rejected' | 'order_changed'>;
@@ -103,7 +106,8 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
 
 /**
  * Routes an order, or the lines of a fulfillment order a location rejected:
- * 1. loads the order; an interrupted large commit it carries is undone first;
+ * 1. loads the order; an interrupted large commit it carries is undone first, and the
+ *    announcements of a large commit that held but was cut short are finished;
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
  *    a PARTIALLY_ROUTED order (a BackorderRetry) routes only its lines waiting for stock, from
  *    stock its fulfillment orders do not already hold at that location (partial-retry.ts);
@@ -123,6 +127,9 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
     const now = deps.now().toISOString();
     await deps.releaseAbandonedCommit(order.orderId, order.version, order.routingIntent, now);
     order = await deps.getOrder(request.orderId);
+  }
+  if (order?.pendingAnnouncement) {
+    await deps.announceFulfillmentOrders(order.orderId, order.pendingAnnouncement);
   }
   if (!order) return { kind: 'skipped', reason: 'order not found' };
 

@@ -217,7 +217,11 @@ export function reservationsOf(plan: Pick<RoutingPlan, 'fulfillmentOrders'>): Re
   return [...byKey.values()];
 }
 
-export const FULFILLMENT_ORDER_STATUSES = ['CREATED', 'REJECTED'] as const;
+/**
+ * PENDING: written ahead of the last transaction of a large commit (routing-repository.ts), not
+ * yet announced to its location; it becomes CREATED once the whole plan holds, or is deleted.
+ */
+export const FULFILLMENT_ORDER_STATUSES = ['PENDING', 'CREATED', 'REJECTED'] as const;
 export type FulfillmentOrderStatus = (typeof FULFILLMENT_ORDER_STATUSES)[number];
 
 /** A line of a fulfillment order; `orderId` names its order when orders were merged (merge.ts). */

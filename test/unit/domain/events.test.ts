@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_CATALOGUE,
+  FulfillmentOrderCreatedV1,
   OrderReceivedV1,
   OrderStatusChangedV1,
   STATUS_EVENTS,
+  fulfillmentOrderEvents,
   orderEvents,
   orderReceived,
+  type FulfillmentOrderRecord,
 } from '../../../functions/domain/events.js';
 import type { OrderStatus } from '../../../functions/domain/order.js';
 import { anOrder } from '../../helpers/records.js';
@@ -115,6 +118,40 @@ describe('orderEvents', () => {
     expect(replayed).toBe(first);
     expect(next).toBe(`${received.orderId}:v3`);
     expect(next).not.toBe(first);
+  });
+});
+
+describe('fulfillmentOrderEvents', () => {
+  const fulfillmentOrder = (status: string): FulfillmentOrderRecord => ({
+    fulfillmentOrderId: 'FO-1',
+    orderId: 'ORDER-1',
+    locationId: 'STORE-1',
+    kind: 'ship',
+    lines: [{ lineId: '1', sku: 'MUG', quantity: 2 }],
+    createdAt: '2026-03-01T10:00:00.000Z',
+    status,
+  });
+
+  it('announces a fulfillment order written CREATED, once, to its location', () => {
+    const [event, ...others] = fulfillmentOrderEvents(undefined, fulfillmentOrder('CREATED'));
+    expect(others).toEqual([]);
+    expect(event?.detailType).toBe('FulfillmentOrderCreated');
+    expect(FulfillmentOrderCreatedV1.parse(event?.detail)).toMatchObject({
+      eventId: 'FO-1:created',
+      locationId: 'STORE-1',
+    });
+  });
+
+  it('announces nothing for a PENDING one, and announces it when its commit holds', () => {
+    expect(fulfillmentOrderEvents(undefined, fulfillmentOrder('PENDING'))).toEqual([]);
+    const [event] = fulfillmentOrderEvents(fulfillmentOrder('PENDING'), fulfillmentOrder('CREATED'));
+    expect(event?.detail.eventId).toBe('FO-1:created');
+  });
+
+  it('announces nothing when a PENDING one is taken back, nor for later changes', () => {
+    expect(fulfillmentOrderEvents(fulfillmentOrder('PENDING'), undefined)).toEqual([]);
+    expect(fulfillmentOrderEvents(fulfillmentOrder('CREATED'), fulfillmentOrder('REJECTED'))).toEqual([]);
+    expect(fulfillmentOrderEvents(fulfillmentOrder('CREATED'), fulfillmentOrder('CREATED'))).toEqual([]);
   });
 });
 

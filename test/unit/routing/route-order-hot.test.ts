@@ -38,6 +38,7 @@ beforeEach(() => {
     listCustomerOrders: async () => [],
     commitRoutingPlan: vi.fn(async () => ({ kind: 'committed', orderVersion: order.version + 1 }) as const),
     releaseAbandonedCommit: vi.fn(),
+    announceFulfillmentOrders: vi.fn(),
     getFulfillmentOrder: vi.fn(),
     listFulfillmentOrders: vi.fn(),
     rejectFulfillmentOrder: vi.fn(),
