@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import diagnostics from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
+import { Agent, type ClientRequest } from 'node:http';
 import { z } from 'zod';
 
 /**
@@ -11,7 +10,8 @@ import { z } from 'zod';
  * - drop-response: the handler ran (and committed), then the connection is dropped, so the
  *   client sees no answer and retries;
  * - crash-after-write: the function dies once it has sent `afterWrites` writes (DynamoDB writes
- *   and PutEvents): the invocation fails, and nothing it would still have done reaches a table;
+ *   and PutEvents): the invocation fails, and nothing it would still have done reaches a table
+ *   (the same cut-off ends a function that runs out of time, faults or not);
  * - fail-stream-batch: the stream function handles the first half of a batch and then dies;
  * - fail-put-events: PutEvents reports the entry as failed (InternalFailure);
  * - delay-message / duplicate-message: SQS delivers a message late, or twice.
@@ -90,14 +90,19 @@ const WRITE_TARGETS = new Set([
 const invocations = new AsyncLocalStorage<Invocation>();
 
 /**
- * Node publishes every outgoing node:http request here, synchronously in the caller's async
- * context, so the invocation that sends it is known without touching the SDK clients.
+ * Every node:http request the SDK clients send passes through their agent's addRequest, called
+ * synchronously in the caller's async context while the request is being built, before any byte
+ * of it is written: the invocation that sends it is known, and a dead one's request never leaves.
+ * (diagnostics_channel's http.client.request.start comes only once the body is handed over.)
  */
-diagnostics.subscribe('http.client.request.start', (message) => {
-  const request = (message as { request: ClientRequest }).request;
+type AddRequest = (this: Agent, request: ClientRequest, options: unknown) => void;
+const agentPrototype = Agent.prototype as unknown as { addRequest: AddRequest };
+const addRequest = agentPrototype.addRequest;
+agentPrototype.addRequest = function watchedAddRequest(request, options) {
+  addRequest.call(this, request, options);
   const invocation = invocations.getStore();
   invocation?.faults.onRequest(invocation, request);
-});
+};
 
 export class LocalFaults {
   private active: ActiveRule[] = [];
@@ -174,22 +179,38 @@ export class LocalFaults {
 
   /**
    * Runs one invocation of a function. A crash-after-write rule for it makes it fail at its first
-   * request after the given number of writes (or when it returns, if it sends none), and from
-   * then on every request it still sends is cut off: a dead function writes nothing more.
+   * request after the given number of writes (or when it returns, if it sends none). Once it has
+   * crashed, or run out of time (`timeout`), every request it still sends is cut off: as in
+   * Lambda, a dead or timed-out function writes nothing more.
    */
-  async invoke<Result>(functionId: string, run: () => Promise<Result>): Promise<Result> {
-    if (!this.active.some(({ rule }) => rule.kind === 'crash-after-write' && rule.function === functionId)) {
-      return run();
-    }
-    let crash!: () => void;
-    const crashed = new Promise<never>((_, reject) => {
-      crash = () => reject(new InjectedCrash(`${functionId} crashed after its write`));
+  async invoke<Result>(
+    functionId: string,
+    run: () => Promise<Result>,
+    timeout: { ms: number; error: () => Error },
+  ): Promise<Result> {
+    let kill!: (error: Error) => void;
+    const killed = new Promise<never>((_, reject) => {
+      kill = reject;
     });
-    crashed.catch(() => undefined);
-    const invocation: Invocation = { faults: this, functionId, writes: 0, crashed: false, crash };
-    const result = await Promise.race([invocations.run(invocation, run), crashed]);
-    if (this.crashes(invocation)) await crashed;
-    return result;
+    killed.catch(() => undefined);
+    const invocation: Invocation = {
+      faults: this,
+      functionId,
+      writes: 0,
+      crashed: false,
+      crash: () => kill(new InjectedCrash(`${functionId} crashed after its write`)),
+    };
+    const timer = setTimeout(() => {
+      invocation.crashed = true;
+      kill(timeout.error());
+    }, timeout.ms);
+    try {
+      const result = await Promise.race([invocations.run(invocation, run), killed]);
+      if (this.crashes(invocation)) await killed;
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Called for every HTTP request a watched invocation sends (see the subscription above). */

@@ -18,8 +18,8 @@ export const LOCAL_ACCOUNT = '000000000000';
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export class LambdaTimeoutError extends Error {
-  constructor(spec: FunctionSpec) {
-    super(`Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds (${spec.id})`);
+  constructor(functionId: string, timeoutMs: number) {
+    super(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (${functionId})`);
     this.name = 'LambdaTimeoutError';
   }
 }
@@ -29,17 +29,23 @@ export class LocalFunctions {
 
   constructor(private readonly faults?: Pick<LocalFaults, 'invoke'>) {}
 
-  /** Invokes the function of `spec` with `event`; rejects when it throws or runs out of time. */
-  async invoke(spec: FunctionSpec, event: unknown): Promise<unknown> {
+  /**
+   * Invokes the function of `spec` with `event`; rejects when it throws or runs out of time
+   * (`timeoutMs`, the spec's timeout unless given). With faults, a function that runs out of
+   * time is also cut off from every service, as Lambda ends it.
+   */
+  async invoke(spec: FunctionSpec, event: unknown, timeoutMs = spec.timeoutSeconds * 1000): Promise<unknown> {
     const handler = await this.load(spec);
-    const deadline = Date.now() + spec.timeoutSeconds * 1000;
+    const deadline = Date.now() + timeoutMs;
+    const run = () => handler(event, lambdaContext(spec, deadline));
+    const error = () => new LambdaTimeoutError(spec.id, timeoutMs);
+    if (this.faults) return this.faults.invoke(spec.id, run, { ms: timeoutMs, error });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LambdaTimeoutError(spec)), spec.timeoutSeconds * 1000);
+      timer = setTimeout(() => reject(error()), timeoutMs);
     });
     try {
-      const run = () => handler(event, lambdaContext(spec, deadline));
-      return await Promise.race([this.faults ? this.faults.invoke(spec.id, run) : run(), timedOut]);
+      return await Promise.race([run(), timedOut]);
     } finally {
       clearTimeout(timer);
     }

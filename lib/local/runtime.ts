@@ -50,6 +50,7 @@ export interface LocalRuntimeOptions {
   /**
    * Replaces every queue's visibility timeout, so that redeliveries and dead-lettering take
    * seconds instead of the 15 minutes and more of AWS; defaults to OMS_LOCAL_VISIBILITY_TIMEOUT_MS.
+   * A queue's consumer then times out no later than its visibility timeout, as AWS requires.
    */
   visibilityTimeoutMs?: number;
   /** Faults to inject (lib/local/faults.ts); defaults to OMS_LOCAL_FAULTS; none when absent. */
@@ -265,12 +266,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const [key, spec] of queueSpecs()) {
       if (!spec.consumer) continue;
       const consumerSpec = FUNCTIONS[spec.consumer.function];
+      // AWS requires a visibility timeout of at least the consumer's timeout, so that a message
+      // comes back only once its last delivery is over; a shortened one shortens the timeout too.
+      const timeoutMs = Math.min(
+        consumerSpec.timeoutSeconds * 1000,
+        visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
+      );
       const consumer = startQueueConsumer({
         queue: queues[key],
         batchSize: spec.consumer.batchSize,
         maxConcurrency: spec.consumer.maxConcurrency,
         pollIntervalMs,
-        invoke: (event) => functions.invoke(consumerSpec, event),
+        invoke: (event) => functions.invoke(consumerSpec, event, timeoutMs),
       });
       cleanups.push(() => consumer.stop());
     }
