@@ -1,0 +1,127 @@
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import { callLocal, targetOf, type Target, type TargetOptions } from './target.js';
+
+/**
+ * `oms dlq list|redrive <queue>`: what sits in a queue's dead-letter queue, and moving it back
+ * to the queue once the cause is fixed. Locally through the runtime's /_local endpoints; in AWS
+ * with SQS's message move task, which keeps every message and moves it at the pace SQS sets.
+ */
+export interface DeadLetterReport {
+  queue: string;
+  deadLetterQueue: string;
+  messages: number;
+  /** AWS: the latest move task out of the dead-letter queue, if any. */
+  lastRedrive?: { status: string; moved: number };
+  /** Local: the dead-lettered messages themselves. */
+  deadLetters?: unknown[];
+}
+
+export interface RedriveReport {
+  queue: string;
+  /** Local: moved at once. */
+  moved?: number;
+  /** AWS: the move task, to follow with `dlq list`. */
+  taskHandle?: string;
+}
+
+interface LocalQueueView {
+  name: string;
+  depth: unknown;
+  deadLetters: unknown[];
+}
+
+export async function listDeadLetters(
+  target: Target,
+  queue: string,
+  sqs: SQSClient = new SQSClient({}),
+): Promise<DeadLetterReport> {
+  if (target.kind === 'local') {
+    const queues = await callLocal<LocalQueueView[]>(target, '/_local/queues');
+    const found = queues.find((candidate) => candidate.name === queue);
+    if (!found) throw new Error(`No queue ${queue}; the queues are ${queues.map((q) => q.name).join(', ')}.`);
+    return {
+      queue,
+      deadLetterQueue: `${queue}Dlq`,
+      messages: found.deadLetters.length,
+      deadLetters: found.deadLetters,
+    };
+  }
+  const { sourceArn, deadLetterArn, deadLetterUrl } = await resolveAwsQueues(sqs, queue);
+  const [{ Attributes }, { Results }] = await Promise.all([
+    sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: deadLetterUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    ),
+    sqs.send(new ListMessageMoveTasksCommand({ SourceArn: deadLetterArn, MaxResults: 1 })),
+  ]);
+  const last = Results?.[0];
+  return {
+    queue: sourceArn,
+    deadLetterQueue: deadLetterArn,
+    messages: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
+    ...(last && {
+      lastRedrive: { status: last.Status ?? 'UNKNOWN', moved: last.ApproximateNumberOfMessagesMoved ?? 0 },
+    }),
+  };
+}
+
+export async function redriveDeadLetters(
+  target: Target,
+  queue: string,
+  sqs: SQSClient = new SQSClient({}),
+): Promise<RedriveReport> {
+  if (target.kind === 'local') {
+    const { moved } = await callLocal<{ moved: number }>(target, '/_local/dlq/redrive', { queue });
+    return { queue, moved };
+  }
+  const { sourceArn, deadLetterArn } = await resolveAwsQueues(sqs, queue);
+  const { TaskHandle } = await sqs.send(
+    new StartMessageMoveTaskCommand({ SourceArn: deadLetterArn, DestinationArn: sourceArn }),
+  );
+  return { queue: sourceArn, ...(TaskHandle && { taskHandle: TaskHandle }) };
+}
+
+/** The queue (a name or a URL) and the dead-letter queue its redrive policy names. */
+async function resolveAwsQueues(sqs: SQSClient, queue: string) {
+  const queueUrl = queue.startsWith('https://')
+    ? queue
+    : (await sqs.send(new GetQueueUrlCommand({ QueueName: queue }))).QueueUrl;
+  if (!queueUrl) throw new Error(`No queue ${queue}.`);
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }),
+  );
+  const sourceArn = Attributes?.QueueArn;
+  const policy = Attributes?.RedrivePolicy
+    ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string })
+    : {};
+  const deadLetterArn = policy.deadLetterTargetArn;
+  if (!sourceArn || !deadLetterArn) throw new Error(`Queue ${queue} has no dead-letter queue.`);
+  // arn:aws:sqs:<region>:<account>:<name>
+  const [, , , , account, name] = deadLetterArn.split(':');
+  const { QueueUrl: deadLetterUrl } = await sqs.send(
+    new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }),
+  );
+  return { sourceArn, deadLetterArn, deadLetterUrl };
+}
+
+export function addDlqCommands(program: Command, print: (result: unknown) => void): void {
+  const dlq = program.command('dlq').description("a queue's dead letters: inspect them, move them back");
+  const target = () => targetOf(program.opts<TargetOptions>());
+  dlq
+    .command('list <queue>')
+    .description('count (locally: show) the messages in the dead-letter queue of <queue>')
+    .action(async (queue: string) => print(await listDeadLetters(target(), queue)));
+  dlq
+    .command('redrive <queue>')
+    .description('move every message of the dead-letter queue of <queue> back to <queue>')
+    .action(async (queue: string) => print(await redriveDeadLetters(target(), queue)));
+}

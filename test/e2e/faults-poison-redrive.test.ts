@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { listFulfillmentOrders } from '../../functions/data/routing-repository.js';
+import { QUEUES } from '../../lib/topology.js';
+import { listDeadLetters, redriveDeadLetters } from '../../bin/cli/dlq.js';
+import {
+  anOrderOf,
+  postOrderAsAChannel,
+  reservedAt,
+  startScenario,
+  stockStores,
+  waitForOrder,
+  type Scenario,
+} from '../helpers/fault-scenarios.js';
+
+/**
+ * A routing message whose every delivery fails (the router dies on it, as on a bug fixed later)
+ * moves to the dead-letter queue after the queue's maxReceiveCount receives; once the cause is
+ * gone, `oms dlq redrive` moves it back and the order is routed, once, with nothing lost.
+ */
+const MAX_RECEIVES = QUEUES.routing.maxReceiveCount;
+let scenario: Scenario;
+
+beforeAll(async () => {
+  scenario = await startScenario('e2epoison', { visibilityTimeoutMs: 1_000 });
+  await stockStores([{ locationId: 'STORE-POISON', skus: ['POISON-VASE'], onHand: 4 }]);
+});
+afterAll(() => scenario?.runtime.stop());
+
+describe('a poison routing message', () => {
+  it(
+    'is dead-lettered after the configured receives, then redriven and routed once',
+    { timeout: 60_000 },
+    async () => {
+      const { runtime, queueActivity } = scenario;
+      const local = { kind: 'local' as const, url: runtime.url };
+      runtime.faults.configure({
+        rules: [{ kind: 'crash-after-write', function: 'route-orders', afterWrites: 0, times: MAX_RECEIVES }],
+      });
+
+      const { body } = await postOrderAsAChannel(
+        runtime,
+        anOrderOf('W-POISON-1', [{ sku: 'POISON-VASE', quantity: 2 }]),
+      );
+      const deadLettered = await vi.waitFor(
+        () => {
+          const moved = queueActivity.find((activity) => activity.action === 'dead-lettered');
+          if (!moved) throw new Error('not dead-lettered yet');
+          return moved;
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+
+      expect(deadLettered).toMatchObject({ queue: 'RoutingQueue', receiveCount: MAX_RECEIVES });
+      expect(runtime.faults.firedCount('crash-after-write')).toBe(MAX_RECEIVES);
+      const parked = await listDeadLetters(local, 'RoutingQueue');
+      expect(parked.messages).toBe(1);
+      expect(JSON.stringify(parked.deadLetters)).toContain(body.orderId);
+      expect(await reservedAt('POISON-VASE', 'STORE-POISON')).toBe(0);
+
+      expect(await redriveDeadLetters(local, 'RoutingQueue')).toEqual({ queue: 'RoutingQueue', moved: 1 });
+
+      await waitForOrder(body.orderId, (order) => order.status === 'ROUTED');
+      expect((await listDeadLetters(local, 'RoutingQueue')).messages).toBe(0);
+      expect(await reservedAt('POISON-VASE', 'STORE-POISON')).toBe(2);
+      expect(await listFulfillmentOrders(body.orderId)).toHaveLength(1);
+    },
+  );
+});
