@@ -50,7 +50,7 @@ export interface LocalRuntimeOptions {
   /**
    * Replaces every queue's visibility timeout, so that redeliveries and dead-lettering take
    * seconds instead of the 15 minutes and more of AWS; defaults to OMS_LOCAL_VISIBILITY_TIMEOUT_MS.
-   * A queue's consumer then times out no later than its visibility timeout, as AWS requires.
+   * A queue's consumer then times out at half its visibility timeout at the latest, as AWS requires.
    */
   visibilityTimeoutMs?: number;
   /** Faults to inject (lib/local/faults.ts); defaults to OMS_LOCAL_FAULTS; none when absent. */
@@ -266,11 +266,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const [key, spec] of queueSpecs()) {
       if (!spec.consumer) continue;
       const consumerSpec = FUNCTIONS[spec.consumer.function];
-      // AWS requires a visibility timeout of at least the consumer's timeout, so that a message
-      // comes back only once its last delivery is over; a shortened one shortens the timeout too.
+      // AWS requires a visibility timeout of at least the consumer's timeout (and advises 6x),
+      // so that a message comes back only once its last delivery is over, writes in flight
+      // included; a shortened one shortens the timeout to half of it.
       const timeoutMs = Math.min(
         consumerSpec.timeoutSeconds * 1000,
-        visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000,
+        (visibilityTimeoutMs ?? spec.visibilityTimeoutSeconds * 1000) / 2,
       );
       const consumer = startQueueConsumer({
         queue: queues[key],

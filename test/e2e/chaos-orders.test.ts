@@ -53,7 +53,7 @@ const between = (low: number, high: number) => low + Math.floor(random() * (high
 
 beforeAll(async () => {
   // Longer than any routing on a busy machine, so that only injected crashes cause redeliveries.
-  scenario = await startScenario('e2echaos', { visibilityTimeoutMs: 3_000 });
+  scenario = await startScenario('e2echaos', { visibilityTimeoutMs: 6_000 });
   await stockStores(STORES.map((locationId) => ({ locationId, skus: SKUS, onHand: between(0, 4) })));
 });
 afterAll(() => scenario?.runtime.stop());

@@ -26,8 +26,8 @@ const STORES = SKUS.map((sku) => ({ locationId: `STORE-${sku}`, skus: [sku], onH
 let scenario: Scenario;
 
 beforeAll(async () => {
-  // Long enough for a saga of 60 shipments on a busy machine: a live router is never outlived.
-  scenario = await startScenario('e2echunk', { visibilityTimeoutMs: 8_000 });
+  // Long enough for a saga of 60 shipments on a busy machine (the router may take half of it).
+  scenario = await startScenario('e2echunk', { visibilityTimeoutMs: 20_000 });
   await stockStores(STORES);
 });
 afterAll(() => scenario?.runtime.stop());
@@ -47,7 +47,7 @@ async function routeWithCrashAfter(externalId: string, afterWrites: number) {
   await waitForOrder(
     orderId,
     (order) => order.status === 'ROUTED' && !(order as RoutableOrder).pendingAnnouncement,
-    60_000,
+    90_000,
   );
   const announced = await vi.waitFor(
     () => {
@@ -55,7 +55,7 @@ async function routeWithCrashAfter(externalId: string, afterWrites: number) {
       expect(created).toHaveLength(SKUS.length);
       return created;
     },
-    { timeout: 20_000, interval: 100 },
+    { timeout: 30_000, interval: 100 },
   );
   expect(runtime.faults.firedCount('crash-after-write')).toBeGreaterThan(0);
   return { orderId, announced };
@@ -79,7 +79,7 @@ async function expectEveryAnnouncedFulfillmentOrderExists(
 describe('a router crash in the middle of a chunked commit', () => {
   it(
     'announces no fulfillment order of the abandoned attempt, only those of the plan that held',
-    { timeout: 90_000 },
+    { timeout: 120_000 },
     async () => {
       const { orderId, announced } = await routeWithCrashAfter('W-CHUNK-1', 4);
 
@@ -91,7 +91,7 @@ describe('a router crash in the middle of a chunked commit', () => {
 
   it(
     'finishes the announcements of a plan that held when the router died right after it',
-    { timeout: 90_000 },
+    { timeout: 120_000 },
     async () => {
       const { orderId, announced } = await routeWithCrashAfter('W-CHUNK-2', 5);
 

@@ -21,7 +21,7 @@ const MAX_RECEIVES = QUEUES.routing.maxReceiveCount;
 let scenario: Scenario;
 
 beforeAll(async () => {
-  scenario = await startScenario('e2epoison', { visibilityTimeoutMs: 1_000 });
+  scenario = await startScenario('e2epoison', { visibilityTimeoutMs: 2_000 });
   await stockStores([{ locationId: 'STORE-POISON', skus: ['POISON-VASE'], onHand: 4 }]);
 });
 afterAll(() => scenario?.runtime.stop());

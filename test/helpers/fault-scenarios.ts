@@ -35,7 +35,7 @@ export async function startScenario(name: string, options: LocalRuntimeOptions =
     seed: false,
     pollIntervalMs: 50,
     streamRetryDelayMs: 50,
-    visibilityTimeoutMs: 2_000,
+    visibilityTimeoutMs: 4_000,
     scheduleIntervalMs: 0,
     observer: {
       onEventPublished: (event) => published.push(event.event),
