@@ -8,8 +8,9 @@ import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/sig
 
 /**
  * The OpenAPI 3.1 document, rendered from the same zod schemas that validate requests, so the
- * document can not drift from what the API accepts. docs/openapi.json is a copy kept in sync by
- * a test (test/unit/api/openapi.test.ts).
+ * document can not drift from what the API accepts. `npm run openapi` writes it to
+ * docs/openapi.json, which the openapi function serves; a test (test/unit/api/openapi.test.ts)
+ * fails when the file and the schemas differ.
  */
 
 const Problem = {
