@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Pieces every part of the OpenAPI document shares. */
 export const iam = [{ iam: [] }];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalOrderInput } from '../domain/order.js';
 import type { AdapterResult } from './adapter.js';
 import { TAX_EXCLUSIVE_MARKETPLACES } from './amazon.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalOrderInput } from '../domain/order.js';
 import { parseJson } from '../domain/validation.js';
 import type { AdapterResult, ChannelAdapter } from './adapter.js';

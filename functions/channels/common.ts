@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { normalizeEmail, normalizePhone } from '../domain/customer.js';
 import { UnauthorizedError, ValidationError, type FieldIssue } from '../domain/errors.js';
 import { currencyExponent, isCurrencyCode, toMinorUnits } from '../domain/money.js';

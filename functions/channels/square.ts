@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/channel.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { CanonicalOrderInput } from '../domain/order.js';
 import { parseJson } from '../domain/validation.js';

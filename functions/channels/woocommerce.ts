@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalOrderInput } from '../domain/order.js';
 import type { ChannelAdapter } from './adapter.js';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A sales channel as the retailer configures it. `format` picks the adapter that authenticates

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The inventory's events, declared like the order catalogue (events.ts): detail-type, version,

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { z } from 'zod';
+import * as z from 'zod';
 import { listLocations } from '../data/config-repository.js';
 import {
   getStockItems,

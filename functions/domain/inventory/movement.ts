@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Stock movements: every change of on-hand stock is one of these, sent with a caller-chosen

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the inventory needs to know about a product (`PRODUCT / <sku>` in the Config table; the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Query strings of the inventory's read API. */
 const Limit = z.coerce.number().int().min(1).max(500).default(100);

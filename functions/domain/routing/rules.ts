@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from '../validation.js';
 import { CAPABILITIES, FULFILLMENT_TYPES, LOCATION_TYPES } from './model.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Location as ConfiguredLocation } from '../location.js';
 import { CanonicalOrder } from '../order.js';
 import { RuleSet } from './rules.js';
