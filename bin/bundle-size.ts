@@ -1,74 +1,103 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build, version as esbuildVersion } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { version as esbuildVersion } from 'esbuild';
 import { format, resolveConfig } from 'prettier';
-import { ESBUILD_SETTINGS, REPO_ROOT } from '../lib/functions.js';
+import { BUNDLE_LIMIT_BYTES, bundle, bundleFunction, type BundleReport } from '../lib/bundles.js';
+import { REPO_ROOT } from '../lib/functions.js';
 import { FUNCTIONS, type FunctionSpec } from '../lib/topology.js';
 
 /**
- * Bundles every function the way the stack does (ESBUILD_SETTINGS) and records the sizes in
- * docs/performance.md: the code a cold start has to load and parse is the number that matters.
+ * `npm run bundle-size`: bundles every function the way the stack does, imports each bundle in a
+ * fresh Node process as a cold start would, and compares size and import time with a minimal
+ * handler that imports only the DynamoDB client (test/bench/minimal-handler.ts). Records the
+ * table in docs/performance.md. Import times are medians over interleaved rounds, so load from
+ * other processes on the machine falls on every function alike.
  */
 const PERFORMANCE_DOC = path.join(REPO_ROOT, 'docs', 'performance.md');
-const HEADING = '## Function bundle sizes';
+const HEADING = '## Function bundles';
+const ROUNDS = Number(process.env.BUNDLE_SIZE_ROUNDS ?? 9);
+const IMPORT_TIME_GOAL = 1.5;
+const MINIMAL = { id: 'minimal', entry: 'test/bench/minimal-handler.ts' };
 
-interface BundleSize {
-  id: string;
-  codeBytes: number;
-  gzippedCodeBytes: number;
-  sourceMapBytes: number;
-}
+const run = promisify(execFile);
 
-async function measure(spec: FunctionSpec): Promise<BundleSize> {
-  const result = await build({
-    entryPoints: [path.join(REPO_ROOT, spec.entry)],
-    // Names the output only (nothing is written); the source map's paths are relative to it.
-    outfile: path.join(REPO_ROOT, 'cdk.out', 'bundle-size', spec.id, 'index.mjs'),
-    write: false,
-    bundle: true,
-    platform: 'node',
-    logLevel: 'warning',
-    target: ESBUILD_SETTINGS.target,
-    format: ESBUILD_SETTINGS.format,
-    minify: ESBUILD_SETTINGS.minify,
-    sourcemap: ESBUILD_SETTINGS.sourcemap,
-    sourcesContent: ESBUILD_SETTINGS.sourcesContent,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    banner: { js: ESBUILD_SETTINGS.banner },
-    external: ESBUILD_SETTINGS.external,
+/** Milliseconds from the start of `import()` to its end, in a fresh process set up like Lambda's. */
+async function importTimeMs(file: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      NODE_OPTIONS: '--enable-source-maps',
+      // The SDK warns about Node 20 on every load; Lambda runs Node 22.
+      NODE_NO_WARNINGS: '1',
+    },
   });
-  const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'));
-  const sourceMap = result.outputFiles.find((file) => file.path.endsWith('.map'));
-  if (!code || !sourceMap) throw new Error(`esbuild produced no bundle for ${spec.id}.`);
-  return {
-    id: spec.id,
-    codeBytes: code.contents.byteLength,
-    gzippedCodeBytes: gzipSync(code.contents).byteLength,
-    sourceMapBytes: sourceMap.contents.byteLength,
-  };
+  return Number(stdout.trim());
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-function section(sizes: BundleSize[]): string {
-  const rows = sizes.map(
-    (size) =>
-      `| ${size.id} | ${kilobytes(size.codeBytes)} | ${kilobytes(size.gzippedCodeBytes)} | ${kilobytes(size.sourceMapBytes)} |`,
-  );
+const reports: BundleReport[] = [await bundle(MINIMAL.id, MINIMAL.entry, true)];
+for (const spec of Object.values(FUNCTIONS) as FunctionSpec[]) reports.push(await bundleFunction(spec, true));
+const samples = new Map<string, number[]>(reports.map((report) => [report.id, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const report of reports) samples.get(report.id)!.push(await importTimeMs(report.file));
+}
+const importMs = new Map([...samples].map(([id, times]) => [id, median(times)]));
+const baselineMs = importMs.get(MINIMAL.id)!;
+const load = os.loadavg()[0]!.toFixed(2);
+
+const rows = reports.map((report) => {
+  const ms = importMs.get(report.id)!;
+  return {
+    function: report.id,
+    minified: kilobytes(report.codeBytes),
+    gzipped: kilobytes(report.gzippedCodeBytes),
+    sourceMap: kilobytes(report.sourceMapBytes),
+    zod: kilobytes(report.zodBytes),
+    sdkClients: report.sdkClients.join(', ') || '—',
+    importMs: ms.toFixed(0),
+    overMinimal: `${(ms / baselineMs).toFixed(2)}×`,
+  };
+});
+console.table(rows);
+const oversized = reports
+  .filter((report) => report.codeBytes > BUNDLE_LIMIT_BYTES)
+  .map((report) => report.id);
+const slow = reports.filter((report) => importMs.get(report.id)! > IMPORT_TIME_GOAL * baselineMs);
+console.log(
+  `limit ${kilobytes(BUNDLE_LIMIT_BYTES)}: ${oversized.length ? `over: ${oversized.join(', ')}` : 'every bundle within'}; ` +
+    `import time goal ${IMPORT_TIME_GOAL}× the minimal handler: ${slow.length ? `over: ${slow.map((report) => report.id).join(', ')}` : 'every function within'}; ` +
+    `load average ${load} (${os.cpus().length} cores)`,
+);
+
+function section(): string {
   return [
     HEADING,
     '',
-    `Written by \`npm run bundle-size\` (esbuild ${esbuildVersion}, the settings of \`ESBUILD_SETTINGS\` in`,
-    '`lib/functions.ts`: ESM, minified, target node22, AWS SDK v3 bundled, source map without sources).',
-    'The minified code is what a cold start loads and parses; gzipped is close to what the deployment',
-    'package weighs. With `NODE_OPTIONS=--enable-source-maps` Node also reads the source map when the',
-    'module loads, so its size counts toward the cold start as well.',
+    `Written by \`npm run bundle-size\` on ${new Date().toISOString().slice(0, 10)}, load average ${load} on`,
+    `${os.cpus().length} cores (esbuild ${esbuildVersion}, the settings of \`ESBUILD_SETTINGS\` in \`lib/functions.ts\`: ESM,`,
+    'minified, target node22, source map without sources; the AWS SDK from the Lambda runtime and',
+    'Powertools from its layer, both left out of the bundle). Import time is the median of',
+    `${ROUNDS} fresh \`node\` processes each importing the bundle with \`--enable-source-maps\`, as Lambda`,
+    'does, including the SDK and Powertools it loads from node_modules, as it would from the runtime and the layer;',
+    `the goal is ≤ ${kilobytes(BUNDLE_LIMIT_BYTES)} per bundle (held by \`test/infra/bundles.test.ts\`) and`,
+    `≤ ${IMPORT_TIME_GOAL}× the minimal handler's import time (a figure of this machine's load, so only`,
+    'this script checks it).',
     '',
-    '| Function | Minified code | Gzipped code | Source map |',
-    '| --- | ---: | ---: | ---: |',
-    ...rows,
+    '| Function | Minified | Gzipped | Source map | of it zod | SDK clients | Import | Over minimal |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.function} | ${row.minified} | ${row.gzipped} | ${row.sourceMap} | ${row.zod} | ${row.sdkClients} | ${row.importMs} ms | ${row.overMinimal} |`,
+    ),
     '',
   ].join('\n');
 }
@@ -82,18 +111,8 @@ function withSection(document: string, replacement: string): string {
   return `${document.slice(0, start)}${replacement}${rest}`;
 }
 
-const sizes: BundleSize[] = [];
-for (const spec of Object.values(FUNCTIONS) as FunctionSpec[]) sizes.push(await measure(spec));
-console.table(
-  sizes.map((size) => ({
-    function: size.id,
-    minified: kilobytes(size.codeBytes),
-    gzipped: kilobytes(size.gzippedCodeBytes),
-    sourceMap: kilobytes(size.sourceMapBytes),
-  })),
-);
 const document = existsSync(PERFORMANCE_DOC) ? await readFile(PERFORMANCE_DOC, 'utf8') : '# Performance\n';
 // Formatted like the rest of the repository, so `prettier --check` passes after every run.
 const prettierOptions = { ...(await resolveConfig(PERFORMANCE_DOC)), filepath: PERFORMANCE_DOC };
-await writeFile(PERFORMANCE_DOC, await format(withSection(document, section(sizes)), prettierOptions));
+await writeFile(PERFORMANCE_DOC, await format(withSection(document, section()), prettierOptions));
 console.log(`Updated ${path.relative(REPO_ROOT, PERFORMANCE_DOC)}.`);

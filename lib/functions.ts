@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Validations, type CfnElement, type RemovalPolicy } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LayerVersion, Runtime, Tracing, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { TABLES, type TableDefinition } from './tables.js';
 import {
@@ -29,8 +31,14 @@ export const CHANNEL_SECRETS_PREFIX = 'oms/channels/';
 /**
  * How every handler is bundled, in esbuild's own terms, so that bin/bundle-size.ts measures
  * exactly what the stack deploys.
- * - The AWS SDK v3 is bundled, not taken from the runtime: the deployed SDK is the one pinned in
- *   package-lock.json and tested, and tree-shaking keeps only the clients a handler uses.
+ * - The AWS SDK v3 (`@aws-sdk/*`) is not bundled: the nodejs22.x runtime ships it, and Node 18+
+ *   Lambda runtimes resolve ES module imports through NODE_PATH, where it lives. Bundling it made
+ *   every function 300-400 KB larger and loaded no faster. The price is that the SDK version in
+ *   AWS is the runtime's (AWS updates it with the runtime), not the one pinned in package-lock.json
+ *   and tested; docs/performance.md ("Function bundles") weighs this and says how to pin instead.
+ * - Powertools (`@aws-lambda-powertools/*`, with the X-Ray SDK its tracer needs, about 160 KB) comes
+ *   from the Powertools layer AWS publishes, pinned to the exact version in package.json (see
+ *   powertoolsLayer below), so every function runs the Powertools it was tested with.
  * - Source maps without their sources: stack traces only need the mappings, and Node reads the
  *   whole map when the module loads (`--enable-source-maps`), so a smaller map is a faster cold start.
  * - The banner gives ESM output a `require` for the CommonJS dependencies that still call it.
@@ -44,7 +52,7 @@ export const ESBUILD_SETTINGS = {
   mainFields: ['module', 'main'],
   banner:
     "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);",
-  external: [] as string[],
+  external: ['@aws-sdk/*', '@aws-lambda-powertools/*'],
 } as const;
 
 const BUNDLING: BundlingOptions = {
@@ -55,8 +63,31 @@ const BUNDLING: BundlingOptions = {
   sourcesContent: ESBUILD_SETTINGS.sourcesContent,
   mainFields: [...ESBUILD_SETTINGS.mainFields],
   banner: ESBUILD_SETTINGS.banner,
-  externalModules: ESBUILD_SETTINGS.external,
+  externalModules: [...ESBUILD_SETTINGS.external],
 };
+
+/**
+ * The Powertools layer of the version package.json pins (every Powertools package has the same
+ * one). AWS publishes each release's layer ARN under an SSM parameter named after the version, so
+ * the lookup happens at deploy time and a Powertools upgrade in package.json moves the layer with it.
+ */
+export const POWERTOOLS_VERSION = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  }
+).dependencies['@aws-lambda-powertools/logger']!;
+
+function powertoolsLayer(scope: Construct): ILayerVersion {
+  const stack = Stack.of(scope);
+  const id = 'PowertoolsLayer';
+  const existing = stack.node.tryFindChild(id) as ILayerVersion | undefined;
+  if (existing) return existing;
+  const arn = StringParameter.valueForStringParameter(
+    stack,
+    `/aws/service/powertools/typescript/generic/all/${POWERTOOLS_VERSION}`,
+  );
+  return LayerVersion.fromLayerVersionArn(stack, id, arn);
+}
 
 export interface OmsFunctionsProps {
   tables: Record<TableId, Table>;
@@ -110,6 +141,7 @@ export function createOmsFunction(
     role,
     logGroup,
     bundling: BUNDLING,
+    layers: [powertoolsLayer(scope)],
     environment: {
       POWERTOOLS_SERVICE_NAME: spec.id,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

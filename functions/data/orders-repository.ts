@@ -3,6 +3,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../domain/order.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
+import { toOrder } from './order-items.js';
 
 /**
  * Orders table layout (single table):
@@ -187,12 +188,6 @@ export async function getOrder(orderId: string): Promise<Order | undefined> {
     }),
   );
   return Item ? toOrder(Item) : undefined;
-}
-
-/** Strips the table's own attributes so that callers see the domain record only. */
-export function toOrder(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, entityType: _entityType, ...order } = item;
-  return order as unknown as Order;
 }
 
 function toChannelOrderKey(item: Record<string, unknown>): ChannelOrderKey {

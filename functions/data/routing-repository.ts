@@ -20,7 +20,8 @@ import {
 import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, stockKey } from './inventory-repository.js';
-import { orderKey, toOrder } from './orders-repository.js';
+import { toOrder } from './order-items.js';
+import { orderKey } from './orders-repository.js';
 
 /**
  * What the router writes, and how it commits a plan without ever overselling.

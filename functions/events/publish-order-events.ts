@@ -7,7 +7,7 @@ import {
   type DomainEvent,
   type FulfillmentOrderRecord,
 } from '../domain/events.js';
-import { toOrder } from '../data/orders-repository.js';
+import { toOrder } from '../data/order-items.js';
 import { withObservability } from '../shared/middleware.js';
 import { publishStreamEvents } from '../shared/stream-outbox.js';
 
