@@ -50,10 +50,28 @@ export async function putLocation(location: Location): Promise<void> {
       Item: { ...locationKey(location.locationId), entityType: 'Location', ...Location.parse(location) },
     }),
   );
+  locationsCache.clear();
 }
 
-export async function listLocations(): Promise<Location[]> {
-  return (await queryKind('LOCATION')).map((item) => Location.parse(item));
+/**
+ * The router, the inventory sync and the inventory reads list every location for each order or
+ * batch: one Query (every page of it) and a zod parse of each location. Locations change a few
+ * times a day, so warm containers keep the list this long; a new or closed location reaches every
+ * router within it (docs/configuration.md). Keyed by table, so runtimes that share a process and
+ * a DynamoDB Local with different table prefixes stay apart.
+ */
+const LOCATIONS_CACHE_MS = 30_000;
+const locationsCache = new Map<string, { locations: Promise<Location[]>; until: number }>();
+
+export async function listLocations(now = Date.now()): Promise<Location[]> {
+  const table = tableName(CONFIG_TABLE.envVar);
+  const cached = locationsCache.get(table);
+  if (cached && cached.until > now) return cached.locations;
+  const locations = queryKind('LOCATION').then((items) => items.map((item) => Location.parse(item)));
+  locationsCache.set(table, { locations, until: now + LOCATIONS_CACHE_MS });
+  // A failed read is not kept: the next caller tries again.
+  locations.catch(() => locationsCache.delete(table));
+  return locations;
 }
 
 async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
@@ -76,6 +94,7 @@ async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
 
 export function clearConfigCache(): void {
   channelCache.clear();
+  locationsCache.clear();
 }
 
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {

@@ -43,11 +43,16 @@ export const Location = z.strictObject({
 });
 export type Location = z.output<typeof Location>;
 
+/** Names already found valid: every parse of every location checks one, and the check is costly. */
+const knownTimeZones = new Set<string>();
+
 function isTimeZone(name: string): boolean {
+  if (knownTimeZones.has(name)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
   } catch {
     return false;
   }
+  knownTimeZones.add(name);
+  return true;
 }
