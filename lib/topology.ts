@@ -263,7 +263,14 @@ export const QUEUES = {
     // At least 6x the consumer's timeout, as AWS advises, so retries within a batch are not redelivered early.
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
-    consumer: { function: 'routeOrders', batchSize: 10, maxBatchingWindowSeconds: 1, maxConcurrency: 5 },
+    consumer: {
+      function: 'routeOrders',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      // From `npm run scale-model`: the router concurrency a flash sale of 5,000 reservations/s
+      // needs, with headroom (docs/scale.md). Lambda's account default of 1,000 leaves room for the rest.
+      maxConcurrency: 300,
+    },
   },
 } as const satisfies Record<string, QueueSpec>;
 
