@@ -14,7 +14,7 @@ import {
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { locationKey } from '../../../functions/data/config-repository.js';
+import { clearConfigCache, locationKey } from '../../../functions/data/config-repository.js';
 import { stockKey } from '../../../functions/data/inventory-repository.js';
 import { capacityKey } from '../../../functions/data/routing-repository.js';
 import {
@@ -89,6 +89,7 @@ afterAll(() => dynamo.restore());
 beforeEach(() => {
   dynamo.reset();
   clearRuleSetCache();
+  clearConfigCache();
   dynamo.on(GetCommand, { TableName: 'Orders' }).resolves({ Item: anOrderItem(order) });
   dynamo.on(GetCommand, { TableName: 'Config' }).resolves({});
   dynamo.on(QueryCommand, { TableName: 'Config' }).resolves({
