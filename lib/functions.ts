@@ -33,9 +33,10 @@ export const CHANNEL_SECRETS_PREFIX = 'oms/channels/';
  * exactly what the stack deploys.
  * - The AWS SDK v3 (`@aws-sdk/*`) is not bundled: the nodejs22.x runtime ships it, and Node 18+
  *   Lambda runtimes resolve ES module imports through NODE_PATH, where it lives. Bundling it made
- *   every function 300-400 KB larger and loaded no faster. The price is that the SDK version in
- *   AWS is the runtime's (AWS updates it with the runtime), not the one pinned in package-lock.json
- *   and tested; docs/performance.md ("Function bundles") weighs this and says how to pin instead.
+ *   every function 300-400 KB larger. The price is that the SDK version in AWS is the runtime's
+ *   (AWS updates it with the runtime), not the one pinned in package-lock.json and tested, and a
+ *   slightly slower import; docs/performance.md ("What the bundles leave out") weighs this and
+ *   says how to pin instead.
  * - Powertools (`@aws-lambda-powertools/*`, with the X-Ray SDK its tracer needs, about 160 KB) comes
  *   from the Powertools layer AWS publishes, pinned to the exact version in package.json (see
  *   powertoolsLayer below), so every function runs the Powertools it was tested with.
