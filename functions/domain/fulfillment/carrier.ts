@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ShipBody, TrackBody } from './actions.js';
 import type { Dimensions, FulfillmentOrderState } from './model.js';
 import { parseOrThrow } from '../validation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainEvent } from '../events.js';
 import { FULFILLMENT_STATES } from './model.js';
 

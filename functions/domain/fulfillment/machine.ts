@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConflictError, ValidationError, type FieldIssue } from '../errors.js';
 import type { FulfillmentOrderKind } from '../routing/model.js';
 import { parseOrThrow } from '../validation.js';

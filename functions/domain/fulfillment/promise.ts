@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors.js';
 import { addDays, addWorkingDays, instantAt, localDateTime, WEEKDAYS, weekdayOf } from './calendar.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../errors.js';
 import { currencyExponent } from '../money.js';
 import type { CanonicalOrder } from '../order.js';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TrackingUpdate } from '../../domain/fulfillment/carrier.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import { parseOrThrow } from '../../domain/validation.js';
