@@ -1,9 +1,15 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
+const DYNAMODB_LOCAL = ['test/setup/dynamodb.global-setup.ts'];
+
+/**
+ * Four projects, so that feedback can be fast: `npx vitest run --project unit` runs the pure
+ * tests in seconds without Java; `infra` synthesizes the CDK app; `integration` and `e2e` share
+ * one DynamoDB Local. `npm test` runs them all, with v8 coverage whose floor is the level the
+ * suite reached when it was set (raise it when coverage grows, never lower it).
+ */
 export default defineConfig({
   test: {
-    globalSetup: ['test/setup/dynamodb.global-setup.ts'],
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {
@@ -14,6 +20,36 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+    },
+    setupFiles: ['test/setup/restore-globals.ts'],
+    projects: [
+      // Every test outside the three folders that need more is a pure unit test.
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', 'test/e2e/**'],
+        },
+      },
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: DYNAMODB_LOCAL,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL },
+      },
+    ],
+    coverage: {
+      provider: 'v8',
+      include: ['functions/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts'],
+      reporter: ['text-summary', 'text'],
     },
   },
 });
