@@ -6,6 +6,7 @@ import { CanonicalOrder } from '../../functions/domain/order.js';
 import { getOrder } from '../../functions/data/orders-repository.js';
 import { postOrder } from '../../functions/ingest/post-order.js';
 import { aCanonicalOrder, anApiEvent, aSignedOrderPost } from '../helpers/factories.js';
+import { bodyOf } from '../helpers/http.js';
 import { startMisbehavingApi } from '../helpers/misbehaving-api.js';
 import { useLocalTables } from '../helpers/tables.js';
 
@@ -47,7 +48,6 @@ function isNotAValidOrder(body: string): boolean {
 }
 
 const ordersTableItems = () => tables.itemCount('ORDERS_TABLE');
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
 describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
   it('accepts the contract example with 202, stores it as RECEIVED and points to it', async () => {

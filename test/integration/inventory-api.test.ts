@@ -11,7 +11,8 @@ import { postPosSales } from '../../functions/inventory/post-pos-sales.js';
 import { anApiEvent } from '../helpers/factories.js';
 import { aChannel } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { aMovementPost, aPosUpload, bodyOf, givenLocations } from './inventory-fixtures.js';
+import { bodyOf } from '../helpers/http.js';
+import { aMovementPost, aPosUpload, givenLocations } from './inventory-fixtures.js';
 import { aLocation } from '../helpers/records.js';
 
 beforeAll(async () => {

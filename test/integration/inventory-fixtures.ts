@@ -29,8 +29,3 @@ export function aPosUpload(
     body: JSON.stringify({ who, sales }),
   });
 }
-
-/** The parsed JSON body; tests read it as the API's callers would, without a schema. */
-export function bodyOf(response: { body?: string }) {
-  return JSON.parse(response.body ?? '{}');
-}

@@ -15,7 +15,8 @@ import type { PendingEvent } from '../../functions/shared/event-publisher.js';
 import { anApiEvent } from '../helpers/factories.js';
 import { aChannel, anOrder, aStreamEvent, aStreamRecord } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { bodyOf, givenLocations } from './inventory-fixtures.js';
+import { bodyOf } from '../helpers/http.js';
+import { givenLocations } from './inventory-fixtures.js';
 import { aLocation } from '../helpers/records.js';
 
 let published: PendingEvent[] = [];

@@ -16,7 +16,7 @@ function ordersIn(value: unknown): JsonObject[] {
 
 const orders = new Map(ordersIn(examples).map((order) => [order.orderId as string, order]));
 
-function anOrder(orderId: string, overrides: JsonObject = {}): JsonObject {
+function anAmazonOrder(orderId: string, overrides: JsonObject = {}): JsonObject {
   const order = orders.get(orderId);
   if (!order) throw new Error(`no order ${orderId} in the fixture`);
   return { ...order, ...overrides };
@@ -114,7 +114,7 @@ describe('Amazon Orders API 2026-01-01 mapping', () => {
   });
 
   it.each(Object.entries(mapped))('maps merchant-fulfilled order %s', (orderId, expected) => {
-    const order = expectOrder(mapAmazonOrder2026(anOrder(orderId)));
+    const order = expectOrder(mapAmazonOrder2026(anAmazonOrder(orderId)));
 
     expect(order).toMatchObject({
       externalId: orderId,
@@ -135,20 +135,20 @@ describe('Amazon Orders API 2026-01-01 mapping', () => {
   });
 
   it('ignores the order fulfilled by Amazon', () => {
-    expect(mapAmazonOrder2026(anOrder('250-1234567-8901234'))).toEqual({
+    expect(mapAmazonOrder2026(anAmazonOrder('250-1234567-8901234'))).toEqual({
       kind: 'ignored',
       reason: 'Amazon order 250-1234567-8901234 is fulfilled by Amazon (AMAZON).',
     });
   });
 
   it('refuses the in-store pick-up order, which names no store', async () => {
-    const issues = await validationIssues(() => mapAmazonOrder2026(anOrder('114-9876543-1234567')));
+    const issues = await validationIssues(() => mapAmazonOrder2026(anAmazonOrder('114-9876543-1234567')));
 
     expect(issues).toEqual([{ path: 'programs/0', message: expect.stringContaining('no store') }]);
   });
 
   it('maps the TAX proceeds of a US order as line tax on a tax-exclusive price', () => {
-    const order = expectOrder(mapAmazonOrder2026(anOrder('114-9876543-1234567', { programs: [] })));
+    const order = expectOrder(mapAmazonOrder2026(anAmazonOrder('114-9876543-1234567', { programs: [] })));
 
     expect(order).toMatchObject({
       currency: 'USD',
@@ -160,7 +160,7 @@ describe('Amazon Orders API 2026-01-01 mapping', () => {
   });
 
   it.each(['PENDING', 'PENDING_AVAILABILITY', 'CANCELLED'])('ignores a %s order', (status) => {
-    const order = anOrder('171-9876543-2109876');
+    const order = anAmazonOrder('171-9876543-2109876');
     const fulfillment = { ...(order.fulfillment as JsonObject), fulfillmentStatus: status };
 
     expect(mapAmazonOrder2026({ ...order, fulfillment })).toEqual({
@@ -170,7 +170,7 @@ describe('Amazon Orders API 2026-01-01 mapping', () => {
   });
 
   it('refuses an order fetched without the FULFILLMENT data', async () => {
-    const { fulfillment: _fulfillment, ...order } = anOrder('171-9876543-2109876');
+    const { fulfillment: _fulfillment, ...order } = anAmazonOrder('171-9876543-2109876');
 
     const issues = await validationIssues(() => mapAmazonOrder2026(order));
 

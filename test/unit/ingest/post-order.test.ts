@@ -1,14 +1,12 @@
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-  type CancellationReason,
-} from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearConfigCache } from '../../../functions/data/config-repository.js';
 import { postOrder } from '../../../functions/ingest/post-order.js';
+import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
 import { aCanonicalOrder, aSignedOrderPost } from '../../helpers/factories.js';
+import { bodyOf } from '../../helpers/http.js';
 import { aChannel, aChannelItem, aChannelOrderKeyItem, anOrder } from '../../helpers/records.js';
 
 /**
@@ -51,17 +49,7 @@ function givenChannels(...channels: ReturnType<typeof aChannel>[]) {
   }
 }
 
-/** What DynamoDB throws when a transaction is cancelled; one reason per item (order, channel key). */
-function cancelled(...codes: NonNullable<CancellationReason['Code']>[]) {
-  return new TransactionCanceledException({
-    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
-}
-
 const transactWrites = () => dynamo.commandCalls(TransactWriteCommand);
-const bodyOf = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
 const INTERNAL_ERROR = {
   type: 'https://oms.dev/problems/internal',
@@ -117,8 +105,8 @@ describe('postOrder when DynamoDB races or fails', () => {
   it('retries a transaction that lost a race (TransactionConflict) and answers 202 when it commits', async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled('TransactionConflict', 'None'))
-      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .rejectsOnce(aCanceledTransaction('TransactionConflict', 'None'))
+      .rejectsOnce(aCanceledTransaction('None', 'TransactionConflict'))
       .resolves({});
 
     const response = await postOrder(aSignedOrderPost({ order: aCanonicalOrder() }));
@@ -130,7 +118,7 @@ describe('postOrder when DynamoDB races or fails', () => {
 
   it('answers 200 with the existing order id when the channel key already exists', async () => {
     const existing = anOrder({ orderId: '01JD00000000000000000EXIST' });
-    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('None', 'ConditionalCheckFailed'));
     dynamo
       .on(GetCommand, { TableName: ORDERS_TABLE, Key: { pk: 'CHANNEL#web#EXT#W-1001', sk: 'KEY' } })
       .resolves({ Item: aChannelOrderKeyItem(existing) });
@@ -148,7 +136,7 @@ describe('postOrder when DynamoDB races or fails', () => {
 
   it('answers 409 naming the existing order when the key holds an order with other content', async () => {
     const existing = anOrder({ orderId: '01JD00000000000000000EXIST' }, { shippingPrice: 0 });
-    dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('None', 'ConditionalCheckFailed'));
     dynamo.on(GetCommand, { TableName: ORDERS_TABLE }).resolves({ Item: aChannelOrderKeyItem(existing) });
 
     const response = await postOrder(aSignedOrderPost({ order: aCanonicalOrder() }));
@@ -158,7 +146,7 @@ describe('postOrder when DynamoDB races or fails', () => {
   });
 
   it('gives up after three retries when every attempt conflicts, with a 500 that reveals nothing', async () => {
-    dynamo.on(TransactWriteCommand).rejects(cancelled('TransactionConflict', 'TransactionConflict'));
+    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('TransactionConflict', 'TransactionConflict'));
 
     const response = await postOrder(aSignedOrderPost({ order: aCanonicalOrder() }));
 

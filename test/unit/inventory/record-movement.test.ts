@@ -1,4 +1,3 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -10,6 +9,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recordMovement } from '../../../functions/data/movements-repository.js';
 import { ConflictError } from '../../../functions/domain/errors.js';
 import { Movement } from '../../../functions/domain/inventory/movement.js';
+import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const INVENTORY_TABLE = 'inventory-unit';
@@ -25,12 +25,7 @@ const receipt = Movement.parse({
 });
 
 /** Another writer changed the level between our read and our write. */
-const levelChanged = () =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-  });
+const levelChanged = () => aCanceledTransaction('None', 'ConditionalCheckFailed');
 
 beforeEach(() => {
   process.env.INVENTORY_TABLE = INVENTORY_TABLE;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../../functions/domain/routing/index.js';
 import {
   aLine,
-  aLocation,
-  anOrder,
+  aRoutingLocation,
+  aRoutingOrder,
   aRuleSet,
   aStrategy,
   northOfCustomer,
@@ -12,15 +12,15 @@ import {
   stock,
 } from './factories.js';
 
-const near = aLocation('store-near', northOfCustomer(5));
-const middle = aLocation('store-middle', northOfCustomer(40));
-const far = aLocation('warehouse-far', { ...northOfCustomer(300), type: 'warehouse' });
+const near = aRoutingLocation('store-near', northOfCustomer(5));
+const middle = aRoutingLocation('store-middle', northOfCustomer(40));
+const far = aRoutingLocation('warehouse-far', { ...northOfCustomer(300), type: 'warehouse' });
 
 describe('decide: shipping', () => {
   it('ships from the nearest location that holds the whole order', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A', 2)] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A', 2)] }),
         locations: [far, middle, near],
         stock: stock({ 'SKU-A': { 'store-near': 2, 'store-middle': 9, 'warehouse-far': 50 } }),
       }),
@@ -42,7 +42,7 @@ describe('decide: shipping', () => {
   it('prefers one farther shipment over two nearer ones when fewest_shipments ranks first', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
         locations: [near, middle, far],
         stock: stock({
           'SKU-A': { 'store-near': 1, 'warehouse-far': 1 },
@@ -57,7 +57,7 @@ describe('decide: shipping', () => {
   it('fills from the nearest locations first when distance ranks first', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
         locations: [near, middle, far],
         stock: stock({
           'SKU-A': { 'store-near': 1, 'warehouse-far': 1 },
@@ -73,7 +73,7 @@ describe('decide: shipping', () => {
   it('splits into two shipments when no single location has everything', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
         locations: [near, middle, far],
         stock: stock({ 'SKU-A': { 'store-near': 1 }, 'SKU-B': { 'warehouse-far': 1 } }),
       }),
@@ -91,7 +91,7 @@ describe('decide: shipping', () => {
   it('splits one line over two locations when neither holds its full quantity, drawing most from the fuller one', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A', 5)] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A', 5)] }),
         locations: [near, middle],
         stock: stock({ 'SKU-A': { 'store-near': 3, 'store-middle': 4 } }),
       }),
@@ -106,7 +106,7 @@ describe('decide: shipping', () => {
   it('breaks a tie between equally short plans by the next criterion (total distance)', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
         locations: [far, near, middle],
         stock: stock({ 'SKU-A': { 'store-near': 1 }, 'SKU-B': { 'store-middle': 1, 'warehouse-far': 1 } }),
       }),
@@ -118,7 +118,7 @@ describe('decide: shipping', () => {
   it('never promises safety stock', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A', 2)] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A', 2)] }),
         locations: [near, far],
         stock: stock({ 'SKU-A': { 'store-near': [3, 2], 'warehouse-far': [10, 2] } }),
       }),
@@ -130,7 +130,7 @@ describe('decide: shipping', () => {
   it('may dip into safety stock when the strategy says so', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A', 2)] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A', 2)] }),
         locations: [near, far],
         stock: stock({ 'SKU-A': { 'store-near': [3, 2], 'warehouse-far': [10, 2] } }),
         ruleSet: aRuleSet(aStrategy({ filters: { respectSafetyStock: false } })),
@@ -156,7 +156,7 @@ describe('decide: shipping', () => {
   });
 
   it('skips a location at its daily capacity when the strategy requires capacity', () => {
-    const busy = aLocation('store-busy', { ...northOfCustomer(1), dailyCapacity: 100, capacityUsed: 100 });
+    const busy = aRoutingLocation('store-busy', { ...northOfCustomer(1), dailyCapacity: 100, capacityUsed: 100 });
     const input = routingInput({
       locations: [busy, middle],
       stock: stock({ 'SKU-A': { 'store-busy': 5, 'store-middle': 5 } }),
@@ -173,7 +173,7 @@ describe('decide: shipping', () => {
   });
 
   it('only uses locations eligible for the order channel', () => {
-    const marketplaceOnly = aLocation('store-amazon', { ...northOfCustomer(1), channels: ['amazon'] });
+    const marketplaceOnly = aRoutingLocation('store-amazon', { ...northOfCustomer(1), channels: ['amazon'] });
     const plan = decide(
       routingInput({
         locations: [marketplaceOnly, middle],
@@ -188,7 +188,7 @@ describe('decide: shipping', () => {
   });
 
   it('drops locations by type, region served and distance, explaining each', () => {
-    const outOfRegion = aLocation('store-nj', { ...northOfCustomer(2), regionsServed: ['US-NJ'] });
+    const outOfRegion = aRoutingLocation('store-nj', { ...northOfCustomer(2), regionsServed: ['US-NJ'] });
     const plan = decide(
       routingInput({
         locations: [outOfRegion, near, far],
@@ -240,7 +240,7 @@ describe('decide: shipping', () => {
 });
 
 describe('decide: split policy', () => {
-  const twoLines = anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] });
+  const twoLines = aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] });
   const apart = stock({ 'SKU-A': { 'store-near': 1 }, 'SKU-B': { 'store-middle': 1 } });
 
   it('ships what one location can and reports the rest as held back by the policy', () => {
@@ -259,7 +259,7 @@ describe('decide: split policy', () => {
   });
 
   it('does not split when a shipment would carry less than the minimum value', () => {
-    const cheapSplit = anOrder({
+    const cheapSplit = aRoutingOrder({
       lines: [
         { ...aLine('SKU-A'), value: 9_000 },
         { ...aLine('SKU-B'), value: 1_000 },
@@ -297,7 +297,7 @@ describe('decide: strategies and unplaceable orders', () => {
   it('takes the first strategy whose conditions match and says why the others did not', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ channelId: 'amazon', tags: ['vip'], value: 50_000 }),
+        order: aRoutingOrder({ channelId: 'amazon', tags: ['vip'], value: 50_000 }),
         ruleSet: aRuleSet(
           aStrategy({ name: 'pos-only', when: { channels: ['pos'] } }),
           aStrategy({ name: 'big-orders', when: { minOrderValue: 100_000, currency: 'USD' } }),
@@ -317,7 +317,7 @@ describe('decide: strategies and unplaceable orders', () => {
   it('matches strategies on SKU attributes', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ skuAttributes: { 'SKU-A': { hazmat: 'yes' } } }),
+        order: aRoutingOrder({ skuAttributes: { 'SKU-A': { hazmat: 'yes' } } }),
         ruleSet: aRuleSet(
           aStrategy({ name: 'hazmat', when: { skuAttribute: { key: 'hazmat', values: ['yes'] } } }),
         ),
@@ -365,7 +365,7 @@ describe('decide: strategies and unplaceable orders', () => {
   it('parks the order for review without reserving anything', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SKU-B')] }),
         ruleSet: aRuleSet(aStrategy({ onUnplaceable: 'park_for_review' })),
       }),
     );
@@ -380,7 +380,7 @@ describe('decide: strategies and unplaceable orders', () => {
 
   it('backorders with a cancel deadline, then cancels once the deadline has passed', () => {
     const ruleSet = aRuleSet(aStrategy({ onUnplaceable: { cancelAfterDays: 7 } }));
-    const order = anOrder({ placedAt: '2025-06-01T00:00:00.000Z' });
+    const order = aRoutingOrder({ placedAt: '2025-06-01T00:00:00.000Z' });
 
     const early = decide(routingInput({ order, stock: stock({}), ruleSet, now: '2025-06-03T00:00:00.000Z' }));
     const late = decide(routingInput({ order, stock: stock({}), ruleSet, now: '2025-06-08T00:00:00.000Z' }));
@@ -411,7 +411,7 @@ describe('decide: strategies and unplaceable orders', () => {
 });
 
 describe('decide: click-and-collect', () => {
-  const pickupAtNear = anOrder({
+  const pickupAtNear = aRoutingOrder({
     fulfillment: { type: 'pickup', locationId: 'store-near' },
     destination: undefined,
     lines: [aLine('SKU-A', 3)],
@@ -501,7 +501,7 @@ describe('decide: click-and-collect', () => {
   });
 
   it('does not route a pickup to a store that can not offer pickup', () => {
-    const warehouseAsStore = anOrder({ fulfillment: { type: 'pickup', locationId: 'warehouse-far' } });
+    const warehouseAsStore = aRoutingOrder({ fulfillment: { type: 'pickup', locationId: 'warehouse-far' } });
     const plan = decide(
       routingInput({
         order: warehouseAsStore,
@@ -520,10 +520,10 @@ describe('decide: click-and-collect', () => {
 
 describe('decide: ship-to-store, drop-ship and pre-orders', () => {
   it('ships to the chosen store from the location nearest to that store', () => {
-    const remoteStore = aLocation('store-remote', northOfCustomer(300));
+    const remoteStore = aRoutingLocation('store-remote', northOfCustomer(300));
     const plan = decide(
       routingInput({
-        order: anOrder({ fulfillment: { type: 'ship_to_store', locationId: 'store-remote' } }),
+        order: aRoutingOrder({ fulfillment: { type: 'ship_to_store', locationId: 'store-remote' } }),
         locations: [remoteStore, near, far],
         stock: stock({ 'SKU-A': { 'store-near': 5, 'warehouse-far': 5 } }),
       }),
@@ -541,10 +541,10 @@ describe('decide: ship-to-store, drop-ship and pre-orders', () => {
   });
 
   it('sends drop-ship lines to their vendor without reserving stock', () => {
-    const vendor = aLocation('vendor-acme', { type: 'dropship_vendor', ...northOfCustomer(800) });
+    const vendor = aRoutingLocation('vendor-acme', { type: 'dropship_vendor', ...northOfCustomer(800) });
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('SOFA', 1)] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('SOFA', 1)] }),
         locations: [near, vendor],
         stock: stock({ 'SKU-A': { 'store-near': 5 } }),
         products: { SOFA: { dropshipVendorLocationId: 'vendor-acme' } },
@@ -560,10 +560,10 @@ describe('decide: ship-to-store, drop-ship and pre-orders', () => {
   });
 
   it('leaves drop-ship lines unplaced when their vendor is inactive', () => {
-    const vendor = aLocation('vendor-acme', { type: 'dropship_vendor', active: false });
+    const vendor = aRoutingLocation('vendor-acme', { type: 'dropship_vendor', active: false });
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SOFA')] }),
+        order: aRoutingOrder({ lines: [aLine('SOFA')] }),
         locations: [vendor],
         products: { SOFA: { dropshipVendorLocationId: 'vendor-acme' } },
       }),
@@ -576,7 +576,7 @@ describe('decide: ship-to-store, drop-ship and pre-orders', () => {
 
   it('holds pre-order lines until their release date', () => {
     const products = { GAME: { preorderReleaseDate: '2025-09-01T00:00:00.000Z' } };
-    const order = anOrder({ lines: [aLine('GAME', 2)] });
+    const order = aRoutingOrder({ lines: [aLine('GAME', 2)] });
 
     const before = decide(routingInput({ order, products, stock: stock({ GAME: { 'store-1': 5 } }) }));
     const after = decide(
@@ -596,7 +596,7 @@ describe('decide: ship-to-store, drop-ship and pre-orders', () => {
   it('routes the released lines of an order that also holds a pre-order', () => {
     const plan = decide(
       routingInput({
-        order: anOrder({ lines: [aLine('SKU-A'), aLine('GAME')] }),
+        order: aRoutingOrder({ lines: [aLine('SKU-A'), aLine('GAME')] }),
         products: { GAME: { preorderReleaseDate: '2025-09-01' } },
       }),
     );

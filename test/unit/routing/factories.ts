@@ -17,7 +17,7 @@ export function northOfCustomer(km: number): { lat: number; lon: number } {
   return { lat: CUSTOMER.lat + km / 111.2, lon: CUSTOMER.lon };
 }
 
-export function aLocation(locationId: string, overrides: Partial<Location> = {}): Location {
+export function aRoutingLocation(locationId: string, overrides: Partial<Location> = {}): Location {
   return {
     locationId,
     type: 'store',
@@ -36,7 +36,7 @@ export function aLine(sku: string, quantity = 1, lineId = `line-${sku}`): Routin
   return { lineId, sku, quantity };
 }
 
-export function anOrder(overrides: Partial<RoutingOrder> = {}): RoutingOrder {
+export function aRoutingOrder(overrides: Partial<RoutingOrder> = {}): RoutingOrder {
   return {
     orderId: 'order-1',
     channelId: 'web',
@@ -90,8 +90,8 @@ export function stock(
 
 export function routingInput(overrides: Partial<RoutingInput> = {}): RoutingInput {
   return {
-    order: anOrder(),
-    locations: [aLocation('store-1')],
+    order: aRoutingOrder(),
+    locations: [aRoutingLocation('store-1')],
     stock: stock({ 'SKU-A': { 'store-1': 5 } }),
     ruleSet: aRuleSet(),
     now: '2025-06-01T12:00:00.000Z',

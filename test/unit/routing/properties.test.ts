@@ -9,7 +9,7 @@ import {
   type StockLevel,
   type Strategy,
 } from '../../../functions/domain/routing/index.js';
-import { CUSTOMER, aLocation, anOrder, aRuleSet, aStrategy } from './factories.js';
+import { CUSTOMER, aRoutingLocation, aRoutingOrder, aRuleSet, aStrategy } from './factories.js';
 
 const SKUS = ['SKU-A', 'SKU-B', 'SKU-C'];
 const CUSTOMER_FACING = new Set(['ship', 'pickup', 'ship_to_store']);
@@ -25,7 +25,7 @@ const arbitraryLocation = (index: number): fc.Arbitrary<Location> =>
       atCapacity: fc.boolean(),
     })
     .map((drawn) =>
-      aLocation(`loc-${index}`, {
+      aRoutingLocation(`loc-${index}`, {
         type: drawn.type,
         lat: CUSTOMER.lat + drawn.latOffset,
         lon: CUSTOMER.lon + drawn.lonOffset,
@@ -144,7 +144,7 @@ function scenarioInput(scenario: ScenarioValue): RoutingInput {
         'fewest_shipments',
       ];
   return {
-    order: anOrder({ lines: scenario.lines, fulfillment: scenario.fulfillment }),
+    order: aRoutingOrder({ lines: scenario.lines, fulfillment: scenario.fulfillment }),
     locations: scenario.locations,
     stock: toStock(scenario.levels),
     ruleSet: aRuleSet(
@@ -256,7 +256,7 @@ describe('decide: the fewest-shipments search is optimal', () => {
     fc.assert(
       fc.property(arbitraryCase, (drawn) => {
         const input: RoutingInput = {
-          order: anOrder({ lines: drawn.lines }),
+          order: aRoutingOrder({ lines: drawn.lines }),
           locations: drawn.locations,
           stock: toStock(drawn.levels),
           ruleSet: aRuleSet(

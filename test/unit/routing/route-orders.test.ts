@@ -1,8 +1,4 @@
-import {
-  ProvisionedThroughputExceededException,
-  TransactionCanceledException,
-  type CancellationReason,
-} from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -11,7 +7,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearConfigCache, locationKey } from '../../../functions/data/config-repository.js';
@@ -26,43 +21,15 @@ import {
 import type { Location } from '../../../functions/domain/location.js';
 import { newStockLevel } from '../../../functions/domain/stock.js';
 import { routeOrders } from '../../../functions/routing/route-orders.js';
+import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
 import { anOrder, anOrderItem, aLocation } from '../../helpers/records.js';
+import { aRoutingMessage, anSqsEvent } from '../../helpers/routing-messages.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const order = anOrder();
 
 const LISBON_STORE = aLocation('lisboa-1', { name: 'Lisboa Baixa' });
 
-function aRoutingMessage(detailType: string, detail: unknown, messageId = `msg-${detailType}`): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `receipt-${messageId}`,
-    body: JSON.stringify({
-      version: '0',
-      id: `event-${messageId}`,
-      'detail-type': detailType,
-      source: 'oms',
-      account: '000000000000',
-      time: '2026-11-22T10:00:06Z',
-      region: 'us-east-1',
-      resources: [],
-      detail,
-    }),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1795000000000',
-      SenderId: 'events',
-      ApproximateFirstReceiveTimestamp: '1795000000000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:RoutingQueue',
-    awsRegion: 'us-east-1',
-  };
-}
-
-const anSqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const orderReceived = (messageId?: string) =>
   aRoutingMessage('OrderReceived', { version: '1', orderId: order.orderId }, messageId);
 
@@ -70,14 +37,6 @@ const orderReceived = (messageId?: string) =>
  * The routing transaction lists the order update first, then (stock, marker) pairs, then a capacity
  * counter per location, then fulfillment orders.
  */
-function canceled(reasons: CancellationReason['Code'][]): TransactionCanceledException {
-  return new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: reasons.map((Code) => ({ Code })),
-  });
-}
-
 beforeAll(() => {
   process.env.ORDERS_TABLE = 'Orders';
   process.env.INVENTORY_TABLE = 'Inventory';
@@ -134,7 +93,7 @@ describe('routeOrders (routing queue consumer)', () => {
   it('retries a transaction that lost a race (TransactionConflict) and then commits', async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(canceled(['None', 'TransactionConflict', 'None', 'None']))
+      .rejectsOnce(aCanceledTransaction('None', 'TransactionConflict', 'None', 'None'))
       .resolves({});
 
     const response = await routeOrders(anSqsEvent(orderReceived()));
@@ -156,7 +115,7 @@ describe('routeOrders (routing queue consumer)', () => {
   it('reads the stock again and decides again when another order took it first', async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(canceled(['None', 'ConditionalCheckFailed', 'None', 'None']))
+      .rejectsOnce(aCanceledTransaction('None', 'ConditionalCheckFailed', 'None', 'None'))
       .resolves({});
 
     const response = await routeOrders(anSqsEvent(orderReceived()));
@@ -167,7 +126,7 @@ describe('routeOrders (routing queue consumer)', () => {
   });
 
   it('backorders without reserving after the stock was taken at every decision', async () => {
-    dynamo.on(TransactWriteCommand).rejects(canceled(['None', 'ConditionalCheckFailed', 'None', 'None']));
+    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('None', 'ConditionalCheckFailed', 'None', 'None'));
     dynamo.on(UpdateCommand).resolves({});
 
     const response = await routeOrders(anSqsEvent(orderReceived()));
@@ -274,7 +233,7 @@ describe('routeOrders with daily capacity', () => {
     // order, stock, marker, capacity counter, fulfillment order
     dynamo
       .on(TransactWriteCommand)
-      .rejectsOnce(canceled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None']))
+      .rejectsOnce(aCanceledTransaction('None', 'None', 'None', 'ConditionalCheckFailed', 'None'))
       .resolves({});
 
     const response = await routeOrders(anSqsEvent(orderReceived()));
