@@ -1,76 +1,38 @@
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putChannel, putLocation } from '../../functions/data/config-repository.js';
-import { getStockLevels, putStockLevel } from '../../functions/data/inventory-repository.js';
-import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
+import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
-import type { EventEnvelope } from '../../lib/local/event-bus.js';
-import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
-import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
-import { aLocation } from '../helpers/records.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { aChannel, aLocation } from '../helpers/records.js';
 
 /**
  * Back-orders on the local runtime: an order for a SKU nobody holds waits as BACKORDERED; a
  * receipt posted to the movements API raises the SKU's stock, inventory-sync sees it on the
  * Inventory stream and emits BackorderRetry for the waiting order, and the router places it.
  */
-let runtime: LocalRuntime;
-const published: EventEnvelope[] = [];
+let local: TestRuntime;
 const SKU = 'LAMP-BLUE';
 const STORE = 'STORE-CHIADO';
 
-const store = aLocation(STORE, {
-  name: STORE,
-  lat: 38.7107,
-  lon: -9.1427,
-  capabilities: ['ship', 'pickup', 'transfer'],
-  costPerShipment: 500,
-});
-
 beforeAll(async () => {
-  runtime = await startLocalRuntime({
-    port: 0,
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tablePrefix: `e2eback${Date.now().toString(36)}-`,
-    seed: false,
-    pollIntervalMs: 50,
-    streamRetryDelayMs: 50,
-    observer: { onEventPublished: (event) => published.push(event.event) },
-  });
-  await putChannel({
-    channelId: 'web',
-    name: 'Web',
-    format: 'canonical',
-    secretName: 'oms/channels/web',
-    active: true,
-  });
-  await putLocation(store);
+  local = await startTestRuntime({ seed: false });
+  await putChannel(aChannel({ channelId: 'web', name: 'Web' }));
+  await putLocation(
+    aLocation(STORE, {
+      name: STORE,
+      lat: 38.7107,
+      lon: -9.1427,
+      capabilities: ['ship', 'pickup', 'transfer'],
+      costPerShipment: 500,
+    }),
+  );
   // The SKU is known at the store, with nothing on hand.
   await putStockLevel(
     newStockLevel({ sku: SKU, locationId: STORE, onHand: 0, now: new Date().toISOString() }),
   );
 });
-afterAll(() => runtime?.stop());
-
-function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${runtime.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-}
-
-async function waitForStatus(orderId: string, status: string): Promise<OrderView> {
-  return vi.waitFor(
-    async () => {
-      const response = await fetch(`${runtime.url}/v1/orders/${orderId}`);
-      const view = (await response.json()) as OrderView;
-      if (view.status !== status) throw new Error(`still ${view.status}, waiting for ${status}`);
-      return view;
-    },
-    { timeout: 20_000, interval: 100 },
-  );
-}
+afterAll(() => local?.stop());
 
 describe('back-orders on the local runtime', () => {
   it('routes a backordered order once a receipt brings its SKU into stock', async () => {
@@ -81,17 +43,15 @@ describe('back-orders on the local runtime', () => {
         totals: undefined,
       }),
     );
-    const posted = await post('/v1/channels/web/orders', body, {
-      [OMS_SIGNATURE_HEADER]: signOmsPayload(DEMO_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
-    });
+    const posted = await local.postSignedOrder(body);
     expect(posted.status).toBe(202);
     const { orderId } = (await posted.json()) as { orderId: string };
 
-    const backordered = await waitForStatus(orderId, 'BACKORDERED');
+    const backordered = await local.orderWithStatus<OrderView>(orderId, 'BACKORDERED');
     expect(backordered.fulfillmentOrders).toEqual([]);
-    expect(published.some((event) => event['detail-type'] === 'BackorderRetry')).toBe(false);
+    expect(local.published.some((event) => event['detail-type'] === 'BackorderRetry')).toBe(false);
 
-    const receipt = {
+    const received = await local.post('/v1/inventory/movements', {
       movementId: 'receipt-lamp-blue-1',
       type: 'receipt',
       who: 'e2e@warehouse',
@@ -99,13 +59,12 @@ describe('back-orders on the local runtime', () => {
       locationId: STORE,
       quantity: 5,
       reference: 'PO-4711',
-    };
-    const received = await post('/v1/inventory/movements', JSON.stringify(receipt));
-    expect([200, 201]).toContain(received.status);
+    });
+    expect(received.status).toBe(201);
 
     await vi.waitFor(
       () => {
-        const retry = published.find(
+        const retry = local.published.find(
           (event) => event['detail-type'] === 'BackorderRetry' && event.detail.orderId === orderId,
         );
         expect(retry?.detail).toMatchObject({ orderId, sku: SKU });
@@ -113,22 +72,14 @@ describe('back-orders on the local runtime', () => {
       { timeout: 20_000, interval: 100 },
     );
 
-    const routed = await waitForStatus(orderId, 'ROUTED');
+    const routed = await local.orderWithStatus<OrderView>(orderId, 'ROUTED');
     expect(routed.fulfillmentOrders.map((fo) => fo.locationId)).toEqual([STORE]);
     expect(
       routed.lines.map((line) => [line.sku, line.assignments.map((a) => `${a.quantity}@${a.locationId}`)]),
     ).toEqual([[SKU, [`2@${STORE}`]]]);
-
-    const levels = await getStockLevels(SKU);
-    expect(levels.find((level) => level.locationId === STORE)).toMatchObject({
-      onHand: 5,
-      reserved: 2,
-      available: 3,
-    });
-    const inventory = await fetch(`${runtime.url}/v1/inventory/${SKU}`);
-    expect(inventory.status).toBe(200);
-    expect(await inventory.json()).toMatchObject({
+    expect(await local.getJson(`/v1/inventory/${SKU}`)).toMatchObject({
       sku: SKU,
+      locations: [expect.objectContaining({ locationId: STORE, onHand: 5, reserved: 2, available: 3 })],
       network: { onHand: 5, reserved: 2, available: 3 },
     });
   });
