@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { getCheckpoint } from '../../functions/data/checkpoint-repository.js';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { findChannelOrderKey, getOrder, getRawPayload } from '../../functions/data/orders-repository.js';
@@ -93,6 +93,7 @@ function lambdaContext(remainingMs: () => number = () => 300_000): Context {
 let fake: Awaited<ReturnType<typeof startFakeSpApi>>;
 let respond = sellingPartnerApi();
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
+const ACCESS_SECRET = 'oms/channels/amazon-test';
 
 const amazonChannel = (channelId: string, overrides: Partial<Channel> = {}): Channel => ({
   channelId,
@@ -100,9 +101,34 @@ const amazonChannel = (channelId: string, overrides: Partial<Channel> = {}): Cha
   format: 'amazon',
   secretName: 'oms/channels/amazon-signing',
   active: true,
-  api: { baseUrl: fake.baseUrl, accessTokenSecretName: `oms/channels/${channelId}` },
+  api: { baseUrl: fake.baseUrl, accessTokenSecretName: ACCESS_SECRET },
   ...overrides,
 });
+
+let channelSequence = 0;
+/**
+ * An Amazon channel of the running test alone: the poller polls every active Amazon channel, so
+ * it is deactivated when the test ends, and the next test's orders are new to its own channel.
+ */
+async function anAmazonChannelOfThisTest(overrides: Partial<Channel> = {}): Promise<string> {
+  const channelId = `amazon-${(channelSequence += 1)}`;
+  await putChannel(amazonChannel(channelId, overrides));
+  onTestFinished(() => putChannel(amazonChannel(channelId, { active: false })));
+  return channelId;
+}
+
+/** One scheduled run, with the requests it made to the Selling Partner API. */
+async function pollOnce(context = lambdaContext()) {
+  const requestsBefore = fake.requests.length;
+  const [summary] = await pollAmazon(scheduledEvent, context);
+  const requests = fake.requests.slice(requestsBefore);
+  return {
+    summary: summary!,
+    requests,
+    apiRequests: requests.filter((request) => request.path.startsWith('/orders/')),
+    tokenRequests: requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH),
+  };
+}
 
 /** The orders of the address paths a token request asks for. */
 const requestedAddresses = (request: SpApiRequest) =>
@@ -124,70 +150,78 @@ const storedOrder = async (channelId: string, amazonOrderId: string) => {
 beforeAll(async () => {
   tables = await useLocalTables();
   fake = await startFakeSpApi((request) => respond(request));
-  const secret = JSON.stringify({
-    clientId: 'amzn1.application-oa2-client.test',
-    clientSecret: 'client-secret',
-    refreshToken: 'Atzr|refresh-token',
-    marketplaceIds: ['ATVPDKIKX0DER'],
-    lwaUrl: fake.lwaUrl,
-  });
   process.env.OMS_SECRETS_PROVIDER = 'local';
   process.env.OMS_LOCAL_SECRETS = JSON.stringify({
-    'oms/channels/amazon-us': secret,
-    'oms/channels/amazon-late': secret,
-    'oms/channels/amazon-no-pii': secret,
-    'oms/channels/amazon-bulk': secret,
+    [ACCESS_SECRET]: JSON.stringify({
+      clientId: 'amzn1.application-oa2-client.test',
+      clientSecret: 'client-secret',
+      refreshToken: 'Atzr|refresh-token',
+      marketplaceIds: ['ATVPDKIKX0DER'],
+      lwaUrl: fake.lwaUrl,
+    }),
   });
-  await putChannel(amazonChannel('amazon-us'));
+});
+beforeEach(() => {
+  respond = sellingPartnerApi();
 });
 
 afterAll(() => fake.close());
 
 describe('polling Amazon on DynamoDB Local', () => {
   it('stores each new order once, a pick-up as a pick-up, and skips what can not be mapped', async () => {
+    const channelId = await anAmazonChannelOfThisTest();
     const startedAt = Date.now();
 
-    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+    const { summary } = await pollOnce();
 
     expect(summary).toMatchObject({
-      channelId: 'amazon-us',
+      channelId,
       received: 3,
       duplicates: 0,
       notMapped: 1,
       ignored: 1,
       complete: true,
     });
-    expect(await storedOrder('amazon-us', '902-1845936-5435065')).toMatchObject({
+    expect(await storedOrder(channelId, '902-1845936-5435065')).toMatchObject({
       status: 'RECEIVED',
       fulfillment: { type: 'ship' },
       shippingAddress: expect.objectContaining({ line1: '2201 WESTLAKE AVE', country: 'US' }),
     });
-    expect(await storedOrder('amazon-us', '902-0000000-0000001')).toMatchObject({
+    expect(await storedOrder(channelId, '902-0000000-0000001')).toMatchObject({
       fulfillment: { type: 'pickup', locationId: 'ISPU_StoreId' },
     });
-    const raw = await getRawPayload((await findChannelOrderKey('amazon-us', '902-1845936-5435065'))!.orderId);
+    const raw = await getRawPayload((await findChannelOrderKey(channelId, '902-1845936-5435065'))!.orderId);
     expect(raw?.format).toBe('amazon');
     expect(JSON.parse(raw!.rawBody)).toMatchObject({ order: { AmazonOrderId: '902-1845936-5435065' } });
-    expect(await storedOrder('amazon-us', '902-0000000-BADITEM')).toBeUndefined();
-    const checkpoint = await getCheckpoint(amazonCheckpointName('amazon-us'));
+    expect(await storedOrder(channelId, '902-0000000-BADITEM')).toBeUndefined();
+    const checkpoint = await getCheckpoint(amazonCheckpointName(channelId));
     expect(Date.parse(checkpoint!)).toBeGreaterThanOrEqual(startedAt - UPDATE_SETTLE_MS);
     expect(Date.parse(checkpoint!)).toBeLessThanOrEqual(Date.now() - UPDATE_SETTLE_MS);
   });
 
-  it('retried the throttled items call and fetched no address for the pick-up order', () => {
-    const itemCalls = fake
-      .apiRequests()
-      .filter((request) => request.path === '/orders/v0/orders/902-1845936-5435065/orderItems');
-    const addressCalls = fake.apiRequests().filter((request) => request.path.endsWith('/address'));
+  it('retries a throttled items call and fetches no address for a pick-up order', async () => {
+    await anAmazonChannelOfThisTest();
 
-    expect(itemCalls).toHaveLength(2);
-    expect(addressCalls.map((request) => request.path)).not.toContain(
-      '/orders/v0/orders/902-0000000-0000001/address',
+    const { apiRequests } = await pollOnce();
+
+    const itemCalls = apiRequests.filter(
+      (request) => request.path === '/orders/v0/orders/902-1845936-5435065/orderItems',
     );
+    expect(itemCalls).toHaveLength(2);
+    expect(
+      apiRequests.filter((request) => request.path.endsWith('/address')).map((request) => request.path),
+    ).toEqual([
+      '/orders/v0/orders/902-1845936-5435065/address',
+      '/orders/v0/orders/902-8745147-1934268/address',
+      '/orders/v0/orders/902-0000000-BADITEM/address',
+      '/orders/v0/orders/902-3159896-1390916/address',
+    ]);
   });
 
-  it('fetched the addresses with a Restricted Data Token per page, after retrying the throttled one', () => {
-    const tokenRequests = fake.tokenRequests();
+  it('fetches the addresses with a Restricted Data Token per page, after retrying the throttled one', async () => {
+    await anAmazonChannelOfThisTest();
+
+    const { tokenRequests, requests } = await pollOnce();
 
     expect(tokenRequests).toHaveLength(3);
     expect(tokenRequests.map(requestedAddresses)).toEqual([
@@ -209,93 +243,93 @@ describe('polling Amazon on DynamoDB Local', () => {
         },
       ],
     });
-    expect(
-      tokenRequests.every((request) => request.headers['x-amz-access-token'] === FAKE_ACCESS_TOKEN),
-    ).toBe(true);
-    expect(addressCallsUsedTokens(fake.apiRequests())).toBe(true);
+    expect(tokenRequests.map((request) => request.headers['x-amz-access-token'])).toEqual([
+      FAKE_ACCESS_TOKEN,
+      FAKE_ACCESS_TOKEN,
+      FAKE_ACCESS_TOKEN,
+    ]);
+    expect(addressCallsUsedTokens(requests)).toBe(true);
   });
 
   it('stores nothing new when it reads the same orders again, and reads from the checkpoint', async () => {
-    const checkpoint = await getCheckpoint(amazonCheckpointName('amazon-us'));
+    const channelId = await anAmazonChannelOfThisTest();
+    await pollOnce();
+    const checkpoint = await getCheckpoint(amazonCheckpointName(channelId));
     const itemsBefore = await tables.itemCount('ORDERS_TABLE');
-    const requestsBefore = fake.requests.length;
+    respond = sellingPartnerApi();
 
-    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+    const { summary, requests } = await pollOnce();
 
     expect(summary).toMatchObject({ received: 0, duplicates: 3, notMapped: 1, complete: true });
     expect(await tables.itemCount('ORDERS_TABLE')).toBe(itemsBefore);
-    const firstListing = fake.requests
-      .slice(requestsBefore)
-      .find((request) => request.path === '/orders/v0/orders');
+    const firstListing = requests.find((request) => request.path === '/orders/v0/orders');
     expect(firstListing?.query.get('LastUpdatedAfter')).toBe(
       new Date(Date.parse(checkpoint!) - 2 * 60_000).toISOString(),
     );
-    expect(await getCheckpoint(amazonCheckpointName('amazon-us'))).not.toBe(checkpoint);
+    expect(await getCheckpoint(amazonCheckpointName(channelId))).not.toBe(checkpoint);
   });
 
   it('logs an order Amazon changed after it was received as an update and polls on', async () => {
+    const channelId = await anAmazonChannelOfThisTest();
+    await pollOnce();
     const orders = amazonOrders();
     orders.firstPage[0] = { ...orders.firstPage[0], ShipmentServiceLevelCategory: 'Expedited' };
     respond = sellingPartnerApi(orders);
 
-    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+    const { summary } = await pollOnce();
 
     expect(summary).toMatchObject({ updatesNotIngested: 1, duplicates: 2, complete: true });
-    expect((await storedOrder('amazon-us', '902-1845936-5435065'))?.fulfillment).toEqual({
+    expect((await storedOrder(channelId, '902-1845936-5435065'))?.fulfillment).toEqual({
       type: 'ship',
       method: 'Standard',
     });
   });
 
   it('stops before the Lambda times out and resumes from the last order it processed', async () => {
-    await putChannel(amazonChannel('amazon-us', { active: false }));
-    await putChannel(amazonChannel('amazon-late', { name: 'Amazon, resumed' }));
+    const channelId = await anAmazonChannelOfThisTest({ name: 'Amazon, resumed' });
     const orders = amazonOrders();
     respond = sellingPartnerApi(orders);
     let remainingMs = 300_000;
 
-    const [interrupted] = await pollAmazon(
-      scheduledEvent,
-      lambdaContext(() => (remainingMs -= 40_000)),
-    );
+    const { summary: interrupted } = await pollOnce(lambdaContext(() => (remainingMs -= 40_000)));
 
-    expect(interrupted).toMatchObject({ channelId: 'amazon-late', complete: false });
-    const processed = interrupted!.received + interrupted!.notMapped + interrupted!.ignored;
+    expect(interrupted).toMatchObject({ channelId, complete: false });
+    const processed = interrupted.received + interrupted.notMapped + interrupted.ignored;
     const lastProcessed = [...orders.firstPage, ...orders.secondPage][processed - 1]!;
-    expect(await getCheckpoint(amazonCheckpointName('amazon-late'))).toBe(
+    expect(await getCheckpoint(amazonCheckpointName(channelId))).toBe(
       new Date(String(lastProcessed.LastUpdateDate)).toISOString(),
     );
 
-    const [resumed] = await pollAmazon(scheduledEvent, lambdaContext());
-    expect(resumed).toMatchObject({ received: 3 - interrupted!.received, complete: true });
+    const { summary: resumed } = await pollOnce();
+    expect(resumed).toMatchObject({ received: 3 - interrupted.received, complete: true });
   });
 
   it('fetches the addresses with the access token when Amazon refuses a Restricted Data Token, and says so once', async () => {
-    await putChannel(amazonChannel('amazon-late', { active: false }));
-    await putChannel(amazonChannel('amazon-no-pii', { name: 'Amazon, no PII role' }));
+    const channelId = await anAmazonChannelOfThisTest({ name: 'Amazon, no PII role' });
     respond = sellingPartnerApi(amazonOrders(), 'refused');
-    const requestsBefore = fake.requests.length;
     const warn = vi.spyOn(logger, 'warn');
 
-    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+    const { summary, requests, tokenRequests } = await pollOnce();
 
     // The pick-up needs no address; the two shipped orders lack name and street, and do not map.
-    expect(summary).toMatchObject({ channelId: 'amazon-no-pii', received: 1, notMapped: 3, complete: true });
-    const requests = fake.requests.slice(requestsBefore);
-    expect(requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH)).toHaveLength(1);
+    expect(summary).toMatchObject({ channelId, received: 1, notMapped: 3, complete: true });
+    expect(tokenRequests).toHaveLength(1);
     const addressTokens = requests
       .filter((request) => request.path.endsWith('/address'))
       .map((request) => request.headers['x-amz-access-token']);
-    expect(addressTokens).toHaveLength(4);
-    expect(new Set(addressTokens)).toEqual(new Set([FAKE_ACCESS_TOKEN]));
+    expect(addressTokens).toEqual([
+      FAKE_ACCESS_TOKEN,
+      FAKE_ACCESS_TOKEN,
+      FAKE_ACCESS_TOKEN,
+      FAKE_ACCESS_TOKEN,
+    ]);
     const refusals = warn.mock.calls.filter(([message]) => String(message).includes('Restricted Data Token'));
-    expect(refusals).toEqual([[expect.any(String), { channelId: 'amazon-no-pii', status: 403 }]]);
+    expect(refusals).toEqual([[expect.any(String), { channelId, status: 403 }]]);
     warn.mockRestore();
   });
 
   it('asks for one token per 50 orders of a page', async () => {
-    await putChannel(amazonChannel('amazon-no-pii', { active: false }));
-    await putChannel(amazonChannel('amazon-bulk', { name: 'Amazon, many orders' }));
+    const channelId = await anAmazonChannelOfThisTest({ name: 'Amazon, many orders' });
     const bulk = Array.from({ length: 51 }, (_, index) => ({
       ...pending,
       AmazonOrderId: `902-0000000-${String(index).padStart(7, '0')}`,
@@ -307,13 +341,11 @@ describe('polling Amazon on DynamoDB Local', () => {
       const response = api(request);
       return { ...response, headers: { ...response.headers, 'x-amzn-ratelimit-limit': '100' } };
     };
-    const requestsBefore = fake.requests.length;
 
-    const [summary] = await pollAmazon(scheduledEvent, lambdaContext());
+    const { summary, requests, tokenRequests } = await pollOnce();
 
-    expect(summary).toMatchObject({ channelId: 'amazon-bulk', ignored: 51, complete: true });
-    const requests = fake.requests.slice(requestsBefore);
-    const granted = requests.filter((request) => request.path === RESTRICTED_DATA_TOKEN_PATH).slice(1);
+    expect(summary).toMatchObject({ channelId, ignored: 51, complete: true });
+    const granted = tokenRequests.slice(1);
     expect(granted.map(requestedAddresses)).toEqual([
       bulk.slice(0, 50).map((order) => order.AmazonOrderId),
       bulk.slice(50).map((order) => order.AmazonOrderId),

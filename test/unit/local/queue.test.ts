@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from '../../../lib/local/queue.js';
 
 function aQueue(options: { visibilityTimeoutMs?: number; maxReceiveCount?: number } = {}) {
@@ -85,22 +85,34 @@ describe('LocalQueue', () => {
   });
 });
 
+/**
+ * The consumer polls on setInterval and the queue hides messages by its clock: with fake timers
+ * both run on one virtual clock, so a test states when each delivery happens.
+ */
 describe('startQueueConsumer', () => {
+  const POLL_MS = 5;
   const bodiesOf = (event: SQSEvent) => event.Records.map((record) => record.body);
 
-  const consume = (queue: LocalQueue, invoke: (event: SQSEvent) => Promise<unknown>) =>
-    startQueueConsumer({ queue, batchSize: 10, maxConcurrency: 1, pollIntervalMs: 5, invoke });
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
 
-  it('hands the consumer an SQS event and deletes the messages it processed', async () => {
-    const queue = new LocalQueue({ name: 'Work', visibilityTimeoutMs: 50 });
+  const consume = (queue: LocalQueue, invoke: (event: SQSEvent) => Promise<unknown>) =>
+    startQueueConsumer({ queue, batchSize: 10, maxConcurrency: 1, pollIntervalMs: POLL_MS, invoke });
+  const aVirtualTimeQueue = (options: Omit<ConstructorParameters<typeof LocalQueue>[0], 'now'>) =>
+    new LocalQueue({ ...options, now: () => Date.now() });
+
+  it('hands the consumer an SQS event at its first poll and deletes the messages it processed', async () => {
+    const queue = aVirtualTimeQueue({ name: 'Work', visibilityTimeoutMs: 50 });
     queue.send('a');
     queue.send('b');
     const invoke = vi.fn(async (_event: SQSEvent) => ({ batchItemFailures: [] }));
 
     const consumer = consume(queue, invoke);
-    await vi.waitFor(() => expect(queue.messages()).toEqual([]));
+    await vi.advanceTimersByTimeAsync(POLL_MS);
     await consumer.stop();
 
+    expect(queue.messages()).toEqual([]);
     expect(invoke).toHaveBeenCalledOnce();
     const [event] = invoke.mock.calls[0]!;
     expect(bodiesOf(event)).toEqual(['a', 'b']);
@@ -111,8 +123,8 @@ describe('startQueueConsumer', () => {
     });
   });
 
-  it('redelivers only the messages reported in batchItemFailures, after the visibility timeout', async () => {
-    const queue = new LocalQueue({ name: 'Work', visibilityTimeoutMs: 40 });
+  it('redelivers only the messages reported in batchItemFailures, once the visibility timeout is over', async () => {
+    const queue = aVirtualTimeQueue({ name: 'Work', visibilityTimeoutMs: 40 });
     queue.send('ok');
     const failing = queue.send('fails once');
     const calls: { bodies: string[]; at: number }[] = [];
@@ -123,16 +135,19 @@ describe('startQueueConsumer', () => {
     });
 
     const consumer = consume(queue, invoke);
-    await vi.waitFor(() => expect(queue.messages()).toEqual([]));
+    await vi.advanceTimersByTimeAsync(POLL_MS + 39);
+    expect(calls.map((call) => call.bodies)).toEqual([['ok', 'fails once']]);
+    await vi.advanceTimersByTimeAsync(1);
     await consumer.stop();
 
     expect(calls.map((call) => call.bodies)).toEqual([['ok', 'fails once'], ['fails once']]);
-    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(35);
+    expect(calls[1]!.at - calls[0]!.at).toBe(40);
+    expect(queue.messages()).toEqual([]);
   });
 
   it('redelivers the whole batch when the consumer throws, and dead-letters what never succeeds', async () => {
-    const deadLetterQueue = new LocalQueue({ name: 'WorkDlq', visibilityTimeoutMs: 40 });
-    const queue = new LocalQueue({
+    const deadLetterQueue = aVirtualTimeQueue({ name: 'WorkDlq', visibilityTimeoutMs: 40 });
+    const queue = aVirtualTimeQueue({
       name: 'Work',
       visibilityTimeoutMs: 10,
       redrive: { deadLetterQueue, maxReceiveCount: 2 },
@@ -144,13 +159,15 @@ describe('startQueueConsumer', () => {
     });
 
     const consumer = consume(queue, invoke);
-    await vi.waitFor(() => expect(queue.deadLetters()).toHaveLength(2));
+    // Received at 5 and 15; at 25 the third receive would pass maxReceiveCount.
+    await vi.advanceTimersByTimeAsync(25);
     await consumer.stop();
 
     expect(invoke.mock.calls.map(([event]) => bodiesOf(event))).toEqual([
       ['x', 'y'],
       ['x', 'y'],
     ]);
+    expect(queue.deadLetters().map((message) => message.body)).toEqual(['x', 'y']);
     expect(queue.messages()).toEqual([]);
   });
 });

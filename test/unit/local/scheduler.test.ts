@@ -1,13 +1,18 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalScheduler } from '../../../lib/local/scheduler.js';
 import type { ScheduleSpec } from '../../../lib/topology.js';
 
 const pollAmazon: ScheduleSpec = { id: 'PollAmazon', function: 'pollAmazon', rateMinutes: 5 };
-const wait = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
+const NOW = Date.UTC(2026, 10, 22, 10, 0, 0);
 
+/** The scheduler runs on setTimeout and Date: fake timers are its clock, so runs can be counted. */
 describe('the local scheduler', () => {
-  it('invokes the function with the event an EventBridge schedule sends', async () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: NOW });
+  });
+
+  it('invokes the function every interval with the event an EventBridge schedule sends', async () => {
     const events: ScheduledEvent[] = [];
     const scheduler = new LocalScheduler({
       schedules: [pollAmazon],
@@ -15,19 +20,39 @@ describe('the local scheduler', () => {
       invoke: async (_schedule, event) => void events.push(event),
     }).start();
 
-    await wait(50);
+    await vi.advanceTimersByTimeAsync(50);
     await scheduler.stop();
 
-    expect(events.length).toBeGreaterThan(1);
+    expect(events).toHaveLength(10);
     expect(events[0]).toMatchObject({
+      version: '0',
       source: 'aws.events',
       'detail-type': 'Scheduled Event',
-      resources: [expect.stringMatching(/:rule\/PollAmazon$/)],
+      time: '2026-11-22T10:00:00Z',
+      region: 'us-east-1',
+      resources: [expect.stringMatching(/^arn:aws:events:us-east-1:\d{12}:rule\/PollAmazon$/)],
       detail: {},
     });
+    expect(events[1]!.time).toBe('2026-11-22T10:00:00Z');
+    expect(new Set(events.map((event) => event.id)).size).toBe(10);
   });
 
-  it('never starts a run while the previous one is going, and stops with the runtime', async () => {
+  it('uses the schedule rate when no interval replaces it', async () => {
+    let runs = 0;
+    const scheduler = new LocalScheduler({
+      schedules: [pollAmazon],
+      invoke: async () => void (runs += 1),
+    }).start();
+
+    await vi.advanceTimersByTimeAsync(5 * 60_000 - 1);
+    expect(runs).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    await scheduler.stop();
+
+    expect(runs).toBe(1);
+  });
+
+  it('never starts a run while the previous one is going, and starts none once stopped', async () => {
     let running = 0;
     let overlapped = false;
     let runs = 0;
@@ -37,20 +62,22 @@ describe('the local scheduler', () => {
       invoke: async () => {
         running += 1;
         overlapped ||= running > 1;
-        await wait(15);
+        await new Promise((resolve) => setTimeout(resolve, 15));
         running -= 1;
         runs += 1;
       },
     }).start();
 
-    await wait(60);
-    await scheduler.stop();
-    const runsAtStop = runs;
-    await wait(30);
+    // Runs start at 1, 16, 31 and 46 ms: each as soon as the previous one ended.
+    await vi.advanceTimersByTimeAsync(60);
+    expect(runs).toBe(3);
+    const stopping = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(15);
+    await stopping;
+    await vi.advanceTimersByTimeAsync(100);
 
     expect(overlapped).toBe(false);
-    expect(runsAtStop).toBeGreaterThan(1);
-    expect(runs).toBe(runsAtStop);
+    expect(runs).toBe(4);
   });
 
   it('runs nothing when its interval is 0', async () => {
@@ -61,7 +88,7 @@ describe('the local scheduler', () => {
       invoke: async () => void (runs += 1),
     }).start();
 
-    await wait(20);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
     await scheduler.stop();
 
     expect(runs).toBe(0);
@@ -78,9 +105,10 @@ describe('the local scheduler', () => {
       onError: (_schedule, error) => failures.push(error),
     }).start();
 
-    await wait(40);
+    await vi.advanceTimersByTimeAsync(40);
     await scheduler.stop();
 
-    expect(failures.length).toBeGreaterThan(1);
+    expect(failures).toHaveLength(20);
+    expect(failures[19]).toEqual(new Error('SP-API unreachable'));
   });
 });
