@@ -19,11 +19,10 @@ import { aLocation } from '../helpers/records.js';
 
 const SHARDS = 8;
 const NOW = '2026-11-23T10:00:00.000Z';
-let inventoryTable = '';
 const sync = createInventorySync({ publish: async () => [], now: () => new Date().toISOString() });
 
 beforeAll(async () => {
-  inventoryTable = (await useLocalTables()).names.INVENTORY_TABLE!;
+  await useLocalTables();
   await givenLocations(aLocation('dc'));
 });
 
@@ -83,14 +82,35 @@ describe('hot SKUs: stock over shards', () => {
     const outcomes = await Promise.all(
       requests.map((request) => reserve('MIXED', request.orderId, request.quantity)),
     );
-    const granted = requests.filter((_, index) => outcomes[index]!.kind === 'reserved');
+    const outcomeOf = (kind: ShardReservation['kind']) =>
+      requests.filter((_, index) => outcomes[index]!.kind === kind);
+
+    // Demand (200 units) is over three times the stock: some are granted, some refused.
+    const granted = outcomeOf('reserved');
+    const refused = outcomeOf('insufficient');
+    expect(granted.length + refused.length + outcomeOf('contended').length).toBe(requests.length);
+    expect(granted.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    // What was granted is what is held, and a contended request took nothing.
     const { reserved, negative } = await totals('MIXED');
     expect(reserved).toBe(granted.reduce((sum, request) => sum + request.quantity, 0));
     expect(negative).toBe(0);
-    const remaining = 60 - reserved;
-    requests.forEach((request, index) => {
-      if (outcomes[index]!.kind === 'insufficient') expect(request.quantity).toBeGreaterThan(remaining);
+    // A refusal saw less than it asked for, and nothing it asked for is left now.
+    outcomes.forEach((outcome, index) => {
+      if (outcome.kind === 'insufficient') expect(outcome.available).toBeLessThan(requests[index]!.quantity);
     });
+    expect(Math.min(...refused.map((request) => request.quantity))).toBeGreaterThan(60 - reserved);
+  });
+
+  it('answers a second reservation for the order with the first, whatever quantity it asks', async () => {
+    await aHotSku('TWICE', 16);
+    const first = await reserve('TWICE', 'o-twice', 3);
+
+    const again = await reserve('TWICE', 'o-twice', 5);
+
+    expect(first.kind).toBe('reserved');
+    expect(again).toEqual({ kind: 'already_reserved', portions: (first as { portions: unknown }).portions });
+    expect(await totals('TWICE')).toMatchObject({ onHand: 16, reserved: 3 });
   });
 
   it('gathers a reservation no single shard could hold, and gives it back where it came from', async () => {
@@ -121,16 +141,37 @@ describe('hot SKUs: stock over shards', () => {
   });
 
   it('keeps the aggregates exact: the invariant check sums the shards', async () => {
-    const record = aStreamRecord({
-      newItem: { ...stockKey('FLASH', 'dc'), entityType: 'StockLevel', sku: 'FLASH' },
-    });
-    const others = ['MIXED', 'GATHER', 'COUNTED'].map((sku) =>
-      aStreamRecord({ newItem: { ...stockKey(sku, 'dc'), entityType: 'StockLevel', sku } }),
+    // Tables of this test alone, so that the check counts what it wrote and nothing else.
+    const { names } = await useLocalTables();
+    await givenLocations(aLocation('dc'));
+    await aHotSku('EXACT', 40);
+    expect((await reserve('EXACT', 'e-1', 7)).kind).toBe('reserved');
+    await aHotSku('RECOUNTED', 40);
+    await recordMovement(
+      Movement.parse({
+        type: 'cycle_count',
+        movementId: 'cc-recounted',
+        who: 'test',
+        sku: 'RECOUNTED',
+        locationId: 'dc',
+        countedQuantity: 37,
+      }),
+      () => NOW,
     );
-    expect(await sync(aStreamEvent([record, ...others]))).toEqual({ batchItemFailures: [] });
-    const report = await checkInventory({ tableName: inventoryTable, endpoint: inject('dynamodbEndpoint') });
+    const levelRecord = (sku: string) =>
+      aStreamRecord({ newItem: { ...stockKey(sku, 'dc'), entityType: 'StockLevel', sku } });
+
+    expect(await sync(aStreamEvent([levelRecord('EXACT'), levelRecord('RECOUNTED')]))).toEqual({
+      batchItemFailures: [],
+    });
+
+    const report = await checkInventory({
+      tableName: names.INVENTORY_TABLE!,
+      endpoint: inject('dynamodbEndpoint'),
+    });
     expect(report.violations).toEqual([]);
-    expect(report.stockItems).toBe(4 * (SHARDS + 1));
-    expect(report.flaggedOversales).toEqual([{ sku: 'COUNTED', locationId: 'dc', available: -3 }]);
+    expect(report.skus).toBe(2);
+    expect(report.stockItems).toBe(2 * (SHARDS + 1));
+    expect(report.flaggedOversales).toEqual([{ sku: 'RECOUNTED', locationId: 'dc', available: -3 }]);
   });
 });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CommitResult, RoutingCommit } from '../../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../../functions/data/rules-repository.js';
 import { newStockLevel, type StockLevel } from '../../../functions/domain/stock.js';
-import { routeOrder, type RouteOrderDeps } from '../../../functions/routing/route-order.js';
+import { MAX_DECISIONS, routeOrder, type RouteOrderDeps } from '../../../functions/routing/route-order.js';
 import { anOrder, aLocation } from '../../helpers/records.js';
 
 const NOW = '2026-11-22T10:05:00.000Z';
@@ -127,5 +127,43 @@ describe('routeOrder with hot SKUs', () => {
 
     expect(deps.releaseFromShards).toHaveBeenCalledTimes(2);
     expect(vi.mocked(deps.releaseFromShards).mock.calls.every(([args]) => args.unlessRouted)).toBe(true);
+  });
+
+  it('decides again when other orders kept taking the shards (contended), and commits the next attempt', async () => {
+    vi.mocked(deps.reserveFromShards)
+      .mockResolvedValueOnce({ kind: 'contended' })
+      .mockImplementation(async (args) => ({
+        kind: 'reserved',
+        portions: [{ shard: 3, quantity: args.quantity }],
+      }));
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED', decisions: 2 });
+    expect(deps.commitRoutingPlan).toHaveBeenCalledOnce();
+    // The first attempt's HOT-B units went back: the contended HOT-A could not back that decision.
+    expect(deps.releaseFromShards).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ sku: 'HOT-B', portions: [{ shard: 3, quantity: 1 }], unlessRouted: true }),
+    );
+  });
+
+  it('never commits a held hot reservation of another quantity, and backorders after its last decision', async () => {
+    vi.mocked(deps.reserveFromShards).mockImplementation(async (args) =>
+      args.sku === 'HOT-A'
+        ? { kind: 'already_reserved', portions: [{ shard: 4, quantity: 5 }] }
+        : { kind: 'reserved', portions: [{ shard: 1, quantity: args.quantity }] },
+    );
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    // Each of the MAX_DECISIONS decisions ran into it; the backorder is one more, with no hot stock.
+    expect(result).toMatchObject({ kind: 'committed', status: 'BACKORDERED', decisions: MAX_DECISIONS + 1 });
+    const commits = deps.commitRoutingPlan.mock.calls.map(([commit]) => commit);
+    expect(commits).toHaveLength(1);
+    expect(commits[0]!.hotReservations).toBeUndefined();
+    expect(deps.releaseFromShards).toHaveBeenCalledTimes(MAX_DECISIONS);
+    expect(
+      vi.mocked(deps.releaseFromShards).mock.calls.map(([args]) => [args.sku, args.portions]),
+    ).not.toContainEqual(['HOT-A', expect.anything()]);
   });
 });
