@@ -1,10 +1,8 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
-import { dynamo } from '../../functions/data/dynamo.js';
 import { getAggregate, stockKey } from '../../functions/data/inventory-repository.js';
 import { recordMovement } from '../../functions/data/movements-repository.js';
-import { orderKey } from '../../functions/data/orders-repository.js';
+import { createOrder } from '../../functions/data/orders-repository.js';
 import { putInventoryProduct } from '../../functions/data/products-repository.js';
 import { Movement } from '../../functions/domain/inventory/movement.js';
 import { INVENTORY_EVENT_CATALOGUE } from '../../functions/domain/inventory-events.js';
@@ -86,23 +84,46 @@ describe('inventory-sync', () => {
     });
   });
 
-  it('suggests a purchase order to the vendor, readable through the API', async () => {
-    const response = await getReplenishmentSuggestions(
-      anApiEvent({ path: '/x', query: { vendorId: 'acme' } }),
+  it('suggests a purchase order to the vendor once stock falls below the reorder point, readable through the API', async () => {
+    await putInventoryProduct({ sku: 'PLANTER', reorderPoint: 5, reorderQuantity: 20, vendorId: 'planters' });
+    const suggestions = async () =>
+      bodyOf(await getReplenishmentSuggestions(anApiEvent({ path: '/x', query: { vendorId: 'planters' } })))
+        .suggestions;
+    await sync(
+      aStreamEvent([await move({ type: 'receipt', sku: 'PLANTER', locationId: 'lisbon', quantity: 8 })]),
     );
-    expect(bodyOf(response).suggestions).toEqual([
+    expect(await suggestions()).toEqual([]);
+
+    await sync(
+      aStreamEvent([
+        await move({
+          type: 'pos_sale',
+          sku: 'PLANTER',
+          locationId: 'lisbon',
+          quantity: 4,
+          occurredAt: '2026-11-22T10:00:00Z',
+        }),
+      ]),
+    );
+
+    // Lisbon's share of the reorder point is 5 and it holds 4: it is owed one unit.
+    expect(await suggestions()).toEqual([
       {
-        vendorId: 'acme',
+        vendorId: 'planters',
         lines: [
           expect.objectContaining({
-            sku: 'LAMP',
+            sku: 'PLANTER',
             quantity: 20,
             locations: [expect.objectContaining({ locationId: 'lisbon', quantity: 1 })],
           }),
         ],
       },
     ]);
-    expect(published).toEqual([]);
+    expect(
+      published
+        .filter((event) => event.domainEvent.detailType === 'ReplenishmentSuggested')
+        .map((event) => event.domainEvent.detail),
+    ).toEqual([expect.objectContaining({ vendorId: 'planters', sku: 'PLANTER', quantity: 20 })]);
   });
 
   it('retries the backordered orders waiting for a SKU when it comes back', async () => {
@@ -110,14 +131,8 @@ describe('inventory-sync', () => {
       { orderId: 'ORDER-WAITING', status: 'BACKORDERED' },
       { lines: [{ lineId: '1', sku: 'KETTLE', quantity: 1, unitPrice: 100, discount: 0, tax: 0 }] },
     );
-    const other = anOrder({ orderId: 'ORDER-OTHER', status: 'BACKORDERED' });
-    for (const order of [waiting, other])
-      await dynamo().send(
-        new PutCommand({
-          TableName: process.env.ORDERS_TABLE,
-          Item: { ...orderKey(order.orderId), entityType: 'Order', ...order },
-        }),
-      );
+    const other = anOrder({ orderId: 'ORDER-OTHER', status: 'BACKORDERED' }, { externalId: 'W-OTHER' });
+    for (const order of [waiting, other]) expect(await createOrder(order)).toEqual({ created: true });
     await sync(
       aStreamEvent([
         await move({ type: 'cycle_count', sku: 'KETTLE', locationId: 'porto', countedQuantity: 0 }),
