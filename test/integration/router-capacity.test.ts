@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { putLocation } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
-import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import { getOrder } from '../../functions/data/orders-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { capacityKey } from '../../functions/data/routing-repository.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
@@ -13,7 +13,8 @@ import { parseRuleSet } from '../../functions/domain/routing/rules.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
-import { anOrder, aStoreNorthOfLisbon } from '../helpers/records.js';
+import { aStoreNorthOfLisbon } from '../helpers/records.js';
+import { aStoredOrder, routeAsTheQueueWould } from '../helpers/routing.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 /** 23:30 UTC on the 22nd: still the 22nd in Lisbon, already the 23rd in Berlin. */
@@ -35,21 +36,7 @@ const deps: RouteOrderDeps = {
   now: () => new Date(NOW),
 };
 
-let orderSequence = 0;
-
-async function aStoredOrder(sku: string): Promise<Order> {
-  orderSequence += 1;
-  const order = anOrder(
-    { orderId: `01JDCAPACITY${String(orderSequence).padStart(14, '0')}` },
-    {
-      externalId: `C-${orderSequence}`,
-      lines: [{ lineId: '1', sku, quantity: 1, unitPrice: 1000 }],
-      totals: undefined,
-    },
-  );
-  await createOrder(order);
-  return order;
-}
+const aStoredOrderOf = (sku: string) => aStoredOrder({ lines: [{ sku, quantity: 1 }] });
 
 async function storedCounter(locationId: string, day: string) {
   const { Item } = await dynamo().send(
@@ -74,9 +61,9 @@ describe('daily capacity on DynamoDB Local', () => {
       await putStockLevel(newStockLevel({ sku: 'CAP-SKU', locationId, onHand: 10, now: NOW }));
     }
     const orders = [
-      await aStoredOrder('CAP-SKU'),
-      await aStoredOrder('CAP-SKU'),
-      await aStoredOrder('CAP-SKU'),
+      await aStoredOrderOf('CAP-SKU'),
+      await aStoredOrderOf('CAP-SKU'),
+      await aStoredOrderOf('CAP-SKU'),
     ];
 
     for (const order of orders) await routeOrder(deps, { kind: 'route', orderId: order.orderId });
@@ -99,19 +86,12 @@ describe('daily capacity on DynamoDB Local', () => {
     for (const locationId of ['race-near', 'race-next']) {
       await putStockLevel(newStockLevel({ sku: 'RACE-SKU', locationId, onHand: 10, now: NOW }));
     }
-    const orders = await Promise.all(Array.from({ length: 6 }, () => aStoredOrder('RACE-SKU')));
-    // The queue delivers a message again when routing throws (TransactionConflict retries spent).
-    const routeAsTheQueueWould = async (orderId: string) => {
-      for (let delivery = 1; ; delivery++) {
-        try {
-          return await routeOrder(deps, { kind: 'route', orderId });
-        } catch (error) {
-          if (delivery >= 10) throw error;
-        }
-      }
-    };
-
-    await Promise.all(orders.map((order) => routeAsTheQueueWould(order.orderId)));
+    const orders = await Promise.all(Array.from({ length: 6 }, () => aStoredOrderOf('RACE-SKU')));
+    await Promise.all(
+      orders.map((order) =>
+        routeAsTheQueueWould(() => routeOrder(deps, { kind: 'route', orderId: order.orderId })),
+      ),
+    );
 
     const shippedFrom = (
       await Promise.all(orders.map((order) => routingRepository.listFulfillmentOrders(order.orderId)))
@@ -124,8 +104,8 @@ describe('daily capacity on DynamoDB Local', () => {
   it('refuses a commit that would go past the capacity, naming the location, and writes nothing', async () => {
     await putLocation(aStoreNorthOfLisbon('cap-full', 5, { dailyCapacity: 1 }));
     await putStockLevel(newStockLevel({ sku: 'FULL-SKU', locationId: 'cap-full', onHand: 10, now: NOW }));
-    const first = await aStoredOrder('FULL-SKU');
-    const second = await aStoredOrder('FULL-SKU');
+    const first = await aStoredOrderOf('FULL-SKU');
+    const second = await aStoredOrderOf('FULL-SKU');
     const commitFor = (order: Order) => ({
       orderId: order.orderId,
       expectedVersion: order.version,

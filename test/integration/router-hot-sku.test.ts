@@ -1,4 +1,4 @@
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamo } from '../../functions/data/dynamo.js';
 import { distributeToShards, getStockItems } from '../../functions/data/inventory-repository.js';
@@ -6,13 +6,12 @@ import { recordMovement } from '../../functions/data/movements-repository.js';
 import { getOrder } from '../../functions/data/orders-repository.js';
 import { putInventoryProduct } from '../../functions/data/products-repository.js';
 import { Movement } from '../../functions/domain/inventory/movement.js';
-import type { Order } from '../../functions/domain/order.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
-import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
 import { aLocation } from '../helpers/records.js';
+import { storedOrders } from '../helpers/routing.js';
 
 const SKU = 'FLASH-HOT';
 const SHARDS = 8;
@@ -25,32 +24,6 @@ const deps: RouteOrderDeps = {
   ...routerDeps,
   now: () => new Date(NOW),
 };
-
-/** Orders of one unit each, written in plain batches: the router needs the orders alone. */
-async function storeOrders(count: number): Promise<Order[]> {
-  const orders = Array.from({ length: count }, (_, index) =>
-    anOrder(
-      { orderId: `01JDHOT${String(index).padStart(19, '0')}` },
-      {
-        externalId: `H-${index}`,
-        lines: [{ lineId: '1', sku: SKU, quantity: 1, unitPrice: 1000 }],
-        totals: undefined,
-      },
-    ),
-  );
-  for (let start = 0; start < orders.length; start += 25) {
-    await dynamo().send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [process.env.ORDERS_TABLE!]: orders
-            .slice(start, start + 25)
-            .map((order) => ({ PutRequest: { Item: anOrderItem(order) } })),
-        },
-      }),
-    );
-  }
-  return orders;
-}
 
 async function hotMarkers(): Promise<Record<string, unknown>[]> {
   const markers: Record<string, unknown>[] = [];
@@ -92,7 +65,7 @@ describe('the router on a hot SKU (DynamoDB Local)', () => {
     `routes exactly ${UNITS} of ${ORDERS} concurrent orders from the shards and backorders the rest`,
     { timeout: 60_000 },
     async () => {
-      const orders = await storeOrders(ORDERS);
+      const orders = await storedOrders(ORDERS, { lines: [{ sku: SKU, quantity: 1 }] });
 
       const results = await Promise.all(
         orders.map((order) => routeOrder(deps, { kind: 'route', orderId: order.orderId })),
