@@ -102,13 +102,11 @@ describe('partially routed orders on the local runtime', () => {
         totals: undefined,
       }),
     );
-    const posted = await post('/v1/channels/web/orders', body, {
-      [OMS_SIGNATURE_HEADER]: signOmsPayload(DEMO_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
-    });
+    const posted = await local.postSignedOrder(body);
     expect(posted.status).toBe(202);
     const { orderId } = (await posted.json()) as { orderId: string };
 
-    const partial = await waitForStatus(orderId, 'PARTIALLY_ROUTED');
+    const partial = await local.orderWithStatus<OrderView>(orderId, 'PARTIALLY_ROUTED');
     expect(partial.fulfillmentOrders).toHaveLength(1);
     expect(partial.lines.map((line) => [line.sku, line.assignments.length, line.unplaced])).toEqual([
       [inStock, 1, []],
@@ -124,10 +122,10 @@ describe('partially routed orders on the local runtime', () => {
       quantity: 5,
       reference: 'PO-4712',
     };
-    const received = await post('/v1/inventory/movements', JSON.stringify(receipt));
-    expect([200, 201]).toContain(received.status);
+    const received = await local.post('/v1/inventory/movements', receipt);
+    expect(received.status).toBe(201);
 
-    const routed = await waitForStatus(orderId, 'ROUTED');
+    const routed = await local.orderWithStatus<OrderView>(orderId, 'ROUTED');
     expect(routed.fulfillmentOrders).toHaveLength(2);
     expect(
       routed.lines.map((line) => [
@@ -139,15 +137,11 @@ describe('partially routed orders on the local runtime', () => {
       [inStock, [`1@${STORE}`], []],
       [missing, [`2@${STORE}`], []],
     ]);
-    expect((await getStockLevels(inStock)).find((level) => level.locationId === STORE)).toMatchObject({
-      onHand: 4,
-      reserved: 1,
-      available: 3,
+    expect(await local.getJson(`/v1/inventory/${inStock}`)).toMatchObject({
+      network: { onHand: 4, reserved: 1, available: 3 },
     });
-    expect((await getStockLevels(missing)).find((level) => level.locationId === STORE)).toMatchObject({
-      onHand: 5,
-      reserved: 2,
-      available: 3,
+    expect(await local.getJson(`/v1/inventory/${missing}`)).toMatchObject({
+      network: { onHand: 5, reserved: 2, available: 3 },
     });
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putLocation } from '../../functions/data/config-repository.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
-import { createOrder, getOrder } from '../../functions/data/orders-repository.js';
+import { getOrder } from '../../functions/data/orders-repository.js';
 import * as routingRepository from '../../functions/data/routing-repository.js';
 import { getOrderById } from '../../functions/api/get-order.js';
 import { DEFAULT_RULE_SET } from '../../functions/data/rules-repository.js';
@@ -11,7 +11,8 @@ import { newStockLevel } from '../../functions/domain/stock.js';
 import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
 import { anApiEvent } from '../helpers/factories.js';
-import { anOrder, aStoreNorthOfLisbon, LISBON } from '../helpers/records.js';
+import { aStoreNorthOfLisbon, LISBON } from '../helpers/records.js';
+import { aStoredOrder } from '../helpers/routing.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 const NOW = '2026-11-22T10:30:00.000Z';
@@ -38,33 +39,21 @@ const HOME = {
   lon: LISBON.lon,
 } as const;
 
-let orderSequence = 0;
-
 /** A RECEIVED order of one SKU for `email`, shipped to `address`, placed `minutes` after 10:00 UTC. */
-async function aStoredOrder(args: {
+function aCustomerOrder(args: {
   email: string;
   sku: string;
   minutes: number;
   address?: CanonicalOrderInput['shippingAddress'];
   channelId?: string;
 }): Promise<Order> {
-  orderSequence += 1;
-  const order = anOrder(
-    {
-      orderId: `01JDMERGE${String(orderSequence).padStart(17, '0')}`,
-      ...(args.channelId && { channelId: args.channelId }),
-    },
-    {
-      externalId: `M-${orderSequence}`,
-      placedAt: new Date(Date.parse('2026-11-22T10:00:00Z') + args.minutes * 60_000).toISOString(),
-      customer: { email: args.email, name: 'Ana Silva' },
-      shippingAddress: args.address ?? HOME,
-      lines: [{ lineId: '1', sku: args.sku, quantity: 1, unitPrice: 1000 }],
-      totals: undefined,
-    },
-  );
-  await createOrder(order);
-  return order;
+  return aStoredOrder({
+    lines: [{ sku: args.sku, quantity: 1 }],
+    placedAt: new Date(Date.parse('2026-11-22T10:00:00Z') + args.minutes * 60_000).toISOString(),
+    customer: { email: args.email, name: 'Ana Silva' },
+    shippingAddress: args.address ?? HOME,
+    ...(args.channelId && { channelId: args.channelId }),
+  });
 }
 
 beforeAll(async () => {
@@ -79,15 +68,15 @@ beforeAll(async () => {
 
 describe('merging orders on DynamoDB Local', () => {
   it("routes a customer's orders to one address as one fulfillment order, whatever their channels", async () => {
-    const first = await aStoredOrder({ email: 'rita@example.com', sku: 'MERGE-A', minutes: 0 });
-    const second = await aStoredOrder({
+    const first = await aCustomerOrder({ email: 'rita@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aCustomerOrder({
       email: 'Rita@Example.com',
       sku: 'MERGE-B',
       minutes: 20,
       channelId: 'mobile-app',
       address: { ...HOME, line1: '  rua augusta  100 ', postalCode: '1100 053' },
     });
-    const elsewhere = await aStoredOrder({
+    const elsewhere = await aCustomerOrder({
       email: 'rita@example.com',
       sku: 'MERGE-C',
       minutes: 10,
@@ -130,8 +119,8 @@ describe('merging orders on DynamoDB Local', () => {
   });
 
   it("routes two orders once when both orders' messages arrive at the same time", async () => {
-    const first = await aStoredOrder({ email: 'ines@example.com', sku: 'MERGE-A', minutes: 0 });
-    const second = await aStoredOrder({ email: 'ines@example.com', sku: 'MERGE-B', minutes: 5 });
+    const first = await aCustomerOrder({ email: 'ines@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aCustomerOrder({ email: 'ines@example.com', sku: 'MERGE-B', minutes: 5 });
 
     const results = await Promise.all(
       [first, second].map((order) => routeOrder(deps, { kind: 'route', orderId: order.orderId })),
@@ -147,8 +136,8 @@ describe('merging orders on DynamoDB Local', () => {
   });
 
   it('shows each merged order, over the API, its own line where it went, the shared fulfillment order and the other order', async () => {
-    const first = await aStoredOrder({ email: 'marta@example.com', sku: 'MERGE-A', minutes: 0 });
-    const second = await aStoredOrder({ email: 'marta@example.com', sku: 'MERGE-B', minutes: 15 });
+    const first = await aCustomerOrder({ email: 'marta@example.com', sku: 'MERGE-A', minutes: 0 });
+    const second = await aCustomerOrder({ email: 'marta@example.com', sku: 'MERGE-B', minutes: 15 });
 
     // The second order's message is taken first: the plan is stored with the second order.
     const routed = await routeOrder(deps, { kind: 'route', orderId: second.orderId });
@@ -180,8 +169,8 @@ describe('merging orders on DynamoDB Local', () => {
   });
 
   it('leaves out an order placed outside the window', async () => {
-    const first = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-A', minutes: 0 });
-    const late = await aStoredOrder({ email: 'joao@example.com', sku: 'MERGE-B', minutes: 61 });
+    const first = await aCustomerOrder({ email: 'joao@example.com', sku: 'MERGE-A', minutes: 0 });
+    const late = await aCustomerOrder({ email: 'joao@example.com', sku: 'MERGE-B', minutes: 61 });
 
     const routed = await routeOrder(deps, { kind: 'route', orderId: first.orderId });
 

@@ -178,10 +178,12 @@ describe('the router on DynamoDB Local', () => {
     await putLocation(aStoreNorthOfLisbon('partial-store', 5));
     await stockAt('PARTIAL-HELD', 'partial-store', 5);
     await stockAt('PARTIAL-LATE', 'partial-store', 0);
-    const order = await aStoredOrder([
-      { sku: 'PARTIAL-HELD', quantity: 1 },
-      { sku: 'PARTIAL-LATE', quantity: 2 },
-    ]);
+    const order = await aStoredOrder({
+      lines: [
+        { sku: 'PARTIAL-HELD', quantity: 1 },
+        { sku: 'PARTIAL-LATE', quantity: 2 },
+      ],
+    });
     const retry = () => routeOrder(deps, { kind: 'route', orderId: order.orderId });
 
     const first = await retry();
