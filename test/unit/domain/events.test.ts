@@ -4,7 +4,6 @@ import {
   FulfillmentOrderCreatedV1,
   OrderReceivedV1,
   OrderStatusChangedV1,
-  STATUS_EVENTS,
   fulfillmentOrderEvents,
   orderEvents,
   orderReceived,
@@ -90,7 +89,16 @@ describe('orderEvents', () => {
     });
   });
 
-  it.each(Object.entries(STATUS_EVENTS))('announces a move to %s as %s', (status, detailType) => {
+  // Stated here, not read from STATUS_EVENTS: a renamed or dropped event must fail this test.
+  it.each([
+    ['ROUTED', 'OrderRouted'],
+    ['PARTIALLY_ROUTED', 'OrderPartiallyRouted'],
+    ['BACKORDERED', 'OrderBackordered'],
+    ['PARKED', 'OrderParked'],
+    ['PARTIALLY_FULFILLED', 'OrderPartiallyFulfilled'],
+    ['FULFILLED', 'OrderFulfilled'],
+    ['CANCELED', 'OrderCanceled'],
+  ])('announces a move to %s as %s', (status, detailType) => {
     const moved = anOrder({ status: status as OrderStatus, version: 2 });
 
     expect(orderEvents(received, moved).map((event) => event.detailType)).toEqual([detailType]);
@@ -162,7 +170,13 @@ describe('EVENT_CATALOGUE', () => {
     expect(detailTypes).toEqual([
       'OrderReceived',
       'FulfillmentOrderCreated',
-      ...Object.values(STATUS_EVENTS),
+      'OrderRouted',
+      'OrderPartiallyRouted',
+      'OrderBackordered',
+      'OrderParked',
+      'OrderPartiallyFulfilled',
+      'OrderFulfilled',
+      'OrderCanceled',
     ]);
     expect(new Set(detailTypes).size).toBe(detailTypes.length);
     expect(EVENT_CATALOGUE.every((entry) => entry.version === '1')).toBe(true);
