@@ -111,6 +111,50 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
     });
   });
 
+  it('answers a webhook it does not ingest with 200 and the reason, storing nothing', async () => {
+    const body = JSON.stringify({ id: 2002, name: '#2002', currency: 'USD', line_items: [] });
+    const itemsBefore = await tables.itemCount('ORDERS_TABLE');
+
+    const response = await postOrder(
+      anApiEvent({
+        method: 'POST',
+        path: '/v1/channels/shop/orders',
+        pathParameters: { channelId: 'shop' },
+        body,
+        headers: {
+          'x-shopify-topic': 'orders/updated',
+          'x-shopify-event-id': 'evt-ignored',
+          'x-shopify-hmac-sha256': createHmac('sha256', 'test-secret').update(body).digest('base64'),
+        },
+      }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)).toEqual({
+      status: 'ignored',
+      reason:
+        'Shopify topic orders/updated is not ingested: orders enter through orders/create, and changes to them go through the OMS API.',
+    });
+    expect(await tables.itemCount('ORDERS_TABLE')).toBe(itemsBefore);
+  });
+
+  it('takes a base64-encoded body as API Gateway sends it, checking the signature over the decoded bytes', async () => {
+    const order = aCanonicalOrder({ externalId: 'W-BASE64' });
+    const signed = aSignedOrderPost({ order });
+
+    const response = await postOrder({
+      ...signed,
+      body: Buffer.from(signed.body!, 'utf8').toString('base64'),
+      isBase64Encoded: true,
+    });
+
+    expect(response.statusCode).toBe(202);
+    expect(await getOrder(bodyOf(response).orderId)).toMatchObject({
+      externalId: 'W-BASE64',
+      status: 'RECEIVED',
+    });
+  });
+
   it('takes a channel delivery once: a redelivered event id answers with the order it created', async () => {
     const shopifyOrder = (id: number) =>
       JSON.stringify({
