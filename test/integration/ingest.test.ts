@@ -8,6 +8,7 @@ import { postOrder } from '../../functions/ingest/post-order.js';
 import { aCanonicalOrder, anApiEvent, aSignedOrderPost } from '../helpers/factories.js';
 import { bodyOf } from '../helpers/http.js';
 import { startMisbehavingApi } from '../helpers/misbehaving-api.js';
+import { aChannel } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
@@ -16,28 +17,29 @@ beforeAll(async () => {
   tables = await useLocalTables();
   process.env.OMS_SECRETS_PROVIDER = 'local';
   process.env.OMS_LOCAL_SECRETS = JSON.stringify({ 'oms/channels/web': 'test-secret' });
-  await putChannel({
-    channelId: 'web',
-    name: 'Web shop',
-    format: 'canonical',
-    secretName: 'oms/channels/web',
-    active: true,
-  });
-  await putChannel({
-    channelId: 'shop',
-    name: 'Shopify store',
-    format: 'shopify',
-    secretName: 'oms/channels/web',
-    active: true,
-  });
-  await putChannel({
-    channelId: 'closed',
-    name: 'Closed shop',
-    format: 'canonical',
-    secretName: 'oms/channels/web',
-    active: false,
-  });
+  await putChannel(aChannel({ channelId: 'web', secretName: 'oms/channels/web' }));
+  await putChannel(
+    aChannel({ channelId: 'shop', name: 'Shopify store', format: 'shopify', secretName: 'oms/channels/web' }),
+  );
+  await putChannel(
+    aChannel({ channelId: 'closed', name: 'Closed shop', secretName: 'oms/channels/web', active: false }),
+  );
 });
+
+/** A webhook of the `shop` channel, signed as Shopify signs. */
+function aShopifyWebhook(body: string, topic: string, eventId: string) {
+  return anApiEvent({
+    method: 'POST',
+    path: '/v1/channels/shop/orders',
+    pathParameters: { channelId: 'shop' },
+    body,
+    headers: {
+      'x-shopify-topic': topic,
+      'x-shopify-event-id': eventId,
+      'x-shopify-hmac-sha256': createHmac('sha256', 'test-secret').update(body).digest('base64'),
+    },
+  });
+}
 
 function isNotAValidOrder(body: string): boolean {
   try {
@@ -115,19 +117,7 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
     const body = JSON.stringify({ id: 2002, name: '#2002', currency: 'USD', line_items: [] });
     const itemsBefore = await tables.itemCount('ORDERS_TABLE');
 
-    const response = await postOrder(
-      anApiEvent({
-        method: 'POST',
-        path: '/v1/channels/shop/orders',
-        pathParameters: { channelId: 'shop' },
-        body,
-        headers: {
-          'x-shopify-topic': 'orders/updated',
-          'x-shopify-event-id': 'evt-ignored',
-          'x-shopify-hmac-sha256': createHmac('sha256', 'test-secret').update(body).digest('base64'),
-        },
-      }),
-    );
+    const response = await postOrder(aShopifyWebhook(body, 'orders/updated', 'evt-ignored'));
 
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toEqual({
@@ -171,20 +161,7 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
         line_items: [{ id: 1, sku: 'MUG-1', quantity: 1, price: '10.00' }],
         shipping_address: { address1: '1 Main St', city: 'Ottawa', country_code: 'CA' },
       });
-    const post = (body: string) =>
-      postOrder(
-        anApiEvent({
-          method: 'POST',
-          path: '/v1/channels/shop/orders',
-          pathParameters: { channelId: 'shop' },
-          body,
-          headers: {
-            'x-shopify-topic': 'orders/create',
-            'x-shopify-event-id': 'evt-42',
-            'x-shopify-hmac-sha256': createHmac('sha256', 'test-secret').update(body).digest('base64'),
-          },
-        }),
-      );
+    const post = (body: string) => postOrder(aShopifyWebhook(body, 'orders/create', 'evt-42'));
 
     const first = await post(shopifyOrder(1001));
     const redelivered = await post(shopifyOrder(1002));
