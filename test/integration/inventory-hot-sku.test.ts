@@ -59,7 +59,7 @@ const reserve = (sku: string, orderId: string, quantity: number) =>
 describe('hot SKUs: stock over shards', () => {
   it(
     'a flash sale of 300 concurrent orders for 100 units reserves exactly 100',
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async () => {
       await aHotSku('FLASH', 100);
       expect(await totals('FLASH')).toMatchObject({ onHand: 100, reserved: 0, shards: SHARDS });

@@ -63,7 +63,7 @@ beforeAll(async () => {
 describe('the router on a hot SKU (DynamoDB Local)', () => {
   it(
     `routes exactly ${UNITS} of ${ORDERS} concurrent orders from the shards and backorders the rest`,
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async () => {
       const orders = await storedOrders(ORDERS, { lines: [{ sku: SKU, quantity: 1 }] });
 

@@ -379,106 +379,121 @@ describe('the router on DynamoDB Local', () => {
     });
   });
 
-  it('commits an order that needs more than 100 transaction items in chunks', async () => {
-    const skus = Array.from({ length: 60 }, (_, index) => `WIDE-${String(index).padStart(2, '0')}`);
-    await Promise.all(
-      skus.map((sku, index) => putLocation(aStoreNorthOfLisbon(`wide-${index}`, 10 + index))),
-    );
-    await Promise.all(skus.map((sku, index) => stockAt(sku, `wide-${index}`, 4)));
-    const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
+  // Sixty SKUs: hundreds of items written one transaction after another, slow on a loaded machine.
+  it(
+    'commits an order that needs more than 100 transaction items in chunks',
+    { timeout: 120_000 },
+    async () => {
+      const skus = Array.from({ length: 60 }, (_, index) => `WIDE-${String(index).padStart(2, '0')}`);
+      await Promise.all(
+        skus.map((sku, index) => putLocation(aStoreNorthOfLisbon(`wide-${index}`, 10 + index))),
+      );
+      await Promise.all(skus.map((sku, index) => stockAt(sku, `wide-${index}`, 4)));
+      const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
 
-    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+      const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
 
-    expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED' });
-    // 60 capacity counters leave room for 39 in the last transaction: 21 were written PENDING.
-    const shipments = await fulfillmentOrdersOf(order.orderId);
-    expect(shipments).toHaveLength(60);
-    expect(shipments.filter((fo) => fo.status !== 'CREATED')).toEqual([]);
-    for (const [index, sku] of skus.entries()) {
-      expect(await storedStock(sku, `wide-${index}`)).toMatchObject({ reserved: 2, available: 2 });
-    }
-    const stored = (await getOrder(order.orderId)) as RoutableOrder;
-    expect(stored.status).toBe('ROUTED');
-    expect(stored.routingIntent).toBeUndefined();
-    expect(stored.pendingAnnouncement).toBeUndefined();
-    // intent recorded (v+1), then the final update (v+2)
-    expect(stored.version).toBe(order.version + 2);
-  });
+      expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+      // 60 capacity counters leave room for 39 in the last transaction: 21 were written PENDING.
+      const shipments = await fulfillmentOrdersOf(order.orderId);
+      expect(shipments).toHaveLength(60);
+      expect(shipments.filter((fo) => fo.status !== 'CREATED')).toEqual([]);
+      for (const [index, sku] of skus.entries()) {
+        expect(await storedStock(sku, `wide-${index}`)).toMatchObject({ reserved: 2, available: 2 });
+      }
+      const stored = (await getOrder(order.orderId)) as RoutableOrder;
+      expect(stored.status).toBe('ROUTED');
+      expect(stored.routingIntent).toBeUndefined();
+      expect(stored.pendingAnnouncement).toBeUndefined();
+      // intent recorded (v+1), then the final update (v+2)
+      expect(stored.version).toBe(order.version + 2);
+    },
+  );
 
-  it('undoes what a router that died in the middle of a large commit took, then routes the order once', async () => {
-    const skus = Array.from({ length: 60 }, (_, index) => `CRASH-${String(index).padStart(2, '0')}`);
-    await putLocation(aStoreNorthOfLisbon('crash-store', 5));
-    await Promise.all(skus.map((sku) => stockAt(sku, 'crash-store', 4)));
-    const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
-    // The router dies after its intent and the first chunk of 49 reservations, before the second.
-    const client = dynamo();
-    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-    let transactions = 0;
-    const crash = vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
-      if (command instanceof TransactWriteCommand && (transactions += 1) === 2)
-        throw new Error('Lambda timed out');
-      return send(command);
-    }) as typeof client.send);
-    const crashed = routingMessages.orderReceived(order.orderId);
-    expect(await deliverToRouter(crashed)).toEqual({
-      batchItemFailures: [{ itemIdentifier: crashed.messageId }],
-    });
-    crash.mockRestore();
-    const interrupted = (await getOrder(order.orderId)) as RoutableOrder;
-    expect(interrupted.routingIntent?.reservations).toHaveLength(60);
-    const reservedBefore = await Promise.all(
-      skus.map(async (sku) => (await storedStock(sku, 'crash-store')).reserved),
-    );
-    expect(reservedBefore.filter((reserved) => reserved === 2)).toHaveLength(49);
+  // Sixty SKUs: hundreds of items written one transaction after another, slow on a loaded machine.
+  it(
+    'undoes what a router that died in the middle of a large commit took, then routes the order once',
+    { timeout: 120_000 },
+    async () => {
+      const skus = Array.from({ length: 60 }, (_, index) => `CRASH-${String(index).padStart(2, '0')}`);
+      await putLocation(aStoreNorthOfLisbon('crash-store', 5));
+      await Promise.all(skus.map((sku) => stockAt(sku, 'crash-store', 4)));
+      const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
+      // The router dies after its intent and the first chunk of 49 reservations, before the second.
+      const client = dynamo();
+      const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+      let transactions = 0;
+      const crash = vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+        if (command instanceof TransactWriteCommand && (transactions += 1) === 2)
+          throw new Error('Lambda timed out');
+        return send(command);
+      }) as typeof client.send);
+      const crashed = routingMessages.orderReceived(order.orderId);
+      expect(await deliverToRouter(crashed)).toEqual({
+        batchItemFailures: [{ itemIdentifier: crashed.messageId }],
+      });
+      crash.mockRestore();
+      const interrupted = (await getOrder(order.orderId)) as RoutableOrder;
+      expect(interrupted.routingIntent?.reservations).toHaveLength(60);
+      const reservedBefore = await Promise.all(
+        skus.map(async (sku) => (await storedStock(sku, 'crash-store')).reserved),
+      );
+      expect(reservedBefore.filter((reserved) => reserved === 2)).toHaveLength(49);
 
-    expect(await deliverToRouter(routingMessages.orderReceived(order.orderId))).toEqual({
-      batchItemFailures: [],
-    });
+      expect(await deliverToRouter(routingMessages.orderReceived(order.orderId))).toEqual({
+        batchItemFailures: [],
+      });
 
-    const routed = (await getOrder(order.orderId)) as RoutableOrder;
-    expect(routed).toMatchObject({ status: 'ROUTED', version: order.version + 4 });
-    expect(routed.routingIntent).toBeUndefined();
-    for (const sku of skus) {
-      expect(await storedStock(sku, 'crash-store'), sku).toMatchObject({ reserved: 2, available: 2 });
-      expect(await reservationMarkers(sku), sku).toHaveLength(1);
-    }
-    expect(await fulfillmentOrdersOf(order.orderId)).toHaveLength(1);
-  });
+      const routed = (await getOrder(order.orderId)) as RoutableOrder;
+      expect(routed).toMatchObject({ status: 'ROUTED', version: order.version + 4 });
+      expect(routed.routingIntent).toBeUndefined();
+      for (const sku of skus) {
+        expect(await storedStock(sku, 'crash-store'), sku).toMatchObject({ reserved: 2, available: 2 });
+        expect(await reservationMarkers(sku), sku).toHaveLength(1);
+      }
+      expect(await fulfillmentOrdersOf(order.orderId)).toHaveLength(1);
+    },
+  );
 
-  it('releases the chunks already reserved when a later chunk of a large commit finds no stock', async () => {
-    const skus = Array.from({ length: 60 }, (_, index) => `SAGA-${String(index).padStart(2, '0')}`);
-    await Promise.all(skus.map((sku) => stockAt(sku, 'saga-store', sku === 'SAGA-59' ? 1 : 5)));
-    const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
+  // Sixty SKUs: hundreds of items written one transaction after another, slow on a loaded machine.
+  it(
+    'releases the chunks already reserved when a later chunk of a large commit finds no stock',
+    { timeout: 120_000 },
+    async () => {
+      const skus = Array.from({ length: 60 }, (_, index) => `SAGA-${String(index).padStart(2, '0')}`);
+      await Promise.all(skus.map((sku) => stockAt(sku, 'saga-store', sku === 'SAGA-59' ? 1 : 5)));
+      const order = await aStoredOrder({ lines: skus.map((sku) => ({ sku, quantity: 2 })) });
 
-    const result = await routingRepository.commitRoutingPlan({
-      orderId: order.orderId,
-      expectedVersion: order.version,
-      commitId: 'saga-1',
-      status: 'ROUTED',
-      plan: aPlanWithoutShipments(),
-      fulfillmentOrders: [],
-      reservations: skus.map((sku) => ({ sku, locationId: 'saga-store', quantity: 2 })),
-      now: NOW,
-    });
+      const result = await routingRepository.commitRoutingPlan({
+        orderId: order.orderId,
+        expectedVersion: order.version,
+        commitId: 'saga-1',
+        status: 'ROUTED',
+        plan: aPlanWithoutShipments(),
+        fulfillmentOrders: [],
+        reservations: skus.map((sku) => ({ sku, locationId: 'saga-store', quantity: 2 })),
+        now: NOW,
+      });
 
-    expect(result).toEqual({
-      kind: 'stock_conflict',
-      sku: 'SAGA-59',
-      locationId: 'saga-store',
-      orderVersion: order.version + 2,
-    });
-    for (const sku of skus.slice(0, 59)) {
-      expect(await storedStock(sku, 'saga-store')).toMatchObject({ reserved: 0, available: 5 });
-      expect(await reservationMarkers(sku)).toHaveLength(0);
-    }
-    const stored = (await getOrder(order.orderId)) as RoutableOrder;
-    expect(stored).toMatchObject({ status: 'RECEIVED', version: order.version + 2 });
-    expect(stored.routingIntent).toBeUndefined();
-  });
+      expect(result).toEqual({
+        kind: 'stock_conflict',
+        sku: 'SAGA-59',
+        locationId: 'saga-store',
+        orderVersion: order.version + 2,
+      });
+      for (const sku of skus.slice(0, 59)) {
+        expect(await storedStock(sku, 'saga-store')).toMatchObject({ reserved: 0, available: 5 });
+        expect(await reservationMarkers(sku)).toHaveLength(0);
+      }
+      const stored = (await getOrder(order.orderId)) as RoutableOrder;
+      expect(stored).toMatchObject({ status: 'RECEIVED', version: order.version + 2 });
+      expect(stored.routingIntent).toBeUndefined();
+    },
+  );
 
   it(
     'sells a flash sale of 100 units to exactly 100 of 1,000 concurrent orders',
-    { timeout: 150_000 },
+    { timeout: 300_000 },
     async () => {
       await putLocation(aStoreNorthOfLisbon('flash-store', 5));
       await stockAt('FLASH-SKU', 'flash-store', 100);
