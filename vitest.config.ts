@@ -39,6 +39,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: DYNAMODB_LOCAL,
+          // DynamoDB Local on a loaded shared machine answers slowly; nothing here asserts speed.
+          testTimeout: 60_000,
         },
       },
       {
@@ -50,6 +52,8 @@ export default defineConfig({
       provider: 'v8',
       include: ['functions/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts'],
       reporter: ['text-summary', 'text'],
+      // Printed even when a test failed, so that CI output always says where coverage stands.
+      reportOnFailure: true,
     },
   },
 });
