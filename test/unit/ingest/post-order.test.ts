@@ -146,7 +146,9 @@ describe('postOrder when DynamoDB races or fails', () => {
   });
 
   it('gives up after three retries when every attempt conflicts, with a 500 that reveals nothing', async () => {
-    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('TransactionConflict', 'TransactionConflict'));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(aCanceledTransaction('TransactionConflict', 'TransactionConflict'));
 
     const response = await postOrder(aSignedOrderPost({ order: aCanonicalOrder() }));
 

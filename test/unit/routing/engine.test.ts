@@ -156,7 +156,11 @@ describe('decide: shipping', () => {
   });
 
   it('skips a location at its daily capacity when the strategy requires capacity', () => {
-    const busy = aRoutingLocation('store-busy', { ...northOfCustomer(1), dailyCapacity: 100, capacityUsed: 100 });
+    const busy = aRoutingLocation('store-busy', {
+      ...northOfCustomer(1),
+      dailyCapacity: 100,
+      capacityUsed: 100,
+    });
     const input = routingInput({
       locations: [busy, middle],
       stock: stock({ 'SKU-A': { 'store-busy': 5, 'store-middle': 5 } }),

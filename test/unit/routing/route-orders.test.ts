@@ -126,7 +126,9 @@ describe('routeOrders (routing queue consumer)', () => {
   });
 
   it('backorders without reserving after the stock was taken at every decision', async () => {
-    dynamo.on(TransactWriteCommand).rejects(aCanceledTransaction('None', 'ConditionalCheckFailed', 'None', 'None'));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(aCanceledTransaction('None', 'ConditionalCheckFailed', 'None', 'None'));
     dynamo.on(UpdateCommand).resolves({});
 
     const response = await routeOrders(anSqsEvent(orderReceived()));
