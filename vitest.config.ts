@@ -54,6 +54,9 @@ export default defineConfig({
       reporter: ['text-summary', 'text'],
       // Printed even when a test failed, so that CI output always says where coverage stands.
       reportOnFailure: true,
+      // The floor: the unit and infra projects alone reached this on 1 December 2026 (the full
+      // run, with integration and e2e, is above it). Raise it as coverage grows.
+      thresholds: { statements: 71, branches: 67, functions: 69, lines: 72 },
     },
   },
 });
