@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isCurrencyCode } from './money.js';
+import { decimal, identifier, text } from './text.js';
 
 /**
  * The canonical order: what every channel adapter produces and what the rest of the system
@@ -27,11 +28,30 @@ export function isCountryCode(code: string): boolean {
   return ISO_3166_COUNTRIES.has(code);
 }
 
+/**
+ * Bounds that keep every sum the OMS computes exact. An order has at most MAX_LINES lines, and
+ * every amount on it (a line's unitPrice × quantity, discount, tax, each tax or discount line,
+ * the shipping, its tax, the order discount) is at most MAX_AMOUNT, so the largest figure the
+ * OMS derives, a total of (2 × 500 + 3) × 10^11 ≈ 10^14, and even the sum of the 90 orders
+ * merging could put into one decision, stay far below Number.MAX_SAFE_INTEGER (≈ 9 × 10^15).
+ * 10^11 minor units are a billion euros or dollars on one line.
+ */
+export const MAX_LINES = 500;
+export const MAX_AMOUNT = 100_000_000_000;
+/** Stated totals and order-value bounds: above any total an accepted order can add up to. */
+export const MAX_ORDER_TOTAL = 200_000_000_000_000;
+
 /** Integer count of the currency's minor units (cents, yen, fils). Never a float. */
 export const MinorUnits = z
   .int('must be an integer number of minor units (e.g. cents), not a decimal')
   .nonnegative('must not be negative')
+  .max(MAX_AMOUNT, `must be at most ${MAX_AMOUNT} minor units`)
   .meta({ description: 'Integer amount in the minor units of the order currency (1999 EUR = 19.99 €).' });
+
+const StatedAmount = z
+  .int('must be an integer number of minor units (e.g. cents), not a decimal')
+  .nonnegative('must not be negative')
+  .max(MAX_ORDER_TOTAL, `must be at most ${MAX_ORDER_TOTAL} minor units`);
 
 export const CurrencyCode = z
   .string()
@@ -47,17 +67,17 @@ export const CountryCode = z
 
 export const Address = z
   .strictObject({
-    name: z.string().min(1).max(200).optional(),
-    company: z.string().max(200).optional(),
-    line1: z.string().min(1, 'is required').max(200),
-    line2: z.string().max(200).optional(),
-    city: z.string().min(1, 'is required').max(100),
-    region: z.string().max(100).optional().meta({ description: 'State, province or county.' }),
-    postalCode: z.string().max(20).optional(),
+    name: text(200).min(1).optional(),
+    company: text(200).optional(),
+    line1: text(200).min(1, 'is required'),
+    line2: text(200).optional(),
+    city: text(100).min(1, 'is required'),
+    region: text(100).optional().meta({ description: 'State, province or county.' }),
+    postalCode: text(20).optional(),
     country: CountryCode,
-    phone: z.string().max(40).optional(),
-    lat: z.number().min(-90).max(90).optional(),
-    lon: z.number().min(-180).max(180).optional(),
+    phone: text(40).optional(),
+    lat: decimal().min(-90).max(90).optional(),
+    lon: decimal().min(-180).max(180).optional(),
   })
   .refine((address) => (address.lat === undefined) === (address.lon === undefined), {
     message: 'lat and lon must be given together',
@@ -65,10 +85,10 @@ export const Address = z
   });
 
 export const Customer = z.strictObject({
-  id: z.string().max(128).optional().meta({ description: "The channel's own customer id." }),
+  id: identifier(128).optional().meta({ description: "The channel's own customer id." }),
   email: z.email('must be an email address').max(254).optional(),
-  name: z.string().max(200).optional(),
-  phone: z.string().max(40).optional(),
+  name: text(200).optional(),
+  phone: text(40).optional(),
 });
 
 export const Fulfillment = z.discriminatedUnion(
@@ -76,49 +96,56 @@ export const Fulfillment = z.discriminatedUnion(
   [
     z.strictObject({
       type: z.literal('ship'),
-      method: z.string().max(100).optional().meta({ example: 'standard' }),
-      carrier: z.string().max(100).optional(),
+      method: text(100).optional().meta({ example: 'standard' }),
+      carrier: text(100).optional(),
     }),
     z.strictObject({
       type: z.literal('pickup'),
-      locationId: z.string().min(1).max(64).meta({ description: 'The store the customer collects from.' }),
+      locationId: identifier(64).meta({ description: 'The store the customer collects from.' }),
     }),
     z.strictObject({
       type: z.literal('ship_to_store'),
-      locationId: z.string().min(1).max(64).meta({ description: 'The store the parcel is shipped to.' }),
-      method: z.string().max(100).optional(),
+      locationId: identifier(64).meta({ description: 'The store the parcel is shipped to.' }),
+      method: text(100).optional(),
     }),
   ],
   { error: 'type must be one of ship, pickup, ship_to_store' },
 );
 
 export const TaxLine = z.strictObject({
-  name: z.string().max(100),
-  rate: z.number().min(0).max(1).optional().meta({ description: 'Fraction, 0.23 for 23 %.' }),
+  name: text(100),
+  rate: decimal().min(0).max(1).optional().meta({ description: 'Fraction, 0.23 for 23 %.' }),
   amount: MinorUnits,
 });
 
 export const DiscountLine = z.strictObject({
-  code: z.string().max(100).optional(),
+  code: text(100).optional(),
   amount: MinorUnits,
 });
 
 export const OrderLine = z
   .strictObject({
-    lineId: z.string().min(1).max(64),
+    lineId: identifier(64),
     sku: z
       .string()
       .min(1)
       .max(64)
       .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be letters, digits and . _ - / only'),
-    name: z.string().max(300).optional(),
+    name: text(300).optional(),
     quantity: z.int('must be a whole number').min(1, 'must be at least 1').max(100_000),
     unitPrice: MinorUnits,
     discount: MinorUnits.default(0).meta({ description: 'Total discount on this line.' }),
     tax: MinorUnits.default(0).meta({ description: 'Total tax on this line.' }),
     taxLines: z.array(TaxLine).max(20).optional(),
     discounts: z.array(DiscountLine).max(20).optional(),
-    attributes: z.record(z.string(), z.string().max(200)).optional(),
+    attributes: z
+      .record(identifier(64), text(200))
+      .refine((attributes) => Object.keys(attributes).length <= 50, 'must hold at most 50 attributes')
+      .optional(),
+  })
+  .refine((line) => line.unitPrice * line.quantity <= MAX_AMOUNT, {
+    message: `unitPrice × quantity must be at most ${MAX_AMOUNT} minor units`,
+    path: ['unitPrice'],
   })
   .refine((line) => line.discount <= line.unitPrice * line.quantity, {
     message: 'discount must not exceed unitPrice × quantity',
@@ -126,21 +153,17 @@ export const OrderLine = z
   });
 
 export const StatedTotals = z.strictObject({
-  subtotal: MinorUnits,
-  discount: MinorUnits,
-  tax: MinorUnits,
-  shipping: MinorUnits,
-  total: MinorUnits,
+  subtotal: StatedAmount,
+  discount: StatedAmount,
+  tax: StatedAmount,
+  shipping: StatedAmount,
+  total: StatedAmount,
 });
 
 export const CanonicalOrder = z
   .strictObject({
-    externalId: z
-      .string()
-      .min(1, 'is required')
-      .max(128)
-      .meta({ description: "The channel's id for the order; unique per channel." }),
-    channelOrderNumber: z.string().max(64).optional().meta({ example: '#1001' }),
+    externalId: identifier(128).meta({ description: "The channel's id for the order; unique per channel." }),
+    channelOrderNumber: text(64).optional().meta({ example: '#1001' }),
     placedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),
     currency: CurrencyCode,
     customer: Customer.optional(),
@@ -150,7 +173,7 @@ export const CanonicalOrder = z
     lines: z
       .array(OrderLine)
       .min(1, 'an order needs at least one line')
-      .max(500, 'an order has at most 500 lines'),
+      .max(MAX_LINES, `an order has at most ${MAX_LINES} lines`),
     shippingPrice: MinorUnits.default(0),
     shippingTax: MinorUnits.default(0),
     orderDiscount: MinorUnits.default(0).meta({
@@ -163,8 +186,8 @@ export const CanonicalOrder = z
     totals: StatedTotals.optional().meta({
       description: 'Totals as the channel stated them; reconciled against the lines, a mismatch is flagged.',
     }),
-    tags: z.array(z.string().min(1).max(64)).max(50).default([]),
-    note: z.string().max(2000).optional(),
+    tags: z.array(identifier(64)).max(50).default([]),
+    note: text(2000).optional(),
   })
   .superRefine((order, ctx) => {
     const seen = new Set<string>();

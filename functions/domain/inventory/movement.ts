@@ -1,24 +1,24 @@
 import * as z from 'zod';
+import { identifier, text } from '../text.js';
 
 /**
  * Stock movements: every change of on-hand stock is one of these, sent with a caller-chosen
  * `movementId` that makes a retry harmless, and kept as a record with who, when and why.
  * Reservations are not movements: the router takes and gives them back (routing-repository).
  */
-const Id = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:#-]*$/, 'must be letters, digits and _ . : # - only');
+const Id = identifier(128).regex(
+  /^[A-Za-z0-9][A-Za-z0-9_.:#-]*$/,
+  'must be letters, digits and _ . : # - only',
+);
 const Quantity = z.int().positive().max(1_000_000);
 
 const MovementBase = z.strictObject({
   movementId: Id,
   /** Who recorded it: a user, a device or a system. */
-  who: z.string().min(1).max(200),
+  who: identifier(200),
   /** When it happened (a POS that was offline sends its original times); defaults to when recorded. */
   occurredAt: z.iso.datetime({ offset: true }).optional(),
-  note: z.string().max(1000).optional(),
+  note: text(1000).optional(),
 });
 
 export const ADJUSTMENT_REASONS = ['damage', 'loss', 'correction', 'found'] as const;
@@ -29,7 +29,7 @@ export const Receipt = MovementBase.extend({
   locationId: Id,
   quantity: Quantity,
   /** Purchase order or delivery note the goods came with. */
-  reference: z.string().max(200).optional(),
+  reference: text(200).optional(),
 });
 
 export const Adjustment = MovementBase.extend({
@@ -104,7 +104,7 @@ export type MovementType = Movement['type'];
 
 /** A POS upload: sales made while the register may have been offline, each with its own id. */
 export const PosSaleBatch = z.strictObject({
-  who: z.string().min(1).max(200),
+  who: identifier(200),
   sales: z
     .array(
       z.strictObject({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { identifier } from '../text.js';
 
 /** Query strings of the inventory's read API. */
 const Limit = z.coerce.number().int().min(1).max(500).default(100);
@@ -19,5 +20,5 @@ export const ChannelAvailabilityQuery = z.strictObject({
 });
 
 export const ReplenishmentQuery = z.strictObject({
-  vendorId: z.string().min(1).max(64).optional(),
+  vendorId: identifier(64).optional(),
 });

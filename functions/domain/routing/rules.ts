@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { MAX_ORDER_TOTAL } from '../order.js';
+import { decimal, identifier } from '../text.js';
 import { parseOrThrow } from '../validation.js';
 import { CAPABILITIES, FULFILLMENT_TYPES, LOCATION_TYPES } from './model.js';
 
@@ -19,7 +21,17 @@ export type RankingCriterion = (typeof RANKING_CRITERIA)[number];
 
 export const SPLIT_POLICIES = ['no_split', 'max_shipments', 'allow'] as const;
 
-const nonEmptyStrings = (what: string) => z.array(z.string().min(1)).min(1, `must list at least one ${what}`);
+const nonEmptyStrings = (what: string) =>
+  z.array(identifier(64)).min(1, `must list at least one ${what}`).max(200, `must list at most 200 of them`);
+
+/** Order values compare with order totals, which never exceed MAX_ORDER_TOTAL. */
+const OrderValue = z.int().nonnegative().max(MAX_ORDER_TOTAL);
+
+/** Half the equator: no two places on Earth are farther apart, so a larger bound means none. */
+export const MAX_DISTANCE_KM = 20_038;
+
+/** A version is zero-padded to six digits in its key, so that versions sort in order. */
+export const MAX_RULE_SET_VERSION = 999_999;
 
 export const StrategyConditions = z
   .strictObject({
@@ -29,8 +41,8 @@ export const StrategyConditions = z
     /** Country-region codes such as `US-CA`. */
     destinationRegions: nonEmptyStrings('region').optional(),
     /** Order value bounds (inclusive) in minor units of `currency`. */
-    minOrderValue: z.number().int().nonnegative().optional(),
-    maxOrderValue: z.number().int().nonnegative().optional(),
+    minOrderValue: OrderValue.optional(),
+    maxOrderValue: OrderValue.optional(),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
@@ -38,7 +50,7 @@ export const StrategyConditions = z
     tagsAny: nonEmptyStrings('tag').optional(),
     tagsAll: nonEmptyStrings('tag').optional(),
     /** Matches when any line's SKU has this attribute with one of these values. */
-    skuAttribute: z.strictObject({ key: z.string().min(1), values: nonEmptyStrings('value') }).optional(),
+    skuAttribute: z.strictObject({ key: identifier(64), values: nonEmptyStrings('value') }).optional(),
   })
   .superRefine((when, ctx) => {
     const hasValueBound = when.minOrderValue !== undefined || when.maxOrderValue !== undefined;
@@ -64,7 +76,10 @@ export const StrategyFilters = z.strictObject({
   /** Defaults to what the fulfillment type needs (ship, pickup or transfer). */
   capabilities: z.array(z.enum(CAPABILITIES)).min(1).optional(),
   respectRegionsServed: z.boolean().optional(),
-  maxDistanceKm: z.number().positive().optional(),
+  maxDistanceKm: decimal()
+    .positive()
+    .max(MAX_DISTANCE_KM, `must be at most ${MAX_DISTANCE_KM} km, half the equator`)
+    .optional(),
   requireCapacity: z.boolean().optional(),
   /** Default true: safety stock is never promised. */
   respectSafetyStock: z.boolean().optional(),
@@ -76,9 +91,9 @@ export type StrategyFilters = z.output<typeof StrategyFilters>;
 export const SplitRule = z
   .strictObject({
     policy: z.enum(SPLIT_POLICIES, { error: `policy must be one of ${SPLIT_POLICIES.join(', ')}` }),
-    maxShipments: z.number().int().min(1).optional(),
+    maxShipments: z.int().min(1).max(100).optional(),
     /** A split is only worth it when every shipment carries at least this value (minor units). */
-    minValuePerShipment: z.number().int().positive().optional(),
+    minValuePerShipment: OrderValue.positive().optional(),
   })
   .superRefine((split, ctx) => {
     if (split.policy === 'max_shipments' && split.maxShipments === undefined) {
@@ -101,14 +116,14 @@ export type SplitRule = z.output<typeof SplitRule>;
 export const OnUnplaceable = z.union(
   [
     z.enum(['next_strategy', 'backorder', 'park_for_review']),
-    z.strictObject({ cancelAfterDays: z.number().int().nonnegative() }),
+    z.strictObject({ cancelAfterDays: z.int().nonnegative().max(3650, 'must be at most 3650 days') }),
   ],
   { error: 'must be next_strategy, backorder, park_for_review or { "cancelAfterDays": <days> }' },
 );
 export type OnUnplaceable = z.output<typeof OnUnplaceable>;
 
 export const Strategy = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: identifier(100),
   when: StrategyConditions.optional(),
   filters: StrategyFilters,
   ranking: z
@@ -135,12 +150,13 @@ export const MergeRule = z.strictObject({
 export type MergeRule = z.output<typeof MergeRule>;
 
 export const RuleSet = z.strictObject({
-  ruleSetId: z.string().min(1).max(64),
-  version: z.number().int().min(1),
+  ruleSetId: identifier(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits and . _ - only'),
+  version: z.int().min(1).max(MAX_RULE_SET_VERSION, `must be at most ${MAX_RULE_SET_VERSION}`),
   merge: MergeRule.optional(),
   strategies: z
     .array(Strategy)
     .min(1, 'must hold at least one strategy')
+    .max(50, 'must hold at most 50 strategies')
     .superRefine((strategies, ctx) => {
       const seen = new Set<string>();
       strategies.forEach((strategy, index) => {

@@ -1,13 +1,14 @@
 import * as z from 'zod';
 import type { Location as ConfiguredLocation } from '../location.js';
 import { CanonicalOrder } from '../order.js';
+import { identifier } from '../text.js';
 import { RuleSet } from './rules.js';
 import type { RoutingPlan } from './model.js';
 
 export const SimulationRequest = z
   .strictObject({
     orders: z.array(CanonicalOrder).max(50).optional(),
-    orderIds: z.array(z.string().min(1)).max(50).optional(),
+    orderIds: z.array(identifier(64)).max(50).optional(),
     ruleSet: RuleSet.optional().meta({ description: 'The draft to try; absent: only the active rules run.' }),
   })
   .refine((request) => (request.orders?.length ?? 0) + (request.orderIds?.length ?? 0) > 0, {
