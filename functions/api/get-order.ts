@@ -3,13 +3,13 @@ import { getOrder } from '../data/orders-repository.js';
 import { listFulfillmentOrders, listSharedFulfillmentOrders } from '../data/routing-repository.js';
 import { NotFoundError } from '../domain/errors.js';
 import { toOrderView } from '../domain/order-view.js';
-import { errorResponse, json, type HttpResponse } from '../shared/http.js';
+import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 
 /** GET /v1/orders/{orderId}: the order, where each line went and why. */
 export async function getOrderById(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
-    const orderId = event.pathParameters?.orderId ?? '';
+    const orderId = pathParameter(event, 'orderId');
     const [order, own] = await Promise.all([getOrder(orderId), listFulfillmentOrders(orderId)]);
     if (!order) throw new NotFoundError(`There is no order "${orderId}".`);
     const shared = await listSharedFulfillmentOrders(orderId, order.mergedWith ?? []);

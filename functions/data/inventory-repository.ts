@@ -253,7 +253,12 @@ export async function listLocationStock(
       KeyConditionExpression: 'locationId = :locationId',
       ExpressionAttributeValues: { ':locationId': locationId },
       Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor),
+      ExclusiveStartKey: decodeCursor(
+        options.cursor,
+        ['pk', 'sk', 'locationId', 'sku'],
+        // Reservation markers share the index, so the table key of a page's last item varies.
+        (key) => key.locationId === locationId,
+      ),
     }),
   );
   let items = page.Items ?? [];
@@ -283,13 +288,19 @@ export async function listChannelChanges(
   channelId: string,
   options: { since: string; limit: number; cursor?: string },
 ): Promise<Page<ChannelAvailabilityChange>> {
+  const partition = `CHANNEL#${channelId}`;
+  const after = `AVAIL#${options.since}~`;
   const page = await dynamo().send(
     new QueryCommand({
       TableName: inventoryTable(),
       KeyConditionExpression: 'pk = :pk AND sk > :since',
-      ExpressionAttributeValues: { ':pk': `CHANNEL#${channelId}`, ':since': `AVAIL#${options.since}~` },
+      ExpressionAttributeValues: { ':pk': partition, ':since': after },
       Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor),
+      ExclusiveStartKey: decodeCursor(
+        options.cursor,
+        ['pk', 'sk'],
+        (key) => key.pk === partition && (key.sk ?? '') > after,
+      ),
     }),
   );
   const items = (page.Items ?? []).map((item) => ({
@@ -421,17 +432,42 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * A cursor is the last key of a page, and a caller can send back anything: it is used only when
+ * it is a key the same query could have returned, with exactly the key attributes, each a
+ * non-empty string DynamoDB accepts as a key (at most 1,024 bytes), and `belongs` to the query
+ * (the caller's own partition, inside the query's range). Anything else is a 400, never a
+ * DynamoDB error.
+ */
+function decodeCursor(
+  cursor: string | undefined,
+  attributes: readonly string[],
+  belongs: (key: Record<string, string>) => boolean,
+): Record<string, string> | undefined {
   if (!cursor) return undefined;
+  const key = parseCursor(cursor);
+  const isKey =
+    key !== undefined &&
+    Object.keys(key).length === attributes.length &&
+    attributes.every((name) => {
+      const value = key[name];
+      return typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= 1024;
+    }) &&
+    belongs(key as Record<string, string>);
+  if (isKey) return key as Record<string, string>;
+  throw new ValidationError('The cursor is invalid.', [
+    { path: 'cursor', message: 'is not a cursor this API issued for this query' },
+  ]);
+}
+
+function parseCursor(cursor: string): Record<string, unknown> | undefined {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
   } catch {
-    // Falls through to the validation error below.
+    // Not JSON: not a cursor of ours.
   }
-  throw new ValidationError('The cursor is invalid.', [
-    { path: 'cursor', message: 'is not a cursor this API issued' },
-  ]);
+  return undefined;
 }
 
 /**

@@ -13,8 +13,14 @@ export function newOrder(args: {
 }): Order {
   const { canonical, channelId, orderId, now, defaultCountry } = args;
   const key = customerKey(canonical.customer, canonical.shippingAddress?.country ?? defaultCountry);
+  const { customer, lines, ...rest } = canonical;
   return {
-    ...canonical,
+    ...rest,
+    // An empty object says nothing; it is not kept, so that no reader meets an empty map.
+    ...(customer && Object.keys(customer).length > 0 && { customer }),
+    lines: lines.map(({ attributes, ...line }) =>
+      attributes && Object.keys(attributes).length > 0 ? { ...line, attributes } : line,
+    ),
     placedAt: new Date(canonical.placedAt).toISOString(),
     orderId,
     channelId,

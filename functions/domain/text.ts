@@ -33,8 +33,8 @@ export const identifier = (maxLength: number) =>
     .refine((value) => !LONE_SURROGATE.test(value), 'must not hold a lone UTF-16 surrogate')
     .refine((value) => !CONTROL.test(value), 'must not hold control characters');
 
-/** The longest identifier a path may carry: 3 × 256 bytes leave room for any key prefix. */
-export const MAX_PATH_IDENTIFIER = 256;
+/** The longest identifier that becomes part of a key: 3 × 256 bytes leave room for any prefix. */
+export const MAX_KEY_IDENTIFIER = 256;
 
 /**
  * Finite numbers a store keeps exactly enough: DynamoDB numbers range over 1e-130 to 1e126 in

@@ -1,6 +1,8 @@
 import type { ChannelAdapter, ChannelRequest } from '../channels/adapter.js';
 import type { Channel } from '../domain/channel.js';
 import { NotFoundError } from '../domain/errors.js';
+import { identifier, MAX_KEY_IDENTIFIER } from '../domain/text.js';
+import { parseOrThrow } from '../domain/validation.js';
 import { receiveOrder, type ReceiveOrderDeps } from './receive-order.js';
 
 export interface IngestDeps extends ReceiveOrderDeps {
@@ -35,7 +37,11 @@ export async function ingestChannelRequest(
   const mapped = await adapter.toCanonical(input.request, channel);
   if (mapped.kind === 'ignored') return mapped;
 
-  const { deliveryId } = mapped;
+  // A delivery id keys an item of its own; a header or payload field can be of any length.
+  const deliveryId =
+    mapped.deliveryId === undefined
+      ? undefined
+      : parseOrThrow(identifier(MAX_KEY_IDENTIFIER), mapped.deliveryId, 'channel delivery id', 'deliveryId');
   const result = await receiveOrder(deps, {
     channelId: channel.channelId,
     canonical: mapped.order,

@@ -9,6 +9,7 @@ import {
   errorResponse,
   json,
   lowerCaseHeaders,
+  pathParameter,
   rawBodyOf,
   requestUrl,
   type HttpResponse,
@@ -35,7 +36,7 @@ export async function postOrder(event: APIGatewayProxyEventV2): Promise<HttpResp
   try {
     const rawBody = rawBodyOf(event);
     if (Buffer.byteLength(rawBody, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-    const channelId = event.pathParameters?.channelId ?? '';
+    const channelId = pathParameter(event, 'channelId');
     const request = { headers: lowerCaseHeaders(event.headers), rawBody, url: requestUrl(event) };
 
     const result = await ingestChannelRequest(deps, { channelId, request });

@@ -6,7 +6,7 @@ import { listLocations } from '../data/config-repository.js';
 import { listChannelChanges } from '../data/inventory-repository.js';
 import { listChannelIds } from '../data/products-repository.js';
 import { knownChannelIds } from '../domain/inventory/aggregate.js';
-import { errorResponse, json, type HttpResponse } from '../shared/http.js';
+import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 
 /**
@@ -15,7 +15,7 @@ import { withObservability } from '../shared/middleware.js';
  */
 export async function getChannelAvailability(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
-    const channelId = event.pathParameters?.channelId ?? '';
+    const channelId = pathParameter(event, 'channelId');
     const query = parseOrThrow(ChannelAvailabilityQuery, event.queryStringParameters ?? {}, 'query');
     const known = knownChannelIds(await listChannelIds(), await listLocations());
     if (!known.includes(channelId)) throw new NotFoundError(`There is no channel "${channelId}".`);

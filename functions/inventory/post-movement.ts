@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Movement } from '../domain/inventory/movement.js';
-import { parseJson, parseOrThrow } from '../domain/validation.js';
-import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
+import { parseOrThrow } from '../domain/validation.js';
+import { errorResponse, json, jsonBodyOf, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 import { recordStockMovement } from './record-movement.js';
 
@@ -12,7 +12,7 @@ import { recordStockMovement } from './record-movement.js';
  */
 export async function postMovement(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
-    const movement = parseOrThrow(Movement, parseJson(rawBodyOf(event)), 'movement');
+    const movement = parseOrThrow(Movement, jsonBodyOf(event), 'movement');
     const { record, replayed } = await recordStockMovement(movement, () => new Date().toISOString());
     return json(replayed ? 200 : 201, record);
   } catch (error) {

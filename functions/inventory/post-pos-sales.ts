@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { posSaleMovements, PosSaleBatch } from '../domain/inventory/movement.js';
 import { NotFoundError } from '../domain/errors.js';
-import { parseJson, parseOrThrow } from '../domain/validation.js';
+import { parseOrThrow } from '../domain/validation.js';
 import { locationExists } from '../data/products-repository.js';
-import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
+import { errorResponse, json, jsonBodyOf, pathParameter, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 import { recordPosSales } from './record-movement.js';
 
@@ -13,8 +13,8 @@ import { recordPosSales } from './record-movement.js';
  */
 export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
-    const locationId = event.pathParameters?.locationId ?? '';
-    const batch = parseOrThrow(PosSaleBatch, parseJson(rawBodyOf(event)), 'POS sale batch');
+    const locationId = pathParameter(event, 'locationId');
+    const batch = parseOrThrow(PosSaleBatch, jsonBodyOf(event), 'POS sale batch');
     if (!(await locationExists(locationId))) throw new NotFoundError(`There is no location "${locationId}".`);
     const results = await recordPosSales(posSaleMovements(locationId, batch), () => new Date().toISOString());
     return json(200, {

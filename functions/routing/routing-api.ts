@@ -7,19 +7,22 @@ import { getProducts } from '../data/routing-repository.js';
 import * as rules from '../data/rules-repository.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { parseRuleSet } from '../domain/routing/index.js';
-import { parseJson, parseOrThrow } from '../domain/validation.js';
-import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
+import { MAX_RULE_SET_VERSION } from '../domain/routing/rules.js';
+import { parseOrThrow } from '../domain/validation.js';
+import { errorResponse, json, jsonBodyOf, pathOf, pathParameter, type HttpResponse } from '../shared/http.js';
 import { withObservability } from '../shared/middleware.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { simulateRouting } from './simulate-routing.js';
 
 type Operation = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
 
+/** Digits only: `Number()` would also take `1e300` and `0x10`, which no version is stored as. */
 const versionOf = (event: APIGatewayProxyEventV2) => {
-  const version = Number(event.pathParameters?.version);
-  if (!Number.isInteger(version) || version < 1) {
-    throw new ValidationError('The version must be a positive whole number.', [
-      { path: 'version', message: 'must be a positive whole number' },
+  const text = event.pathParameters?.version ?? '';
+  const version = /^[1-9][0-9]{0,5}$/.test(text) ? Number(text) : NaN;
+  if (!(version <= MAX_RULE_SET_VERSION)) {
+    throw new ValidationError(`The version must be a whole number from 1 to ${MAX_RULE_SET_VERSION}.`, [
+      { path: 'version', message: `must be a whole number from 1 to ${MAX_RULE_SET_VERSION}` },
     ]);
   }
   return version;
@@ -34,25 +37,27 @@ const operations: Record<string, Operation> = {
     return json(200, { ruleSet, activatedAt: pointer?.activatedAt ?? null, builtIn: !pointer });
   },
   'POST /v1/routing/rule-sets': async (event) => {
-    const { ruleSet, created } = await rules.putRuleSet(parseJson(rawBodyOf(event)), now());
-    const location = `/v1/routing/rule-sets/${ruleSet.ruleSetId}/versions/${ruleSet.version}`;
+    const { ruleSet, created } = await rules.putRuleSet(jsonBodyOf(event), now());
+    const location = pathOf('v1', 'routing', 'rule-sets', ruleSet.ruleSetId, 'versions', ruleSet.version);
     return json(created ? 201 : 200, { ruleSet }, { location });
   },
   'POST /v1/routing/rule-sets/validate': async (event) =>
-    json(200, { valid: true, ruleSet: parseRuleSet(parseJson(rawBodyOf(event))) }),
+    json(200, { valid: true, ruleSet: parseRuleSet(jsonBodyOf(event)) }),
   'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}': async (event) => {
-    const ruleSetId = event.pathParameters?.ruleSetId ?? '';
-    const ruleSet = await rules.getRuleSet(ruleSetId, versionOf(event));
-    if (!ruleSet) throw new NotFoundError(`There is no rule set ${ruleSetId} v${versionOf(event)}.`);
+    const ruleSetId = pathParameter(event, 'ruleSetId');
+    const version = versionOf(event);
+    const ruleSet = await rules.getRuleSet(ruleSetId, version);
+    if (!ruleSet) throw new NotFoundError(`There is no rule set ${ruleSetId} v${version}.`);
     return json(200, { ruleSet });
   },
   'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate': async (event) => {
-    const ruleSetId = event.pathParameters?.ruleSetId ?? '';
-    await rules.activateRuleSet(ruleSetId, versionOf(event), now());
-    return json(200, { active: { ruleSetId, version: versionOf(event) } });
+    const ruleSetId = pathParameter(event, 'ruleSetId');
+    const version = versionOf(event);
+    await rules.activateRuleSet(ruleSetId, version, now());
+    return json(200, { active: { ruleSetId, version } });
   },
   'POST /v1/routing/simulate': async (event) => {
-    const request = parseOrThrow(SimulationRequest, parseJson(rawBodyOf(event)), 'simulation request');
+    const request = parseOrThrow(SimulationRequest, jsonBodyOf(event), 'simulation request');
     const deps = {
       getOrder,
       getActiveRuleSet: () => rules.getActiveRuleSet(),

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DomainError, PayloadTooLargeError, ValidationError } from '../domain/errors.js';
+import { identifier, MAX_KEY_IDENTIFIER } from '../domain/text.js';
+import { parseJson, parseOrThrow } from '../domain/validation.js';
 import { logger } from './observability.js';
 
 /**
@@ -74,6 +76,37 @@ export function errorResponse(error: unknown, instance?: string): HttpResponse {
 export function rawBodyOf(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): string {
   if (!event.body) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/**
+ * A JSON request body no larger than `limitBytes`: every stored item must fit DynamoDB's 400 KB,
+ * so a body that could not is answered 413 before anything is parsed or written.
+ */
+export function jsonBodyOf(
+  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
+  limitBytes = MAX_JSON_BODY_BYTES,
+): unknown {
+  const rawBody = rawBodyOf(event);
+  if (Buffer.byteLength(rawBody, 'utf8') > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  return parseJson(rawBody);
+}
+
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
+const PathIdentifier = identifier(MAX_KEY_IDENTIFIER);
+
+/**
+ * A path parameter as API Gateway decoded it (once; it is never decoded again), checked like
+ * any other id before it reaches a key: present, at most 256 characters, no control characters
+ * and no lone surrogates.
+ */
+export function pathParameter(event: Pick<APIGatewayProxyEventV2, 'pathParameters'>, name: string): string {
+  return parseOrThrow(PathIdentifier, event.pathParameters?.[name] ?? '', `path parameter ${name}`, name);
+}
+
+/** A path for a `Location` header, each segment percent-encoded, so no id can make it invalid. */
+export function pathOf(...segments: (string | number)[]): string {
+  return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join('');
 }
 
 export function lowerCaseHeaders(

@@ -45,6 +45,12 @@ export interface RouteMatch {
   pathParameters: Record<string, string>;
 }
 
+/** A match whose parameters are undefined where the path's percent-encoding is malformed. */
+export interface RawRouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string | undefined>;
+}
+
 export interface RequestSnapshot {
   method: string;
   /** Path and query as sent, e.g. `/v1/orders/01J?expand=lines`. */
@@ -126,9 +132,20 @@ export class LocalHttpServer {
       request.resume();
       return sendProblem(response, 404, 'not-found', 'Not found', `No route for ${method} ${path}.`);
     }
+    const malformed = Object.entries(match.pathParameters).find(([, value]) => value === undefined);
+    if (malformed) {
+      request.resume();
+      return sendProblem(
+        response,
+        400,
+        'validation',
+        'Invalid request',
+        `The path parameter ${malformed[0]} is not valid percent-encoding.`,
+        { errors: [{ path: malformed[0], message: 'is not valid percent-encoding' }] },
+      );
+    }
     const body = await readBody(request, MAX_PAYLOAD_BYTES);
     if (body === undefined) {
-      response.setHeader('connection', 'close');
       return sendProblem(
         response,
         413,
@@ -149,7 +166,7 @@ export class LocalHttpServer {
       port: request.socket.localPort ?? 0,
     };
     try {
-      const result = await this.options.invoke(match.route, toApiGatewayEvent(snapshot, match));
+      const result = await this.options.invoke(match.route, toApiGatewayEvent(snapshot, match as RouteMatch));
       if (this.options.dropResponse?.(method, match.route)) return void response.destroy();
       writeResult(response, result);
     } catch (error) {
@@ -164,7 +181,7 @@ export function matchRoute(
   routes: readonly RouteSpec[],
   method: string,
   path: string,
-): RouteMatch | undefined {
+): RawRouteMatch | undefined {
   const segments = path.split('/').slice(1);
   for (const route of routes) {
     if (route.method !== method) continue;
@@ -174,8 +191,11 @@ export function matchRoute(
   return undefined;
 }
 
-function matchTemplate(template: string[], segments: string[]): Record<string, string> | undefined {
-  const parameters: Record<string, string> = {};
+function matchTemplate(
+  template: string[],
+  segments: string[],
+): Record<string, string | undefined> | undefined {
+  const parameters: Record<string, string | undefined> = {};
   for (const [index, part] of template.entries()) {
     const name = /^\{([^}]+)\}$/.exec(part)?.[1];
     if (name?.endsWith('+')) {
@@ -196,11 +216,16 @@ function matchTemplate(template: string[], segments: string[]): Record<string, s
   return segments.length === template.length ? parameters : undefined;
 }
 
-function safeDecode(value: string): string {
+/**
+ * Decodes a parameter once, as API Gateway does; handlers never decode again. Malformed
+ * encoding (`%ZZ`) gives undefined, answered 400: passing it on raw would let `%ZZ` and a
+ * later decode disagree about what the id is.
+ */
+function safeDecode(value: string): string | undefined {
   try {
     return decodeURIComponent(value);
   } catch {
-    return value;
+    return undefined;
   }
 }
 
@@ -272,26 +297,22 @@ function apiGatewayTime(date: Date): string {
 }
 
 /**
- * Reads the body up to `limitBytes`; past it, stops keeping chunks (the rest is drained and
- * dropped) and returns undefined, so an oversized upload never sits in memory.
+ * Reads the body up to `limitBytes`; past it, stops keeping chunks and returns undefined once
+ * the rest is drained, so an oversized upload never sits in memory. The answer waits for the
+ * end of the upload: answering and closing while the client still writes resets the connection,
+ * and the client sees the reset instead of the 413.
  */
 function readBody(request: IncomingMessage, limitBytes: number): Promise<string | undefined> {
-  if (Number(request.headers['content-length'] ?? 0) > limitBytes) {
-    request.resume();
-    return Promise.resolve(undefined);
-  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
+    let size = Number(request.headers['content-length'] ?? 0) > limitBytes ? Infinity : 0;
+    request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limitBytes) return void chunks.push(chunk);
-      request.off('data', onData);
-      request.resume();
-      resolve(undefined);
-    };
-    request.on('data', onData);
-    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (size <= limitBytes) chunks.push(chunk);
+    });
+    request.once('end', () =>
+      resolve(size <= limitBytes ? Buffer.concat(chunks).toString('utf8') : undefined),
+    );
     request.once('error', reject);
   });
 }

@@ -171,4 +171,38 @@ describe('LocalHttpServer', () => {
     expect(response.status).toBe(413);
     expect(invoked).toBe(false);
   });
+
+  it('answers 413, not a reset connection, to an oversized upload streamed without a length', async () => {
+    const url = await serve(async () => ({ statusCode: 200 }));
+    const chunk = new Uint8Array(1024 * 1024).fill(120);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 11) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+
+    const response = await fetch(`${url}/v1/channels/web/orders`, { method: 'POST', body, duplex: 'half' });
+
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ status: 413, limitBytes: 10 * 1024 * 1024 });
+  });
+
+  it('decodes a path parameter once and answers malformed percent-encoding with 400', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve(async (_route, event) => {
+      seen.push(event.pathParameters?.orderId);
+      return { statusCode: 200 };
+    });
+
+    const malformed = await fetch(`${url}/v1/orders/A%ZZ`);
+    await fetch(`${url}/v1/orders/A%2541`);
+
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    expect(await malformed.json()).toMatchObject({ errors: [{ path: 'orderId' }] });
+    expect(seen).toEqual(['A%41']);
+  });
 });
