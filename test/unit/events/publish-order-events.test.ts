@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { publishOrderEvents } from '../../../functions/events/publish-order-events.js';
@@ -92,6 +92,21 @@ describe('publishOrderEvents', () => {
       externalId: 'W-1001',
       status: 'RECEIVED',
     });
+  });
+
+  it('publishes OrderReceived for an order holding empty maps that DynamoDB Local streams as bare {}', async () => {
+    eventBridgeFailing(() => false);
+    const record = aStreamRecord({ newItem: anOrderItem(anOrder()) });
+    const image = record.dynamodb!.NewImage!;
+    const bareEmptyMap = {} as AttributeValue;
+    image.customer = bareEmptyMap;
+    image.lines = { L: [{ M: { ...image.lines!.L![0]!.M, attributes: bareEmptyMap } }] };
+
+    const response = await publish(aStreamEvent([record]));
+
+    expect(response.batchItemFailures).toEqual([]);
+    const [entry] = putEventsCalls()[0]?.args[0].input.Entries ?? [];
+    expect(entry).toMatchObject({ Source: 'oms', DetailType: 'OrderReceived' });
   });
 
   it('publishes OrderRouted when a MODIFY changes the status', async () => {

@@ -1,0 +1,332 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { base64Hmac } from '../../functions/channels/common.js';
+import type { Channel } from '../../functions/domain/channel.js';
+import { MAX_AMOUNT, MAX_LINES } from '../../functions/domain/order.js';
+import { signOmsPayload } from '../../functions/domain/signature.js';
+import { bodies, extremeNumber, extremeString, pathId, type Json } from './arbitraries.js';
+
+/**
+ * One generator of requests per endpoint of lib/topology.ts ROUTES, used in-process by the fuzz
+ * tests and over HTTP by `npm run fuzz`. A request names its route template, so the caller can
+ * build either the API Gateway event or the URL.
+ */
+export interface FuzzRequest {
+  method: 'GET' | 'POST';
+  /** The route template, as in ROUTES. */
+  route: string;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: string;
+  /** For ingest: the format whose signature the request carries (signed when sent). */
+  signAs?: string;
+}
+
+export const FUZZ_LOCATIONS = ['STORE-LIS-CHIADO', 'WH-POR'];
+export const FUZZ_SKUS = ['TSHIRT-BLUE-M', 'MUG-1'];
+
+const FIXTURES = new URL('../fixtures/channels/', import.meta.url);
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, Json>;
+
+const unique = fc.uuid().map((uuid) => uuid.slice(0, 18));
+
+const line = fc.record({
+  lineId: fc.constantFrom('1', '2', 'L-3'),
+  sku: fc.constantFrom(...FUZZ_SKUS),
+  quantity: fc.constantFrom(1, 2, 100_000),
+  unitPrice: fc.constantFrom(0, 1999, MAX_AMOUNT / 100_000, MAX_AMOUNT, MAX_AMOUNT + 1),
+  discount: fc.constantFrom(0, 1),
+  tax: fc.constantFrom(0, 460, MAX_AMOUNT),
+  attributes: fc.option(fc.constantFrom<Json>({}, { color: 'blue' }, { '': 'x' }), { nil: undefined }),
+});
+
+/** A canonical order as a retailer's app sends it; the lines and amounts lean to the bounds. */
+export const canonicalOrder: fc.Arbitrary<Json> = fc
+  .record({
+    externalId: unique,
+    lines: fc.oneof(
+      { weight: 9, arbitrary: fc.array(line, { minLength: 1, maxLength: 3 }) },
+      {
+        weight: 1,
+        arbitrary: line.map((first) =>
+          Array.from({ length: MAX_LINES }, (_, index) => ({ ...first, lineId: `L${index}` })),
+        ),
+      },
+    ),
+    customer: fc.constantFrom<Json>(
+      {},
+      { email: 'ana@example.com', name: 'Ana Silva' },
+      { phone: '+351912345678' },
+    ),
+    lat: extremeNumber,
+    shippingPrice: fc.constantFrom(0, 495, MAX_AMOUNT),
+  })
+  .map(({ externalId, lines, customer, lat, shippingPrice }) => ({
+    externalId,
+    placedAt: '2026-11-22T10:00:00Z',
+    currency: 'EUR',
+    customer,
+    shippingAddress: {
+      name: 'Ana Silva',
+      line1: 'Rua Augusta 100',
+      city: 'Lisboa',
+      postalCode: '1100-053',
+      country: 'PT',
+      lat: Math.abs(lat) <= 90 ? lat : 38.7103,
+      lon: -9.1366,
+    },
+    fulfillment: { type: 'ship', method: 'standard' },
+    lines: (lines as Record<string, Json>[]).map((entry) =>
+      Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)),
+    ),
+    shippingPrice,
+    tags: ['fuzz'],
+  }));
+
+const withId = (key: string, document: Record<string, Json>) =>
+  unique.map((id) => ({ ...structuredClone(document), [key]: id }) as Json);
+
+const shopify = (fixture('shopify-orders.json').orders as Json[])[0] as Record<string, Json>;
+const wooCommerce = fixture('woocommerce-v3-orders-examples.json').create_order_response as Record<
+  string,
+  Json
+>;
+const magento = fixture('magento-order-and-instore-pickup-examples.json').GET_V1_orders_3_response as Record<
+  string,
+  Json
+>;
+const square = (fixture('square-orders-api-examples.json').CreateOrderResponse as Record<string, Json>)
+  .order as Record<string, Json>;
+const amazonExamples = fixture('amazon-sp-api-orders-v0-examples.json') as Record<
+  string,
+  { sandbox_static: { response: { payload: Record<string, Json> } }[] }
+>;
+const amazonPayload = (operation: string) => amazonExamples[operation]!.sandbox_static[0]!.response.payload;
+const amazon = {
+  order: amazonPayload('getOrder'),
+  orderItems: amazonPayload('getOrderItems').OrderItems!,
+  shippingAddress: amazonPayload('getOrderAddress').ShippingAddress!,
+};
+
+/** Native payloads of every channel format: the fixtures, each with a fresh order id. */
+export const nativeOrders: Record<string, fc.Arbitrary<Json>> = {
+  canonical: canonicalOrder,
+  shopify: withId('id', shopify),
+  woocommerce: withId('number', wooCommerce),
+  magento: withId('increment_id', magento),
+  amazon: unique.map((id) => ({ ...structuredClone(amazon), order: { ...amazon.order, AmazonOrderId: id } })),
+  square: unique.map((id) => ({
+    type: 'order.created',
+    event_id: id,
+    data: { type: 'order', id, object: { order: { ...structuredClone(square), id } } },
+  })),
+};
+
+/** The channels the fuzzing configures: one per format, all signed with FUZZ_SECRET. */
+export const FUZZ_CHANNELS = Object.keys(nativeOrders).map((format) => ({
+  channelId: `fuzz-${format}`,
+  format: format as Channel['format'],
+}));
+
+export function signedHeaders(format: string, body: string, secret: string, url: string) {
+  switch (format) {
+    case 'shopify':
+      return { 'x-shopify-hmac-sha256': base64Hmac(secret, body) };
+    case 'woocommerce':
+      return { 'x-wc-webhook-signature': base64Hmac(secret, body) };
+    case 'square':
+      return { 'x-square-hmacsha256-signature': base64Hmac(secret, `${url}${body}`) };
+    default:
+      return { 'x-oms-signature': signOmsPayload(secret, body, Math.floor(Date.now() / 1000)) };
+  }
+}
+
+const ingest = (format: string): fc.Arbitrary<FuzzRequest> =>
+  fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/channels/{channelId}/orders'),
+    pathParameters: fc
+      .oneof({ weight: 9, arbitrary: fc.constant(`fuzz-${format}`) }, { weight: 1, arbitrary: extremeString })
+      .map((channelId) => ({ channelId })),
+    body: bodies(nativeOrders[format]!),
+    signAs: fc.constant(format),
+  });
+
+const ruleSet: fc.Arbitrary<Json> = fc
+  .record({
+    version: fc.integer({ min: 1, max: 999_999 }),
+    maxDistanceKm: fc.constantFrom(50, 20_038, 1e308),
+  })
+  .map(({ version, maxDistanceKm }) => ({
+    ruleSetId: 'fuzz',
+    version,
+    merge: { windowMinutes: 10 },
+    strategies: [
+      {
+        name: 'nearest',
+        when: { minOrderValue: 0, maxOrderValue: MAX_AMOUNT, currency: 'EUR', tagsAny: ['fuzz'] },
+        filters: { maxDistanceKm, respectSafetyStock: true },
+        ranking: ['distance', 'priority'],
+        split: { policy: 'max_shipments', maxShipments: 2 },
+        onUnplaceable: { cancelAfterDays: 30 },
+      },
+    ],
+  }));
+
+const movement: fc.Arbitrary<Json> = fc
+  .record({
+    movementId: unique,
+    type: fc.constantFrom('receipt', 'adjustment', 'cycle_count', 'transfer_shipment', 'safety_stock'),
+    sku: fc.constantFrom(...FUZZ_SKUS),
+    quantity: fc.constantFrom(1, 5, 1_000_000),
+  })
+  .map(({ movementId, type, sku, quantity }) => {
+    const base = { movementId, who: 'fuzz', sku, type, note: 'fuzz' };
+    switch (type) {
+      case 'receipt':
+        return { ...base, locationId: FUZZ_LOCATIONS[0]!, quantity, reference: 'PO-1' };
+      case 'adjustment':
+        return { ...base, locationId: FUZZ_LOCATIONS[0]!, reason: 'correction', quantityDelta: -quantity };
+      case 'cycle_count':
+        return { ...base, locationId: FUZZ_LOCATIONS[0]!, countedQuantity: quantity };
+      case 'transfer_shipment':
+        return {
+          ...base,
+          transferId: movementId,
+          fromLocationId: FUZZ_LOCATIONS[1]!,
+          toLocationId: FUZZ_LOCATIONS[0]!,
+          quantity,
+        };
+      default:
+        return { ...base, locationId: FUZZ_LOCATIONS[0]!, safetyStock: quantity };
+    }
+  });
+
+const posSales: fc.Arbitrary<Json> = fc
+  .array(fc.record({ saleId: unique, sku: fc.constantFrom(...FUZZ_SKUS), quantity: fc.constantFrom(1, 3) }), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((sales) => ({
+    who: 'till-1',
+    sales: sales.map((sale) => ({ ...sale, occurredAt: '2026-11-22T10:00:00Z' })),
+  }));
+
+const simulation: fc.Arbitrary<Json> = fc
+  .record({
+    order: canonicalOrder,
+    rules: ruleSet,
+    orderId: fc.constantFrom('01JFUZZ', '01J0000000000000000000000'),
+  })
+  .map(({ order, rules, orderId }) => ({ orders: [order], orderIds: [orderId], ruleSet: rules }));
+
+const version = fc.oneof(
+  fc.integer({ min: 1, max: 3 }).map(String),
+  fc.constantFrom('0', '-1', '1.5', '1e300', '9007199254740993', '0x10', '999999', '1000000', ''),
+  extremeString,
+);
+
+const cursor = fc.oneof(
+  fc.constantFrom('e30', 'W10', 'bnVsbA', '%%%', ''),
+  fc
+    .record({
+      pk: extremeString,
+      sk: extremeString,
+      locationId: fc.constantFrom(...FUZZ_LOCATIONS),
+      sku: extremeString,
+    })
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+  fc
+    .record({ pk: fc.constantFrom('CHANNEL#web', 'CHANNEL#other'), sk: extremeString })
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+  extremeString,
+);
+
+const query = (keys: Record<string, fc.Arbitrary<string>>) =>
+  fc.record(keys, { requiredKeys: [] }).map((entries) => entries as Record<string, string>);
+
+const limit = fc.oneof(fc.constantFrom('1', '500', '501', '0', '-1', '1e3', 'abc'), extremeString);
+
+/** Every endpoint, by a short name the tallies use. */
+export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
+  ...Object.fromEntries(Object.keys(nativeOrders).map((format) => [`ingest ${format}`, ingest(format)])),
+  'rule-sets': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/routing/rule-sets'),
+    body: bodies(ruleSet),
+  }),
+  validate: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/routing/rule-sets/validate'),
+    body: bodies(ruleSet),
+  }),
+  activate: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate'),
+    pathParameters: fc.record({ ruleSetId: pathId(['fuzz']), version }),
+  }),
+  simulate: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/routing/simulate'),
+    body: bodies(simulation),
+  }),
+  movements: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/inventory/movements'),
+    body: bodies(movement),
+  }),
+  'pos-sales': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/locations/{locationId}/pos-sales'),
+    pathParameters: pathId(FUZZ_LOCATIONS).map((locationId) => ({ locationId })),
+    body: bodies(posSales),
+  }),
+  'get order': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/orders/{orderId}'),
+    pathParameters: pathId(['01J0000000000000000000000']).map((orderId) => ({ orderId })),
+  }),
+  'get rule set': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/routing/rule-sets/{ruleSetId}/versions/{version}'),
+    pathParameters: fc.record({ ruleSetId: pathId(['fuzz']), version }),
+  }),
+  'get sku inventory': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/inventory/{sku}'),
+    pathParameters: pathId(FUZZ_SKUS).map((sku) => ({ sku })),
+  }),
+  'get location inventory': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/locations/{locationId}/inventory'),
+    pathParameters: pathId(FUZZ_LOCATIONS).map((locationId) => ({ locationId })),
+    query: query({ limit, cursor }),
+  }),
+  'get channel availability': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/channels/{channelId}/availability'),
+    pathParameters: pathId(['web', 'fuzz-canonical']).map((channelId) => ({ channelId })),
+    query: query({ limit, cursor, since: fc.oneof(fc.constant('2026-01-01T00:00:00Z'), extremeString) }),
+  }),
+  'get replenishment': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/replenishment/suggestions'),
+    query: query({ vendorId: extremeString }),
+  }),
+};
+
+/**
+ * A path for the route with each parameter percent-encoded once, as a client sends it. A lone
+ * surrogate has no UTF-8 form: it goes as the bytes a careless client would send (WTF-8).
+ */
+export function pathFor(request: FuzzRequest): string {
+  return request.route.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = request.pathParameters?.[name] ?? '';
+    try {
+      return encodeURIComponent(value);
+    } catch {
+      return `%ED%A0%80${encodeURIComponent(value.replace(/\p{Surrogate}/gu, ''))}`;
+    }
+  });
+}
