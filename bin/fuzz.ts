@@ -14,8 +14,9 @@ import { ENDPOINTS, FUZZ_CHANNELS, pathFor, signedHeaders, type FuzzRequest } fr
 const WRITE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** Reads change nothing, so a tenth of the runs covers them. */
 const READ_RUNS = Math.max(1, Math.ceil(WRITE_RUNS / 10));
-const CONCURRENCY = 8;
-const BATCH = 500;
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 16);
+const BATCH = Number(process.env.FUZZ_BATCH ?? 500);
 
 const runtime = await startLocalRuntime({ port: 0, tablePrefix: `fuzz-${Date.now().toString(36)}-` });
 const { putChannel } = await import('../functions/data/config-repository.js');
@@ -63,13 +64,30 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
   tally[status] = (tally[status] ?? 0) + 1;
 }
 
+function printTallies(): void {
+  for (const [name, tally] of Object.entries(tallies)) {
+    const count = Object.values(tally).reduce((sum, value) => sum + value, 0);
+    const statuses = Object.entries(tally)
+      .sort()
+      .map(([status, value]) => `${status}: ${value}`)
+      .join(', ');
+    console.log(`${name.padEnd(26)} ${String(count).padStart(6)}   ${statuses}`);
+  }
+}
+
 try {
-  for (const [name, requests] of Object.entries(ENDPOINTS)) {
-    const runs = fc.sample(requests, 1)[0]!.method === 'POST' ? WRITE_RUNS : READ_RUNS;
-    const endpointStarted = Date.now();
-    // Generated a batch at a time: ten thousand 500-line orders do not fit in memory at once.
-    for (let batch = 0; batch * BATCH < runs; batch++) {
-      const generated = fc.sample(requests, { numRuns: Math.min(BATCH, runs - batch * BATCH), seed: batch });
+  const endpoints = Object.entries(ENDPOINTS).map(([name, requests]) => ({
+    name,
+    requests,
+    runs: fc.sample(requests, 1)[0]!.method === 'POST' ? WRITE_RUNS : READ_RUNS,
+  }));
+  // Round by round over every endpoint, so that the tally printed after each round covers all.
+  for (let round = 0; endpoints.some((endpoint) => round * BATCH < endpoint.runs); round++) {
+    for (const { name, requests, runs } of endpoints) {
+      const size = Math.min(BATCH, runs - round * BATCH);
+      if (size <= 0) continue;
+      // Generated a batch at a time: ten thousand 500-line orders do not fit in memory at once.
+      const generated = fc.sample(requests, { numRuns: size, seed: round });
       let next = 0;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -77,13 +95,8 @@ try {
         }),
       );
     }
-    const tally = Object.entries(tallies[name] ?? {})
-      .sort()
-      .map(([status, count]) => `${status}: ${count}`)
-      .join(', ');
-    console.log(
-      `${name.padEnd(26)} ${String(runs).padStart(6)} requests in ${((Date.now() - endpointStarted) / 1000).toFixed(0).padStart(4)} s   ${tally}`,
-    );
+    console.log(`\nafter round ${round + 1}, ${((Date.now() - started) / 1000).toFixed(0)} s:`);
+    printTallies();
   }
 } finally {
   await runtime.stop();
