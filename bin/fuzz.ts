@@ -14,7 +14,8 @@ import { ENDPOINTS, FUZZ_CHANNELS, pathFor, signedHeaders, type FuzzRequest } fr
 const WRITE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** Reads change nothing, so a tenth of the runs covers them. */
 const READ_RUNS = Math.max(1, Math.ceil(WRITE_RUNS / 10));
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Errors only: a 5xx's cause is in the log line the handler writes.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 16);
 const BATCH = Number(process.env.FUZZ_BATCH ?? 500);
 
@@ -30,6 +31,11 @@ for (const channel of FUZZ_CHANNELS) {
 type Tally = Record<string, number>;
 const tallies: Record<string, Tally> = {};
 const failures: string[] = [];
+const fail = (failure: string) => {
+  // The first few as they happen, so a long run can be read (and stopped) before it ends.
+  if (failures.length < 20) console.log(`FAILURE ${failure}`);
+  failures.push(failure);
+};
 const started = Date.now();
 
 async function send(name: string, request: FuzzRequest): Promise<void> {
@@ -50,15 +56,15 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
     const text = await response.text();
     status = String(response.status);
     if (response.status >= 500)
-      failures.push(
+      fail(
         `${name} ${response.status} ${request.method} ${url}\n  ${body?.slice(0, 300)}\n  → ${text.slice(0, 300)}`,
       );
     if (response.status >= 400 && response.headers.get('content-type') !== 'application/problem+json') {
-      failures.push(`${name} ${response.status} is not application/problem+json: ${text.slice(0, 200)}`);
+      fail(`${name} ${response.status} is not application/problem+json: ${text.slice(0, 200)}`);
     }
   } catch (error) {
     status = `error ${(error as Error).cause ?? (error as Error).message}`;
-    failures.push(`${name} ${request.method} ${url}: ${status}`);
+    fail(`${name} ${request.method} ${url}: ${status}`);
   }
   const tally = (tallies[name] ??= {});
   tally[status] = (tally[status] ?? 0) + 1;
@@ -76,7 +82,9 @@ function printTallies(): void {
 }
 
 try {
-  const endpoints = Object.entries(ENDPOINTS).map(([name, requests]) => ({
+  const only = process.env.FUZZ_ONLY?.split(',');
+  const chosen = Object.entries(ENDPOINTS).filter(([name]) => !only || only.includes(name));
+  const endpoints = chosen.map(([name, requests]) => ({
     name,
     requests,
     runs: fc.sample(requests, 1)[0]!.method === 'POST' ? WRITE_RUNS : READ_RUNS,
@@ -109,5 +117,4 @@ const total = Object.values(tallies).reduce(
 console.log(
   `\n${total} requests in ${((Date.now() - started) / 1000).toFixed(0)} s; ${failures.length} failure(s).`,
 );
-for (const failure of failures.slice(0, 20)) console.log(failure);
 process.exit(failures.length === 0 ? 0 : 1);

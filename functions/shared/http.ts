@@ -78,6 +78,8 @@ export function rawBodyOf(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+export const MAX_JSON_BODY_BYTES = 256 * 1024;
+
 /**
  * A JSON request body no larger than `limitBytes`: every stored item must fit DynamoDB's 400 KB,
  * so a body that could not is answered 413 before anything is parsed or written.
@@ -90,8 +92,6 @@ export function jsonBodyOf(
   if (Buffer.byteLength(rawBody, 'utf8') > limitBytes) throw new PayloadTooLargeError(limitBytes);
   return parseJson(rawBody);
 }
-
-export const MAX_JSON_BODY_BYTES = 256 * 1024;
 
 const PathIdentifier = identifier(MAX_KEY_IDENTIFIER);
 

@@ -68,6 +68,24 @@ export class LocalHttpServer {
 
   constructor(private readonly options: LocalHttpServerOptions) {
     this.server = createServer((request, response) => void this.handle(request, response));
+    // Requests Node refuses before any handler runs (headers or URL over 16 KB, malformed
+    // HTTP) are answered as problems too, as API Gateway answers them, not with a bare status.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : 400;
+      const title = tooLarge ? 'Request header fields too large' : 'Bad request';
+      const body = JSON.stringify({
+        type: `${PROBLEM_BASE}${tooLarge ? 'headers-too-large' : 'bad-request'}`,
+        title,
+        status,
+        detail: tooLarge ? 'The request line and headers are over 16 KB.' : 'The request is not valid HTTP.',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
   }
 
   /** Binds now; GET /health answers 503 until markReady(), so callers can wait on it. */

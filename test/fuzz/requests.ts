@@ -84,8 +84,10 @@ export const canonicalOrder: fc.Arbitrary<Json> = fc
     tags: ['fuzz'],
   }));
 
-const withId = (key: string, document: Record<string, Json>) =>
-  unique.map((id) => ({ ...structuredClone(document), [key]: id }) as Json);
+const uniqueNumber = fc.integer({ min: 1, max: 2_000_000_000 });
+
+const withId = (key: string, document: Record<string, Json>, ids: fc.Arbitrary<Json> = unique) =>
+  ids.map((id) => ({ ...structuredClone(document), [key]: id }) as Json);
 
 const shopify = (fixture('shopify-orders.json').orders as Json[])[0] as Record<string, Json>;
 const wooCommerce = fixture('woocommerce-v3-orders-examples.json').create_order_response as Record<
@@ -112,9 +114,9 @@ const amazon = {
 /** Native payloads of every channel format: the fixtures, each with a fresh order id. */
 export const nativeOrders: Record<string, fc.Arbitrary<Json>> = {
   canonical: canonicalOrder,
-  shopify: withId('id', shopify),
-  woocommerce: withId('number', wooCommerce),
-  magento: withId('increment_id', magento),
+  shopify: withId('id', shopify, uniqueNumber),
+  woocommerce: withId('id', wooCommerce, uniqueNumber),
+  magento: withId('entity_id', magento, uniqueNumber),
   amazon: unique.map((id) => ({ ...structuredClone(amazon), order: { ...amazon.order, AmazonOrderId: id } })),
   square: unique.map((id) => ({
     type: 'order.created',
@@ -219,7 +221,12 @@ const simulation: fc.Arbitrary<Json> = fc
     rules: ruleSet,
     orderId: fc.constantFrom('01JFUZZ', '01J0000000000000000000000'),
   })
-  .map(({ order, rules, orderId }) => ({ orders: [order], orderIds: [orderId], ruleSet: rules }));
+  .map(({ order, rules, orderId }) => ({
+    orders: [order],
+    // A stored id only sometimes: an id of no order is a 404, and most runs should simulate.
+    orderIds: orderId === '01JFUZZ' ? [] : [orderId],
+    ruleSet: rules,
+  }));
 
 const version = fc.oneof(
   fc.integer({ min: 1, max: 3 }).map(String),
