@@ -19,7 +19,14 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 16);
 const BATCH = Number(process.env.FUZZ_BATCH ?? 500);
 
-const runtime = await startLocalRuntime({ port: 0, tablePrefix: `fuzz-${Date.now().toString(36)}-` });
+const runtime = await startLocalRuntime({
+  port: 0,
+  tablePrefix: `fuzz-${Date.now().toString(36)}-`,
+  // A function that throws (rather than answering) is a 500 the tally must explain.
+  observer: {
+    onError: (source, error) => console.log(`ERROR in ${source}: ${(error as Error).stack ?? String(error)}`),
+  },
+});
 const { putChannel } = await import('../functions/data/config-repository.js');
 // The fuzz channels sign with the web channel's demo secret; the runtime already knows it.
 const web = DEMO_CHANNELS.find((channel) => channel.channelId === 'web')!;
