@@ -9,7 +9,8 @@ import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { parseRuleSet } from '../domain/routing/index.js';
 import { parseJson, parseOrThrow } from '../domain/validation.js';
 import { errorResponse, json, rawBodyOf, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { actorFrom } from '../shared/access.js';
+import { withApiAccess } from '../shared/middleware.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { simulateRouting } from './simulate-routing.js';
 
@@ -31,10 +32,15 @@ const operations: Record<string, Operation> = {
   'GET /v1/routing/rule-sets/active': async () => {
     const pointer = await rules.getActiveRuleSetPointer();
     const ruleSet = await rules.getActiveRuleSet();
-    return json(200, { ruleSet, activatedAt: pointer?.activatedAt ?? null, builtIn: !pointer });
+    return json(200, {
+      ruleSet,
+      activatedAt: pointer?.activatedAt ?? null,
+      activatedBy: pointer?.activatedBy ?? null,
+      builtIn: !pointer,
+    });
   },
   'POST /v1/routing/rule-sets': async (event) => {
-    const { ruleSet, created } = await rules.putRuleSet(parseJson(rawBodyOf(event)), now());
+    const { ruleSet, created } = await rules.putRuleSet(parseJson(rawBodyOf(event)), actorFrom(event), now());
     const location = `/v1/routing/rule-sets/${ruleSet.ruleSetId}/versions/${ruleSet.version}`;
     return json(created ? 201 : 200, { ruleSet }, { location });
   },
@@ -48,7 +54,7 @@ const operations: Record<string, Operation> = {
   },
   'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate': async (event) => {
     const ruleSetId = event.pathParameters?.ruleSetId ?? '';
-    await rules.activateRuleSet(ruleSetId, versionOf(event), now());
+    await rules.activateRuleSet(ruleSetId, versionOf(event), actorFrom(event), now());
     return json(200, { active: { ruleSetId, version: versionOf(event) } });
   },
   'POST /v1/routing/simulate': async (event) => {
@@ -79,4 +85,4 @@ export async function routingApi(event: APIGatewayProxyEventV2): Promise<HttpRes
   }
 }
 
-export const handler = withObservability(routingApi);
+export const handler = withApiAccess(routingApi);

@@ -24,6 +24,7 @@ import { toLambdaRecord } from '../../lib/local/stream-poller.js';
 import { aChannel } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
+import { anActor } from '../helpers/factories.js';
 import { aLocation } from '../helpers/records.js';
 
 /**
@@ -209,10 +210,10 @@ class Workload {
     ];
     const movement = Movement.parse({ movementId: id, who: 'chaos', ...random.pick(kinds) });
     try {
-      await recordMovement(movement, () => new Date().toISOString());
+      await recordMovement(movement, () => new Date().toISOString(), anActor());
       this.counts.movements += 1;
       // Retries of the same movement never apply twice; some are sent again on purpose.
-      if (random.next() < 0.1) await recordMovement(movement, () => new Date().toISOString());
+      if (random.next() < 0.1) await recordMovement(movement, () => new Date().toISOString(), anActor());
       if (movement.type === 'transfer_shipment' && random.next() < 0.7) {
         const receipt = Movement.parse({
           type: 'transfer_receipt',
@@ -221,7 +222,7 @@ class Workload {
           transferId: id,
           receivedQuantity: random.int(quantity + 1),
         });
-        await recordMovement(receipt, () => new Date().toISOString());
+        await recordMovement(receipt, () => new Date().toISOString(), anActor());
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

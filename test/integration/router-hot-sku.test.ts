@@ -12,6 +12,7 @@ import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-o
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
+import { anActor } from '../helpers/factories.js';
 import { aLocation } from '../helpers/records.js';
 
 const SKU = 'FLASH-HOT';
@@ -83,7 +84,7 @@ beforeAll(async () => {
     locationId: 'dc',
     quantity: UNITS,
   });
-  await recordMovement(receipt, () => NOW);
+  await recordMovement(receipt, () => NOW, anActor());
   await distributeToShards({ sku: SKU, locationId: 'dc', shards: SHARDS, quantity: UNITS, now: NOW });
 });
 

@@ -41,7 +41,7 @@ describe('matchRoute', () => {
   });
 
   it('matches a greedy {name+} parameter over the rest of the path', () => {
-    const routes: RouteSpec[] = [{ method: 'GET', path: '/files/{path+}', function: 'openApi' }];
+    const routes: RouteSpec[] = [{ method: 'GET', path: '/files/{path+}', function: 'openApi', access: { public: 'a test route' } }];
     expect(matchRoute(routes, 'GET', '/files/a/b/c.json')?.pathParameters).toEqual({ path: 'a/b/c.json' });
     expect(matchRoute(routes, 'GET', '/files/')).toBeUndefined();
   });
@@ -81,7 +81,7 @@ describe('toApiGatewayEvent', () => {
     const event = toApiGatewayEvent(
       aRequest({ method: 'GET', url: '/openapi.json', body: '', headers: {} }),
       {
-        route: { method: 'GET', path: '/openapi.json', function: 'openApi' },
+        route: { method: 'GET', path: '/openapi.json', function: 'openApi', access: { public: 'a test route' } },
         pathParameters: {},
       },
     );
