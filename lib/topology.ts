@@ -255,13 +255,21 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'POST',
     path: '/v1/inventory/movements',
     function: 'postInventoryMovement',
-    access: { roles: ['admin', 'ops', 'store'], scope: 'oms/inventory.write', resource: { location: 'body' } },
+    access: {
+      roles: ['admin', 'ops', 'store'],
+      scope: 'oms/inventory.write',
+      resource: { location: 'body' },
+    },
   },
   {
     method: 'POST',
     path: '/v1/locations/{locationId}/pos-sales',
     function: 'postPosSales',
-    access: { roles: ['admin', 'ops', 'store'], scope: 'oms/inventory.write', resource: { location: 'path' } },
+    access: {
+      roles: ['admin', 'ops', 'store'],
+      scope: 'oms/inventory.write',
+      resource: { location: 'path' },
+    },
   },
   {
     method: 'GET',
@@ -273,7 +281,11 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/locations/{locationId}/inventory',
     function: 'getLocationInventory',
-    access: { roles: [...EVERY_READER, 'store'], scope: 'oms/inventory.read', resource: { location: 'path' } },
+    access: {
+      roles: [...EVERY_READER, 'store'],
+      scope: 'oms/inventory.read',
+      resource: { location: 'path' },
+    },
   },
   {
     method: 'GET',

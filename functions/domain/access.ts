@@ -127,7 +127,10 @@ function listClaim(value: ClaimValue | undefined): string[] | undefined {
  * its scopes. Locations and channels come from `locations` / `channels` claims (or the Cognito
  * custom attributes of the same name, as an ID token carries them).
  */
-export function principalFromClaims(claims: Record<string, ClaimValue>, scopes: readonly string[] = []): Principal {
+export function principalFromClaims(
+  claims: Record<string, ClaimValue>,
+  scopes: readonly string[] = [],
+): Principal {
   const named = [...(listClaim(claims['cognito:groups']) ?? []), ...(listClaim(claims.role) ?? [])];
   const role = ROLES.find((candidate) => named.includes(candidate)) ?? 'integration';
   const clientId = claims.client_id ?? claims.azp ?? claims.cid;

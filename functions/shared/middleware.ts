@@ -22,6 +22,8 @@ export function withObservability<Event, Result>(
 }
 
 /** An HTTP API handler: the observability above, then the route's access checked before it runs. */
-export function withApiAccess(handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
+export function withApiAccess(
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
+) {
   return withObservability(handler).use(routeAuthorization());
 }

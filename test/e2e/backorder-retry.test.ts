@@ -7,6 +7,7 @@ import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { fetchAs } from '../helpers/tokens.js';
 import { aLocation } from '../helpers/records.js';
 
 /**
@@ -53,7 +54,7 @@ beforeAll(async () => {
 afterAll(() => runtime?.stop());
 
 function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${runtime.url}${path}`, {
+  return fetchAs(runtime.url, path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -63,7 +64,7 @@ function post(path: string, body: string, headers: Record<string, string> = {}) 
 async function waitForStatus(orderId: string, status: string): Promise<OrderView> {
   return vi.waitFor(
     async () => {
-      const response = await fetch(`${runtime.url}/v1/orders/${orderId}`);
+      const response = await fetchAs(runtime.url, `/v1/orders/${orderId}`);
       const view = (await response.json()) as OrderView;
       if (view.status !== status) throw new Error(`still ${view.status}, waiting for ${status}`);
       return view;
@@ -125,7 +126,7 @@ describe('back-orders on the local runtime', () => {
       reserved: 2,
       available: 3,
     });
-    const inventory = await fetch(`${runtime.url}/v1/inventory/${SKU}`);
+    const inventory = await fetchAs(runtime.url, `/v1/inventory/${SKU}`);
     expect(inventory.status).toBe(200);
     expect(await inventory.json()).toMatchObject({
       sku: SKU,

@@ -7,6 +7,7 @@ import { DEMO_CHANNEL_ID, DEMO_CHANNEL_SECRETS, DEMO_SIGNING_SECRET } from '../.
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { QUEUES } from '../../lib/topology.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { fetchAs } from '../helpers/tokens.js';
 
 const tablePrefix = `e2e${Date.now().toString(36)}-`;
 let runtime: LocalRuntime;
@@ -83,7 +84,7 @@ describe('the local runtime, end to end over HTTP', () => {
     expect(keys.filter((key) => key === `ORDER#${orderId}/ORDER`)).toHaveLength(1);
     expect(keys.filter((key) => key === `ORDER#${orderId}/RAW`)).toHaveLength(1);
     expect(keys.filter((key) => key.endsWith('#EXT#W-E2E-1/KEY'))).toHaveLength(1);
-    const stored = await fetch(`${runtime.url}/v1/orders/${orderId}`);
+    const stored = await fetchAs(runtime.url, `/v1/orders/${orderId}`);
     expect(stored.status).toBe(200);
     expect(await stored.json()).toMatchObject({ orderId, externalId: 'W-E2E-1', status: 'RECEIVED' });
 

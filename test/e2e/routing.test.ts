@@ -8,6 +8,7 @@ import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { fetchAs } from '../helpers/tokens.js';
 import { aLocation } from '../helpers/records.js';
 
 /**
@@ -62,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => runtime?.stop());
 
 function post(path: string, body: string, headers: Record<string, string> = {}) {
-  return fetch(`${runtime.url}${path}`, {
+  return fetchAs(runtime.url, path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -89,7 +90,7 @@ describe('routing on the local runtime', () => {
 
     const order = await vi.waitFor(
       async () => {
-        const response = await fetch(`${runtime.url}/v1/orders/${orderId}`);
+        const response = await fetchAs(runtime.url, `/v1/orders/${orderId}`);
         const view = (await response.json()) as { status: string } & Record<string, unknown>;
         if (view.status !== 'ROUTED') throw new Error(`still ${view.status}`);
         return view as unknown as OrderView;
@@ -203,7 +204,7 @@ describe('routing on the local runtime', () => {
     expect((await post('/v1/routing/rule-sets/nearest/versions/9/activate', '')).status).toBe(404);
     expect((await post('/v1/routing/rule-sets/nearest/versions/1/activate', '')).status).toBe(200);
 
-    const active = await fetch(`${runtime.url}/v1/routing/rule-sets/active`);
+    const active = await fetchAs(runtime.url, `/v1/routing/rule-sets/active`);
     expect(await active.json()).toMatchObject({
       builtIn: false,
       ruleSet: { ruleSetId: 'nearest', version: 1 },

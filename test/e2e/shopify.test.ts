@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { getStockLevels } from '../../functions/data/inventory-repository.js';
 import { DEMO_CHANNEL_SECRETS } from '../../lib/local/local-config.js';
+import { fetchAs } from '../helpers/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { fixtureText } from '../unit/channels/helpers.js';
 
@@ -51,7 +52,7 @@ function postShopifyWebhook(channelId: string, body: string, eventId: string) {
 async function routedOrder(orderId: string) {
   return vi.waitFor(
     async () => {
-      const view = (await (await fetch(`${runtime.url}/v1/orders/${orderId}`)).json()) as OrderView;
+      const view = (await (await fetchAs(runtime.url, `/v1/orders/${orderId}`)).json()) as OrderView;
       if (view.status === 'RECEIVED') throw new Error('not routed yet');
       return view;
     },
