@@ -91,11 +91,17 @@ export class LocalTokenIssuer {
     };
   }
 
-  /** `POST /_local/token`: a demo user's token, or anyone's with the role, locations and scopes asked for. */
+  /**
+   * `POST /_local/token`: a demo user's token (`{"role": "store"}`, `{"role": "store", "sub": "rui"}`),
+   * or anyone's with the role, locations, channels and scopes asked for.
+   */
   async tokenFor(body: unknown, times: TokenTimes = {}): Promise<TokenResponse> {
     const request = parseOrThrow(TokenRequest, body ?? {}, 'token request');
+    // A demo user when named, or when only the role is asked for; otherwise exactly what was asked.
+    const onlyRole = Object.keys(request).length === 1;
     const demoUser = DEMO_USERS.find(
-      (user) => user.role === request.role && (request.sub === undefined || user.sub === request.sub),
+      (user) =>
+        user.role === request.role && (request.sub === undefined ? onlyRole : user.sub === request.sub),
     );
     const issuedAt = times.issuedAt ?? Math.floor(Date.now() / 1000);
     const expiresAt = times.expiresAt ?? issuedAt + TOKEN_LIFETIME_SECONDS;

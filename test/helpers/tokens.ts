@@ -1,4 +1,4 @@
-import type { TokenRequest } from '../../lib/local/tokens.js';
+import { LocalTokenIssuer, type TokenRequest, type TokenTimes } from '../../lib/local/tokens.js';
 
 /**
  * Tokens from a running local runtime, the way a client gets them (`POST /_local/token`), kept
@@ -41,4 +41,20 @@ export async function fetchAs(
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${await tokenFor(baseUrl, principal)}`);
   return fetch(`${baseUrl}${path}`, { ...init, headers });
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Tokens a client may hold that the JWT authorizer must refuse (401), each for the admin. */
+export async function refusedTokens(issuer: LocalTokenIssuer): Promise<Record<string, string>> {
+  const elsewhere = await LocalTokenIssuer.create('https://idp.elsewhere.example');
+  const admin = { role: 'admin' };
+  const signed = async (from: LocalTokenIssuer, times: TokenTimes) =>
+    (await from.tokenFor(admin, times)).access_token;
+  return {
+    'an expired token': await signed(issuer, { issuedAt: nowSeconds() - 7200, expiresAt: nowSeconds() - 60 }),
+    'a token not valid yet': await signed(issuer, { notBefore: nowSeconds() + 600 }),
+    'a token from another issuer': await signed(elsewhere, {}),
+    'a malformed token': 'not-a-jwt',
+  };
 }
