@@ -208,6 +208,7 @@ describe('routing on the local runtime', () => {
     expect(await active.json()).toMatchObject({
       builtIn: false,
       ruleSet: { ruleSetId: 'nearest', version: 1 },
+      activatedBy: { sub: 'alice', role: 'admin' },
     });
   });
 });

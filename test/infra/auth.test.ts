@@ -67,6 +67,13 @@ describe('who may call the API, in AWS', { timeout: 60_000 }, () => {
     expect(authorized).toHaveLength(ROUTES.filter((route) => 'roles' in route.access).length);
     expect(routes).toHaveLength(ROUTES.length);
   });
+
+  it('deploys none of the local runtime’s own endpoints', () => {
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey as string,
+    );
+    expect(routeKeys.filter((key) => key.includes('/_local') || key.endsWith(' /health'))).toEqual([]);
+  });
 });
 
 describe('another identity provider', { timeout: 60_000 }, () => {
