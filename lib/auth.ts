@@ -10,8 +10,11 @@ import {
   StringAttribute,
   UserPool,
   UserPoolGroup,
+  LambdaVersion,
+  UserPoolOperation,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ROLES, SCOPES } from '../functions/domain/access.js';
 
@@ -28,6 +31,8 @@ export interface OmsAuthProps {
   audience?: readonly string[];
   /** Where the console's sign-in returns (authorization code + PKCE). */
   consoleCallbackUrls?: readonly string[];
+  /** The pre-token-generation trigger that puts a user's locations into the access token. */
+  preTokenGeneration: IFunction;
   retainData: boolean;
   removalPolicy: RemovalPolicy;
 }
@@ -91,6 +96,11 @@ export class OmsAuth extends Construct {
       deletionProtection: props.retainData,
       removalPolicy: props.removalPolicy,
     });
+    userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      props.preTokenGeneration,
+      LambdaVersion.V2_0,
+    );
     ROLES.filter((role) => role !== 'integration').forEach((role, precedence) => {
       new UserPoolGroup(this, `Group-${role}`, {
         userPool,

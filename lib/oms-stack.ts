@@ -61,6 +61,7 @@ export class OmsStack extends Stack {
     this.functions = functions;
     const auth = new OmsAuth(this, 'Auth', {
       ...props.auth,
+      preTokenGeneration: functions.preTokenGeneration,
       retainData: props.retainData,
       removalPolicy,
     });

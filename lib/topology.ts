@@ -175,6 +175,14 @@ export const FUNCTIONS = {
     ],
     publishesEvents: true,
   },
+  preTokenGeneration: {
+    id: 'pre-token-generation',
+    entry: 'functions/auth/pre-token-generation.ts',
+    description: "Cognito trigger: a store user's locations into the access token",
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    tables: [],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;

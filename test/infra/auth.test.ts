@@ -21,6 +21,17 @@ describe('who may call the API, in AWS', { timeout: 60_000 }, () => {
     });
   });
 
+  it("copies a user's locations into the access token with a V2 pre-token-generation trigger", () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaVersion: 'V2_0',
+          LambdaArn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.preTokenGeneration), 'Arn'] },
+        },
+      },
+    });
+  });
+
   it.each(ROLES.filter((role) => role !== 'integration'))('has a group for the role %s', (role) => {
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: role });
   });
