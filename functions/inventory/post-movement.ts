@@ -17,7 +17,7 @@ export async function postMovement(event: APIGatewayProxyEventV2): Promise<HttpR
     const movement = parseOrThrow(Movement, parseJson(rawBodyOf(event)), 'movement');
     const caller = {
       actor: actorFrom(event),
-      mayActAt: (locationIds: readonly string[]) => void authorizeResource(event, { locationIds }),
+      mayActAt: (locationIds: readonly string[]) => authorizeResource(event, { locationIds }),
     };
     const { record, replayed } = await recordStockMovement(movement, caller, () => new Date().toISOString());
     return json(replayed ? 200 : 201, record);

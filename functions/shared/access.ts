@@ -43,10 +43,8 @@ export function actorFrom(event: APIGatewayProxyEventV2): Actor {
 }
 
 /** Checks a resource the handler found in the body or a record; throws ForbiddenError when not here. */
-export function authorizeResource(event: APIGatewayProxyEventV2, resource: Resource): Principal {
-  const principal = principalOf(event);
-  enforce(mayActOn(principal, resource));
-  return principal;
+export function authorizeResource(event: APIGatewayProxyEventV2, resource: Resource): void {
+  enforce(mayActOn(principalOf(event), resource));
 }
 
 /**
