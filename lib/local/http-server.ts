@@ -14,8 +14,9 @@ import { LOCAL_ACCOUNT } from './lambda.js';
 import type { JwtAuthorizerContext } from './tokens.js';
 
 /**
- * API Gateway (HTTP API, payload format 2.0) in front of the handlers: matches ROUTES, turns the
- * request into the event API Gateway would send, and writes the handler's result back. Written
+ * API Gateway (HTTP API, payload format 2.0) in front of the handlers: matches ROUTES, verifies
+ * the bearer token of a route that needs one (the JWT authorizer), turns the request into the
+ * event API Gateway would send, and writes the handler's result back. Written
  * by hand because the tools that do this (serverless-offline, SAM CLI) bring their own framework
  * or Docker; this needs only node:http.
  */
