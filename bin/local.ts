@@ -1,3 +1,4 @@
+import { DEMO_USERS } from '../lib/local/demo-users.js';
 import { DEFAULT_PORT, DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../lib/local/local-config.js';
 import { startLocalRuntime, type RuntimeObserver } from '../lib/local/runtime.js';
 
@@ -43,7 +44,10 @@ OMS local runtime ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s at 
   DynamoDB Local   ${runtime.dynamodbEndpoint}
   demo channel     ${DEMO_CHANNEL_ID} (canonical), signing secret "${DEMO_SIGNING_SECRET}" (local demo value only)
   inspect          ${runtime.url}/_local/events  ${runtime.url}/_local/queues  ${runtime.url}/openapi.json
+  token issuer     ${runtime.tokens.issuer} (keys made at start); demo users: ${DEMO_USERS.map((user) => `${user.sub} (${user.role})`).join(', ')}
   quick start      npm run post-order -- docs/examples/order.json
+                   TOKEN=$(npm run -s token -- --role ops)
+                   curl -H "Authorization: Bearer $TOKEN" ${runtime.url}/v1/inventory/TSHIRT-BLUE-M
 Ctrl-C stops everything.
 `);
 

@@ -5,36 +5,30 @@ import {
   HttpMethod,
   LogGroupLogDestination,
   type HttpStage,
+  type IHttpRouteAuthorizer,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { requiresToken } from '../functions/domain/access.js';
 import { ROUTES, type FunctionKey } from './topology.js';
-
-/**
- * Routes whose callers are authenticated by the function itself, or that are public on purpose,
- * and why. Every other route requires IAM (SigV4) authorization, so a new route is private until
- * someone decides otherwise here.
- */
-export const ROUTES_WITHOUT_GATEWAY_AUTH: ReadonlyMap<FunctionKey, string> = new Map([
-  [
-    'postOrder',
-    'Channels authenticate every order in the function with the HMAC signature or key their platform sends (secrets in Secrets Manager); platforms like Shopify can not sign with SigV4.',
-  ],
-  ['openApi', 'The OpenAPI document is the public contract channel integrators read; it holds no data.'],
-] satisfies [FunctionKey, string][]);
 
 export interface OmsApiProps {
   functions: Record<FunctionKey, IFunction>;
+  /** The JWT authorizer of every route whose access (lib/topology.ts ROUTES) needs a token. */
+  authorizer: IHttpRouteAuthorizer;
   throttle: ThrottleSettings;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 }
 
-/** The HTTP API: one route per entry of ROUTES, throttled and access-logged. */
+/**
+ * The HTTP API: one route per entry of ROUTES, throttled and access-logged. A route that needs a
+ * token gets the JWT authorizer; the others (channel ingest, the API document) say why not in
+ * their access, which is also the reason given to cdk-nag.
+ */
 export class OmsApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
@@ -42,7 +36,7 @@ export class OmsApi extends Construct {
   constructor(scope: Construct, id: string, props: OmsApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Order-management API: channel ingest and order lookup',
+      description: 'Order-management API: channel ingest, orders, routing and inventory',
       // The stage is created below, with the throttling and access logs the default one lacks.
       createDefaultStage: false,
     });
@@ -57,7 +51,6 @@ export class OmsApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
-    const iamAuthorizer = new HttpIamAuthorizer();
     const integrations = new Map<FunctionKey, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.function);
@@ -68,15 +61,16 @@ export class OmsApi extends Construct {
         );
         integrations.set(route.function, integration);
       }
-      const reasonWithoutAuth = ROUTES_WITHOUT_GATEWAY_AUTH.get(route.function);
+      const access = route.access;
       const [httpRoute] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration,
-        ...(!reasonWithoutAuth && { authorizer: iamAuthorizer }),
+        ...(requiresToken(access) && { authorizer: props.authorizer }),
       });
-      if (reasonWithoutAuth && httpRoute) {
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: reasonWithoutAuth });
+      if (!requiresToken(access) && httpRoute) {
+        const reason = 'public' in access ? access.public : access.signature;
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason });
       }
     }
   }

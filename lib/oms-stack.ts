@@ -5,6 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { OmsApi } from './api.js';
+import { OmsAuth } from './auth.js';
 import { OmsEventBus } from './event-bus.js';
 import { OmsFunctions } from './functions.js';
 import { Observability } from './observability.js';
@@ -24,6 +25,12 @@ export interface OmsStackProps extends StackProps {
   apiThrottle?: ThrottleSettings;
   logRetention?: RetentionDays;
   eventArchiveRetention?: Duration;
+  /**
+   * The identity provider whose tokens the API accepts (docs/security.md). Without an issuer the
+   * stack creates a Cognito user pool; with one (Okta, Entra ID, Auth0, …) no pool is created and
+   * `audience` names the accepted `aud` values. With the pool, `audience` adds client ids.
+   */
+  auth?: { issuer?: string; audience?: readonly string[]; consoleCallbackUrls?: readonly string[] };
 }
 
 /**
@@ -52,8 +59,15 @@ export class OmsStack extends Stack {
       logRemovalPolicy: removalPolicy,
     }).byKey;
     this.functions = functions;
+    const auth = new OmsAuth(this, 'Auth', {
+      ...props.auth,
+      preTokenGeneration: functions.preTokenGeneration,
+      retainData: props.retainData,
+      removalPolicy,
+    });
     const api = new OmsApi(this, 'Api', {
       functions,
+      authorizer: auth.authorizer,
       throttle: props.apiThrottle ?? { rateLimit: 500, burstLimit: 1000 },
       logRetention,
       logRemovalPolicy: removalPolicy,
@@ -86,6 +100,12 @@ export class OmsStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'JwtIssuer', { value: auth.issuer, description: 'Issuer of the accepted tokens' });
+    if (auth.userPool && auth.consoleClient && auth.integrationClient) {
+      new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId });
+      new CfnOutput(this, 'ConsoleClientId', { value: auth.consoleClient.userPoolClientId });
+      new CfnOutput(this, 'IntegrationClientId', { value: auth.integrationClient.userPoolClientId });
+    }
     new CfnOutput(this, 'EventBusName', {
       value: bus.eventBusName,
       description: 'Subscribe to OMS events here',

@@ -4,14 +4,16 @@ import { listFulfillmentOrders, listSharedFulfillmentOrders } from '../data/rout
 import { NotFoundError } from '../domain/errors.js';
 import { toOrderView } from '../domain/order-view.js';
 import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { authorizeResource } from '../shared/access.js';
+import { withApiAccess } from '../shared/middleware.js';
 
-/** GET /v1/orders/{orderId}: the order, where each line went and why. */
+/** GET /v1/orders/{orderId}: the order, where each line went and why; a channel's client sees its own. */
 export async function getOrderById(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
     const orderId = pathParameter(event, 'orderId');
     const [order, own] = await Promise.all([getOrder(orderId), listFulfillmentOrders(orderId)]);
     if (!order) throw new NotFoundError(`There is no order "${orderId}".`);
+    authorizeResource(event, { channelIds: [order.channelId] });
     const shared = await listSharedFulfillmentOrders(orderId, order.mergedWith ?? []);
     return json(200, toOrderView(order, [...own, ...shared]));
   } catch (error) {
@@ -19,4 +21,4 @@ export async function getOrderById(event: APIGatewayProxyEventV2): Promise<HttpR
   }
 }
 
-export const handler = withObservability(getOrderById);
+export const handler = withApiAccess(getOrderById);

@@ -1,6 +1,6 @@
 import { Movement, PosSaleBatch } from '../domain/inventory/movement.js';
 import { INVENTORY_EVENT_CATALOGUE } from '../domain/inventory-events.js';
-import { iam, jsonSchema, problemResponse as problem } from './openapi-parts.js';
+import { jsonSchema, problemResponse as problem } from './openapi-parts.js';
 
 /**
  * The inventory's part of the OpenAPI document (merged by openapi-document.ts), rendered from
@@ -33,7 +33,6 @@ export function inventoryOpenApi() {
           operationId: 'postStockMovement',
           summary:
             'Record a receipt, adjustment, cycle count, transfer, POS sale or safety-stock change once',
-          security: iam,
           requestBody: {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/StockMovement' } } },
@@ -55,7 +54,6 @@ export function inventoryOpenApi() {
         post: {
           operationId: 'postPosSales',
           summary: 'Record a POS upload (possibly made offline), each sale once, with its original time',
-          security: iam,
           parameters: [pathParameter('locationId')],
           requestBody: {
             required: true,
@@ -74,7 +72,6 @@ export function inventoryOpenApi() {
         get: {
           operationId: 'getSkuInventory',
           summary: 'Stock of a SKU per location, network and per channel',
-          security: iam,
           parameters: [pathParameter('sku')],
           responses: {
             '200': { description: 'The SKU’s stock.' },
@@ -86,7 +83,6 @@ export function inventoryOpenApi() {
         get: {
           operationId: 'getLocationInventory',
           summary: 'Stock of a location, SKU by SKU, paged',
-          security: iam,
           parameters: [pathParameter('locationId'), ...paging],
           responses: {
             '200': { description: '`{ locationId, items, nextCursor? }`' },
@@ -99,7 +95,6 @@ export function inventoryOpenApi() {
         get: {
           operationId: 'getChannelAvailability',
           summary: 'Changes of a channel’s availability after a time, oldest first',
-          security: iam,
           parameters: [
             pathParameter('channelId'),
             queryParameter('since', { type: 'string', format: 'date-time' }),
@@ -119,7 +114,6 @@ export function inventoryOpenApi() {
         get: {
           operationId: 'getReplenishmentSuggestions',
           summary: 'Suggested purchase orders, one per vendor',
-          security: iam,
           parameters: [queryParameter('vendorId', { type: 'string' })],
           responses: { '200': { description: '`{ suggestions: [{ vendorId, lines }] }`' } },
         },

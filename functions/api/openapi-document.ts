@@ -3,7 +3,8 @@ import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { inventoryOpenApi } from './inventory-paths.js';
-import { iam, jsonSchema, problemResponse } from './openapi-parts.js';
+import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
+import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
 
 /**
@@ -36,7 +37,7 @@ const Problem = {
 };
 
 export function openApiDocument() {
-  return {
+  return withAccess({
     openapi: '3.1.0',
     info: {
       title: 'Serverless OMS API',
@@ -46,12 +47,7 @@ export function openApiDocument() {
     },
     components: {
       securitySchemes: {
-        iam: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'Authorization',
-          description: 'AWS Signature Version 4 (IAM), checked by API Gateway.',
-        },
+        ...ACCESS_SECURITY_SCHEMES,
         omsSignature: {
           type: 'apiKey',
           in: 'header',
@@ -115,7 +111,6 @@ export function openApiDocument() {
         get: {
           operationId: 'getOrder',
           summary: 'An order with its status, where each line went and why',
-          security: [{ iam: [] }],
           parameters: [{ name: 'orderId', in: 'path', required: true, schema: { type: 'string' } }],
           responses: {
             '200': {
@@ -136,7 +131,7 @@ export function openApiDocument() {
         },
       },
     },
-  };
+  });
 }
 
 const ruleSetBody = {
@@ -162,7 +157,6 @@ function routingPaths() {
       get: {
         operationId: 'getActiveRuleSet',
         summary: 'The rule set the router uses now',
-        security: iam,
         responses: {
           '200': ruleSetResponse('The active rule set; `builtIn: true` while none was activated.'),
         },
@@ -172,7 +166,6 @@ function routingPaths() {
       post: {
         operationId: 'putRuleSet',
         summary: 'Store a new, immutable version of a rule set',
-        security: iam,
         requestBody: ruleSetBody,
         responses: {
           '201': ruleSetResponse('Stored.'),
@@ -186,7 +179,6 @@ function routingPaths() {
       post: {
         operationId: 'validateRuleSet',
         summary: 'Validate a draft without storing it',
-        security: iam,
         requestBody: ruleSetBody,
         responses: {
           '200': { description: '`{ valid: true, ruleSet }`' },
@@ -198,7 +190,6 @@ function routingPaths() {
       get: {
         operationId: 'getRuleSet',
         summary: 'One stored version',
-        security: iam,
         parameters: versionParameters,
         responses: { '200': ruleSetResponse('The version.'), '404': problemResponse('No such version.') },
       },
@@ -207,7 +198,6 @@ function routingPaths() {
       post: {
         operationId: 'activateRuleSet',
         summary: 'Route every order from now on with this version',
-        security: iam,
         parameters: versionParameters,
         responses: { '200': { description: 'Activated.' }, '404': problemResponse('No such version.') },
       },
@@ -216,7 +206,6 @@ function routingPaths() {
       post: {
         operationId: 'simulateRouting',
         summary: 'Route orders on paper with a draft and with the active rules; nothing is reserved',
-        security: iam,
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/SimulationRequest' } } },

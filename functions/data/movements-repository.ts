@@ -7,6 +7,7 @@ import {
   type MovementRecord,
   type Transfer,
 } from '../domain/inventory/apply-movement.js';
+import type { Actor } from '../domain/access.js';
 import type { Movement } from '../domain/inventory/movement.js';
 import type { StockLevel } from '../domain/stock.js';
 import { ConflictError } from '../domain/errors.js';
@@ -46,11 +47,15 @@ export interface RecordedMovement {
 /**
  * Applies a movement exactly once: reads the levels it touches, computes the new ones (domain),
  * and writes them with the movement record in one transaction, each level conditional on the
- * version it was computed from. A lost race re-reads and recomputes; a movement record that
+ * version it was computed from, and the record names the actor. A lost race re-reads and recomputes; a movement record that
  * exists already means a retry (same payload: the first result) or a reused id (409). The record
  * is not read up front: retries are rare, and the transaction's condition finds them anyway.
  */
-export async function recordMovement(movement: Movement, now: () => string): Promise<RecordedMovement> {
+export async function recordMovement(
+  movement: Movement,
+  now: () => string,
+  actor: Actor,
+): Promise<RecordedMovement> {
   // Who sent it is not part of what happened: a POS batch re-sent by another clerk is a retry.
   const { who: _who, note: _note, ...facts } = movement;
   const payloadHash = contentHash(facts);
@@ -63,7 +68,8 @@ export async function recordMovement(movement: Movement, now: () => string): Pro
       levels = await getStockLevelsAt(scope.sku, scope.locationIds);
       const onHandInShards =
         movement.type === 'cycle_count' ? await shardedOnHand(movement.sku, movement.locationId) : 0;
-      outcome = applyMovement({ movement, levels, transfer, onHandInShards, payloadHash, now: now() });
+      const applied = applyMovement({ movement, levels, transfer, onHandInShards, payloadHash, now: now() });
+      outcome = { ...applied, record: { ...applied.record, actor } };
     } catch (error) {
       // A retry of a transfer that was applied finds the transfer moved on: answer it as a retry.
       const existing = await getMovement(movement.movementId);

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../domain/access.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { contentHash } from '../domain/hash.js';
 import { parseRuleSet, type RuleSet } from '../domain/routing/index.js';
@@ -10,6 +11,7 @@ import { dynamo, tableName } from './dynamo.js';
  * Routing rule sets in the Config table:
  *   RULESET / <ruleSetId>#<version, zero-padded>   one immutable version of a rule set
  *   RULESET / ACTIVE                               { ruleSetId, version }: the one the router uses
+ * Both keep the actor who wrote them (`createdBy`, `activatedBy`), from the caller's token.
  * Versions are never overwritten, so a routing decision's (ruleSetId, ruleSetVersion) always
  * names the exact rules that took it; changing the rules is writing a new version and moving
  * the pointer, and rolling back is moving it back.
@@ -74,6 +76,7 @@ export async function getRuleSet(ruleSetId: string, version: number): Promise<Ru
  */
 export async function putRuleSet(
   input: unknown,
+  actor: Actor,
   now: string,
 ): Promise<{ ruleSet: RuleSet; created: boolean }> {
   const ruleSet = parseRuleSet(input);
@@ -88,6 +91,7 @@ export async function putRuleSet(
           version: ruleSet.version,
           ruleSet,
           createdAt: now,
+          createdBy: actor,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
@@ -105,7 +109,7 @@ export async function putRuleSet(
 }
 
 export async function getActiveRuleSetPointer(): Promise<
-  { ruleSetId: string; version: number; activatedAt: string } | undefined
+  { ruleSetId: string; version: number; activatedAt: string; activatedBy?: Actor } | undefined
 > {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: tableName(CONFIG_TABLE.envVar), Key: activeRuleSetKey }),
@@ -115,12 +119,18 @@ export async function getActiveRuleSetPointer(): Promise<
         ruleSetId: String(Item.ruleSetId),
         version: Number(Item.version),
         activatedAt: String(Item.activatedAt),
+        ...(Item.activatedBy && { activatedBy: Item.activatedBy as Actor }),
       }
     : undefined;
 }
 
 /** Points the router at a stored version, in one transaction with a check that the version exists. */
-export async function activateRuleSet(ruleSetId: string, version: number, now: string): Promise<void> {
+export async function activateRuleSet(
+  ruleSetId: string,
+  version: number,
+  actor: Actor,
+  now: string,
+): Promise<void> {
   const table = tableName(CONFIG_TABLE.envVar);
   try {
     await dynamo().send(
@@ -142,6 +152,7 @@ export async function activateRuleSet(ruleSetId: string, version: number, now: s
                 ruleSetId,
                 version,
                 activatedAt: now,
+                activatedBy: actor,
               },
             },
           },

@@ -11,7 +11,13 @@ export interface FieldIssue {
 export abstract class DomainError extends Error {
   /** `unavailable`: a service the request depends on failed; the caller may retry later. */
   abstract readonly kind:
-    'validation' | 'unauthorized' | 'not_found' | 'conflict' | 'payload_too_large' | 'unavailable';
+    | 'validation'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'not_found'
+    | 'conflict'
+    | 'payload_too_large'
+    | 'unavailable';
 }
 
 export class ValidationError extends DomainError {
@@ -30,6 +36,15 @@ export class UnauthorizedError extends DomainError {
   constructor(message: string) {
     super(message);
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** The caller is known but may not do this, or not here. */
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
   }
 }
 

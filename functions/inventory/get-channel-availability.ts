@@ -7,7 +7,7 @@ import { listChannelChanges } from '../data/inventory-repository.js';
 import { listChannelIds } from '../data/products-repository.js';
 import { knownChannelIds } from '../domain/inventory/aggregate.js';
 import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { withApiAccess } from '../shared/middleware.js';
 
 /**
  * GET /v1/channels/{channelId}/availability?since&limit&cursor: the channel's availability
@@ -26,4 +26,4 @@ export async function getChannelAvailability(event: APIGatewayProxyEventV2): Pro
   }
 }
 
-export const handler = withObservability(getChannelAvailability);
+export const handler = withApiAccess(getChannelAvailability);

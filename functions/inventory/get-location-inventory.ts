@@ -5,7 +5,7 @@ import { parseOrThrow } from '../domain/validation.js';
 import { listLocationStock } from '../data/inventory-repository.js';
 import { locationExists } from '../data/products-repository.js';
 import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { withApiAccess } from '../shared/middleware.js';
 
 /** GET /v1/locations/{locationId}/inventory?limit&cursor: the location's stock, SKU by SKU, paged. */
 export async function getLocationInventory(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
@@ -20,4 +20,4 @@ export async function getLocationInventory(event: APIGatewayProxyEventV2): Promi
   }
 }
 
-export const handler = withObservability(getLocationInventory);
+export const handler = withApiAccess(getLocationInventory);

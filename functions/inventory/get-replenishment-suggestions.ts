@@ -3,7 +3,7 @@ import { ReplenishmentQuery } from '../domain/inventory/queries.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { listReplenishmentSuggestions } from '../data/inventory-repository.js';
 import { errorResponse, json, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { withApiAccess } from '../shared/middleware.js';
 
 /** GET /v1/replenishment/suggestions?vendorId: suggested purchase orders, one per vendor. */
 export async function getReplenishmentSuggestions(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
@@ -15,4 +15,4 @@ export async function getReplenishmentSuggestions(event: APIGatewayProxyEventV2)
   }
 }
 
-export const handler = withObservability(getReplenishmentSuggestions);
+export const handler = withApiAccess(getReplenishmentSuggestions);

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { errorResponse, json, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { withApiAccess } from '../shared/middleware.js';
 import { readSkuInventory } from './read-inventory.js';
 
 /** GET /v1/inventory/{sku}: stock per location, network totals and availability per channel. */
@@ -12,4 +12,4 @@ export async function getSkuInventory(event: APIGatewayProxyEventV2): Promise<Ht
   }
 }
 
-export const handler = withObservability(getSkuInventory);
+export const handler = withApiAccess(getSkuInventory);

@@ -4,7 +4,8 @@ import { NotFoundError } from '../domain/errors.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { locationExists } from '../data/products-repository.js';
 import { errorResponse, json, jsonBodyOf, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { actorFrom } from '../shared/access.js';
+import { withApiAccess } from '../shared/middleware.js';
 import { recordPosSales } from './record-movement.js';
 
 /**
@@ -16,7 +17,8 @@ export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpR
     const locationId = pathParameter(event, 'locationId');
     const batch = parseOrThrow(PosSaleBatch, jsonBodyOf(event), 'POS sale batch');
     if (!(await locationExists(locationId))) throw new NotFoundError(`There is no location "${locationId}".`);
-    const results = await recordPosSales(posSaleMovements(locationId, batch), () => new Date().toISOString());
+    const sales = posSaleMovements(locationId, batch);
+    const results = await recordPosSales(sales, actorFrom(event), () => new Date().toISOString());
     return json(200, {
       locationId,
       recorded: results.filter((result) => result.status === 'recorded').length,
@@ -30,4 +32,4 @@ export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpR
   }
 }
 
-export const handler = withObservability(postPosSales);
+export const handler = withApiAccess(postPosSales);

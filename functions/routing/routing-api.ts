@@ -10,7 +10,8 @@ import { parseRuleSet } from '../domain/routing/index.js';
 import { MAX_RULE_SET_VERSION } from '../domain/routing/rules.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { errorResponse, json, jsonBodyOf, pathOf, pathParameter, type HttpResponse } from '../shared/http.js';
-import { withObservability } from '../shared/middleware.js';
+import { actorFrom } from '../shared/access.js';
+import { withApiAccess } from '../shared/middleware.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { simulateRouting } from './simulate-routing.js';
 
@@ -34,10 +35,15 @@ const operations: Record<string, Operation> = {
   'GET /v1/routing/rule-sets/active': async () => {
     const pointer = await rules.getActiveRuleSetPointer();
     const ruleSet = await rules.getActiveRuleSet();
-    return json(200, { ruleSet, activatedAt: pointer?.activatedAt ?? null, builtIn: !pointer });
+    return json(200, {
+      ruleSet,
+      activatedAt: pointer?.activatedAt ?? null,
+      activatedBy: pointer?.activatedBy ?? null,
+      builtIn: !pointer,
+    });
   },
   'POST /v1/routing/rule-sets': async (event) => {
-    const { ruleSet, created } = await rules.putRuleSet(jsonBodyOf(event), now());
+    const { ruleSet, created } = await rules.putRuleSet(jsonBodyOf(event), actorFrom(event), now());
     const location = pathOf('v1', 'routing', 'rule-sets', ruleSet.ruleSetId, 'versions', ruleSet.version);
     return json(created ? 201 : 200, { ruleSet }, { location });
   },
@@ -53,7 +59,7 @@ const operations: Record<string, Operation> = {
   'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate': async (event) => {
     const ruleSetId = pathParameter(event, 'ruleSetId');
     const version = versionOf(event);
-    await rules.activateRuleSet(ruleSetId, version, now());
+    await rules.activateRuleSet(ruleSetId, version, actorFrom(event), now());
     return json(200, { active: { ruleSetId, version } });
   },
   'POST /v1/routing/simulate': async (event) => {
@@ -84,4 +90,4 @@ export async function routingApi(event: APIGatewayProxyEventV2): Promise<HttpRes
   }
 }
 
-export const handler = withObservability(routingApi);
+export const handler = withApiAccess(routingApi);

@@ -15,6 +15,7 @@ const PROBLEM_BASE = 'https://oms.dev/problems/';
 const STATUS_BY_KIND: Record<DomainError['kind'], { status: number; title: string }> = {
   validation: { status: 400, title: 'Invalid request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   payload_too_large: { status: 413, title: 'Payload too large' },

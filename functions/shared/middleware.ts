@@ -2,7 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { routeAuthorization } from './access.js';
+import type { HttpResponse } from './http.js';
 import { logger, metrics, tracer } from './observability.js';
 
 /**
@@ -17,4 +19,11 @@ export function withObservability<Event, Result>(
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+/** An HTTP API handler: the observability above, then the route's access checked before it runs. */
+export function withApiAccess(
+  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>,
+) {
+  return withObservability(handler).use(routeAuthorization());
 }

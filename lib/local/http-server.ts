@@ -8,12 +8,15 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { requiresToken } from '../../functions/domain/access.js';
 import type { RouteSpec } from '../topology.js';
 import { LOCAL_ACCOUNT } from './lambda.js';
+import type { JwtAuthorizerContext } from './tokens.js';
 
 /**
- * API Gateway (HTTP API, payload format 2.0) in front of the handlers: matches ROUTES, turns the
- * request into the event API Gateway would send, and writes the handler's result back. Written
+ * API Gateway (HTTP API, payload format 2.0) in front of the handlers: matches ROUTES, verifies
+ * the bearer token of a route that needs one (the JWT authorizer), turns the request into the
+ * event API Gateway would send, and writes the handler's result back. Written
  * by hand because the tools that do this (serverless-offline, SAM CLI) bring their own framework
  * or Docker; this needs only node:http.
  */
@@ -26,6 +29,11 @@ export interface LocalHttpServerOptions {
   localPostEndpoints?: Record<string, (body: unknown) => unknown>;
   /** Injected fault (lib/local/faults.ts): drop the connection once the handler has answered. */
   dropResponse?: (method: string, route: RouteSpec) => boolean;
+  /**
+   * The JWT authorizer: verifies the Authorization header of a request to a route that needs a
+   * token and rejects when API Gateway would answer 401. Without it such routes answer 401.
+   */
+  verifyToken?: (authorization: string | undefined) => Promise<JwtAuthorizerContext>;
   onRequest?: (request: { method: string; path: string; statusCode: number; durationMs: number }) => void;
   onInvocationError?: (error: unknown, route: RouteSpec) => void;
 }
@@ -162,19 +170,19 @@ export class LocalHttpServer {
         { errors: [{ path: malformed[0], message: 'is not valid percent-encoding' }] },
       );
     }
-    const body = await readBody(request, MAX_PAYLOAD_BYTES);
-    if (body === undefined) {
-      return sendProblem(
-        response,
-        413,
-        'payload-too-large',
-        'Payload too large',
-        'The request body is over 10 MB.',
-        {
-          limitBytes: MAX_PAYLOAD_BYTES,
-        },
-      );
+    let authorizer: JwtAuthorizerContext | undefined;
+    if (requiresToken(match.route.access)) {
+      try {
+        if (!this.options.verifyToken) throw new Error('No JWT authorizer is configured.');
+        authorizer = await this.options.verifyToken(request.headers.authorization);
+      } catch (error) {
+        request.resume();
+        response.setHeader('www-authenticate', 'Bearer');
+        return sendProblem(response, 401, 'unauthorized', 'Unauthorized', (error as Error).message);
+      }
     }
+    const body = await readBody(request, MAX_PAYLOAD_BYTES);
+    if (body === undefined) return sendPayloadTooLarge(response);
     const snapshot: RequestSnapshot = {
       method,
       url,
@@ -184,7 +192,8 @@ export class LocalHttpServer {
       port: request.socket.localPort ?? 0,
     };
     try {
-      const result = await this.options.invoke(match.route, toApiGatewayEvent(snapshot, match as RouteMatch));
+      const event = toApiGatewayEvent(snapshot, match as RouteMatch, authorizer);
+      const result = await this.options.invoke(match.route, event);
       if (this.options.dropResponse?.(method, match.route)) return void response.destroy();
       writeResult(response, result);
     } catch (error) {
@@ -247,8 +256,15 @@ function safeDecode(value: string): string | undefined {
   }
 }
 
-/** The event API Gateway (HTTP API, payload 2.0) sends for a request. */
-export function toApiGatewayEvent(request: RequestSnapshot, match: RouteMatch): APIGatewayProxyEventV2 {
+/**
+ * The event API Gateway (HTTP API, payload 2.0) sends for a request; on a route with the JWT
+ * authorizer, the verified claims and scopes are at `requestContext.authorizer.jwt`.
+ */
+export function toApiGatewayEvent(
+  request: RequestSnapshot,
+  match: RouteMatch,
+  authorizer?: JwtAuthorizerContext,
+): APIGatewayProxyEventV2 {
   const [rawPath = '/', rawQueryString = ''] = request.url.split(/\?(.*)/s, 2);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -289,6 +305,7 @@ export function toApiGatewayEvent(request: RequestSnapshot, match: RouteMatch): 
       stage: '$default',
       time: apiGatewayTime(now),
       timeEpoch: now.getTime(),
+      ...(authorizer && { authorizer: { jwt: authorizer } }),
     },
     ...(request.body !== '' && { body: request.body }),
     isBase64Encoded: false,
@@ -346,7 +363,10 @@ async function answerLocalPost(
     const parsed: unknown = body ? JSON.parse(body) : {};
     sendJson(response, 200, await endpoint(parsed));
   } catch (error) {
-    sendProblem(response, 400, 'bad-request', 'Bad request', (error as Error).message);
+    const issues = (error as { issues?: unknown }).issues;
+    sendProblem(response, 400, 'bad-request', 'Bad request', (error as Error).message, {
+      ...(issues !== undefined && { errors: issues }),
+    });
   }
 }
 
@@ -365,6 +385,13 @@ function writeResult(response: ServerResponse, result: unknown): void {
   response
     .writeHead(structured.statusCode)
     .end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function sendPayloadTooLarge(response: ServerResponse): void {
+  response.setHeader('connection', 'close');
+  sendProblem(response, 413, 'payload-too-large', 'Payload too large', 'The request body is over 10 MB.', {
+    limitBytes: MAX_PAYLOAD_BYTES,
+  });
 }
 
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {

@@ -30,11 +30,19 @@ import { StreamPoller, toLambdaRecord } from './stream-poller.js';
 
 /** Milliseconds; replaces every queue's visibility timeout (15 minutes and more in AWS). */
 export const VISIBILITY_TIMEOUT_ENV = 'OMS_LOCAL_VISIBILITY_TIMEOUT_MS';
+import { DEMO_USERS } from './demo-users.js';
+import {
+  LOCAL_CONSOLE_CLIENT_ID,
+  LOCAL_INTEGRATION_CLIENT_ID,
+  LocalTokenIssuer,
+  verifyBearer,
+} from './tokens.js';
 
 /**
  * The whole system on one machine, wired from the same data as the CDK stack (lib/tables.ts,
  * lib/topology.ts): DynamoDB Local with its streams, the stream pollers, the event bus and its
- * rules, the queues and their consumers, and the HTTP API. The functions are the real handlers,
+ * rules, the queues and their consumers, and the HTTP API with a token issuer standing in for
+ * the identity provider. The functions are the real handlers,
  * pointed at the local stand-ins through the SDK's standard environment variables.
  */
 export interface LocalRuntimeOptions {
@@ -81,6 +89,8 @@ export interface LocalRuntime {
   redrive(queue: string): RedriveResult;
   /** Replays the failed batches parked for a stream subscription (see lib/stream-replay.ts). */
   replay(subscription: string): Promise<ReplayResult>;
+  /** The local identity provider behind `POST /_local/token`; its keys live as long as the runtime. */
+  tokens: LocalTokenIssuer;
   stop(): Promise<void>;
 }
 
@@ -118,6 +128,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const replayers: Record<string, (failure: string) => Promise<number>> = {};
   /** Where the tables are, for local tools such as `npm run check:inventory`. */
   const storage: { dynamodbEndpoint?: string; tables?: Record<string, string> } = {};
+  // Made once the port is known, since the issuer is a URL on it; no request is served before.
+  let tokens: LocalTokenIssuer | undefined;
+  const issuer = () => {
+    if (!tokens) throw new Error('The local token issuer is not started yet.');
+    return tokens;
+  };
   const http = new LocalHttpServer({
     routes: ROUTES,
     invoke: (route, event) => functions.invoke(FUNCTIONS[route.function], event),
@@ -127,6 +143,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       '/_local/queues': () =>
         describeQueues([...Object.values(queues), ...Object.values(failedStreamBatches)]),
       '/_local/faults': () => faults.describe(),
+      '/_local/users': () => DEMO_USERS,
+      '/_local/.well-known/openid-configuration': () => issuer().openIdConfiguration(),
+      '/_local/.well-known/jwks.json': () => issuer().jwks(),
     },
     localPostEndpoints: {
       '/_local/faults': (body) => {
@@ -135,8 +154,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       '/_local/dlq/redrive': (body) => redrive(queueArgument(body)),
       '/_local/streams/replay': (body) => replay(subscriptionArgument(body)),
+      '/_local/token': (body) => issuer().tokenFor(body),
     },
     dropResponse: (method, route) => faults.shouldDropResponse(method, route.path),
+    verifyToken: (authorization) =>
+      verifyBearer(authorization, {
+        issuer: issuer().issuer,
+        audience: [LOCAL_CONSOLE_CLIENT_ID, LOCAL_INTEGRATION_CLIENT_ID],
+        jwks: issuer().jwks(),
+      }),
     onRequest: observer.onRequest,
     onInvocationError: (error, route) => observer.onError?.(FUNCTIONS[route.function].id, error),
   });
@@ -180,6 +206,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     // The HTTP port is taken first, so a port already in use fails before Java starts.
     const url = await http.listen(options.port ?? DEFAULT_PORT);
+    tokens = await LocalTokenIssuer.create(`${url}/_local`);
 
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
@@ -292,7 +319,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     cleanups.push(() => scheduler.stop());
 
     http.markReady();
-    return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, faults, redrive, replay, stop };
+    return { url, dynamodbEndpoint, bus, queues, failedStreamBatches, faults, redrive, replay, tokens, stop };
   } catch (error) {
     await stop();
     throw error;

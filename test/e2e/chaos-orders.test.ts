@@ -5,6 +5,7 @@ import { listFulfillmentOrders } from '../../functions/data/routing-repository.j
 import type { FulfillmentOrder } from '../../functions/domain/routing/routing-input.js';
 import { checkInventory } from '../../bin/check-inventory.js';
 import { seeded, type FaultRule } from '../../lib/local/faults.js';
+import { fetchAs } from '../helpers/tokens.js';
 import {
   anOrderOf,
   deduplicated,
@@ -96,7 +97,7 @@ describe('chaos through HTTP and the real router', () => {
             ? { type: 'receipt', quantity: between(1, 4) }
             : { type: 'adjustment', reason: 'damage', quantityDelta: -1 }),
         };
-        const response = await fetch(`${runtime.url}/v1/inventory/movements`, {
+        const response = await fetchAs(runtime.url, '/v1/inventory/movements', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(movement),

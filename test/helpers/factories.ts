@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Actor, ClaimValue, Role } from '../../functions/domain/access.js';
 import type { CanonicalOrderInput } from '../../functions/domain/order.js';
 import { signOmsPayload } from '../../functions/domain/signature.js';
 
@@ -26,7 +27,45 @@ export function aCanonicalOrder(overrides: Partial<CanonicalOrderInput> = {}): C
   };
 }
 
-/** An HTTP API (payload 2.0) event, as API Gateway and the local runtime hand it to a handler. */
+/** Who a test acts as: a role and, for stores and machine clients, their limits and scopes. */
+export interface TestPrincipal {
+  role: Role;
+  sub?: string;
+  locationIds?: string[];
+  channelIds?: string[];
+  scopes?: string[];
+  clientId?: string;
+}
+
+export const AN_ADMIN: TestPrincipal = { role: 'admin', sub: 'test-admin' };
+
+/** The actor a repository records, for tests that call one directly. */
+export function anActor(overrides: Partial<Actor> = {}): Actor {
+  return { sub: 'test-ops', role: 'ops', ...overrides };
+}
+
+/**
+ * The claims and scopes API Gateway's JWT authorizer passes for a principal's access token,
+ * shaped as Cognito issues them (groups for people, `client_id` and scopes for machine clients).
+ */
+export function jwtAuthorizerContext(principal: TestPrincipal) {
+  const claims: Record<string, ClaimValue> = {
+    sub: principal.sub ?? `test-${principal.role}`,
+    iss: 'https://issuer.test',
+    client_id: principal.clientId ?? 'test-client',
+    token_use: 'access',
+    ...(principal.role !== 'integration' && { role: principal.role }),
+    ...(principal.locationIds && { locations: principal.locationIds.join(',') }),
+    ...(principal.channelIds && { channels: principal.channelIds.join(',') }),
+    ...(principal.scopes && { scope: principal.scopes.join(' ') }),
+  };
+  return { jwt: { claims, scopes: principal.scopes ?? null } };
+}
+
+/**
+ * An HTTP API (payload 2.0) event, as API Gateway and the local runtime hand it to a handler,
+ * with the verified token of `principal` (an admin unless told; `null` for no token).
+ */
 export function anApiEvent(args: {
   method?: string;
   path: string;
@@ -34,12 +73,17 @@ export function anApiEvent(args: {
   body?: string;
   headers?: Record<string, string>;
   query?: Record<string, string>;
+  principal?: TestPrincipal | null;
+  /** The route as declared in lib/topology.ts ROUTES, when it differs from the path. */
+  routeKey?: string;
 }): APIGatewayProxyEventV2 {
+  const principal = args.principal === undefined ? AN_ADMIN : args.principal;
   const method = args.method ?? 'GET';
   const rawQueryString = new URLSearchParams(args.query ?? {}).toString();
+  const routeKey = args.routeKey ?? `${method} ${args.path}`;
   return {
     version: '2.0',
-    routeKey: `${method} ${args.path}`,
+    routeKey,
     rawPath: args.path,
     rawQueryString,
     headers: { host: '127.0.0.1', 'content-type': 'application/json', ...args.headers },
@@ -52,10 +96,11 @@ export function anApiEvent(args: {
       domainPrefix: '127',
       http: { method, path: args.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
       requestId: `req-${Math.random().toString(36).slice(2)}`,
-      routeKey: `${method} ${args.path}`,
+      routeKey,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
+      ...(principal && { authorizer: jwtAuthorizerContext(principal) }),
     },
     ...(args.body !== undefined && { body: args.body }),
     isBase64Encoded: false,

@@ -4,11 +4,13 @@ import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime.js';
 import { QUEUES } from '../../lib/topology.js';
+import { AN_ADMIN_USER, tokenFor } from './tokens.js';
 
 /**
  * The local runtime as every end-to-end test starts it: on a free loopback port, on the run's
  * shared DynamoDB Local with tables of its own, polling fast. `api` is the one way tests call the
- * HTTP API, so that what every request needs (headers, credentials) is added in one place.
+ * HTTP API, so that what every request needs (headers, credentials) is added in one place: the
+ * demo admin's bearer token unless the request brings its own `authorization`.
  */
 export interface TestRuntime {
   runtime: LocalRuntime;
@@ -54,11 +56,13 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
       },
     },
   });
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${runtime.url}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
-    });
+  const api = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    if (!headers.has('authorization'))
+      headers.set('authorization', `Bearer ${await tokenFor(runtime.url, AN_ADMIN_USER)}`);
+    return fetch(`${runtime.url}${path}`, { ...init, headers });
+  };
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     api(path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers });
   const getJson = async <T>(path: string): Promise<T> => {

@@ -25,6 +25,13 @@ describe('the AWS Solutions checks (cdk-nag)', { timeout: 60_000 }, () => {
     ['a production stack', { retainData: true }],
     ['a stack that sends alarms by email', { retainData: true, alarmEmail: 'ops@example.com' }],
     ['a trial stack', { retainData: false }],
+    [
+      'a stack that trusts another identity provider',
+      {
+        retainData: true,
+        auth: { issuer: 'https://retailer.okta.com/oauth2/default', audience: ['api://oms'] },
+      },
+    ],
   ])('find no unacknowledged error or warning in %s', (_name, props) => {
     expect(findingsOf(props)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ROUTES_WITHOUT_GATEWAY_AUTH } from '../../lib/api.js';
+import { requiresToken } from '../../functions/domain/access.js';
 import {
   EVENT_RULES,
   FUNCTIONS,
@@ -30,11 +30,18 @@ describe('the HTTP API', () => {
     );
   });
 
-  it.each(ROUTES)('requires IAM on $method $path unless the function authenticates the caller', (route) => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: `${route.method} ${route.path}`,
-      AuthorizationType: ROUTES_WITHOUT_GATEWAY_AUTH.has(route.function) ? 'NONE' : 'AWS_IAM',
-    });
+  it.each(ROUTES)('puts the JWT authorizer on $method $path unless its access needs no token', (route) => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    template.hasResourceProperties(
+      'AWS::ApiGatewayV2::Route',
+      requiresToken(route.access)
+        ? {
+            RouteKey: `${route.method} ${route.path}`,
+            AuthorizationType: 'JWT',
+            AuthorizerId: { Ref: authorizerId },
+          }
+        : { RouteKey: `${route.method} ${route.path}`, AuthorizationType: 'NONE' },
+    );
   });
 
   it('throttles and access-logs the stage', () => {

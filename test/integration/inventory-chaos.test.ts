@@ -26,6 +26,7 @@ import { aChannel, aLocation } from '../helpers/records.js';
 import { aPlanWithoutShipments, aStoredOrder, routeAsTheQueueWould } from '../helpers/routing.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
+import { anActor } from '../helpers/factories.js';
 
 /**
  * Chaos: thousands of random movements, reservations and releases run concurrently while a
@@ -296,10 +297,10 @@ class Writer {
     ];
     const movement = Movement.parse({ movementId: id, who: 'chaos', ...random.pick(kinds) });
     try {
-      await recordMovement(movement, () => new Date().toISOString());
+      await recordMovement(movement, () => new Date().toISOString(), anActor());
       this.counts.movements += 1;
       // Retries of the same movement never apply twice; some are sent again on purpose.
-      if (random.next() < 0.1) await recordMovement(movement, () => new Date().toISOString());
+      if (random.next() < 0.1) await recordMovement(movement, () => new Date().toISOString(), anActor());
       if (movement.type === 'transfer_shipment' && random.next() < 0.7) {
         const receipt = Movement.parse({
           type: 'transfer_receipt',
@@ -308,7 +309,7 @@ class Writer {
           transferId: id,
           receivedQuantity: random.int(quantity + 1),
         });
-        await recordMovement(receipt, () => new Date().toISOString());
+        await recordMovement(receipt, () => new Date().toISOString(), anActor());
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

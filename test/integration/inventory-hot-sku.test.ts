@@ -15,6 +15,7 @@ import { createInventorySync } from '../../functions/inventory/inventory-sync.js
 import { aStreamEvent, aStreamRecord } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
+import { anActor } from '../helpers/factories.js';
 import { aLocation } from '../helpers/records.js';
 
 const SHARDS = 8;
@@ -37,7 +38,7 @@ async function aHotSku(sku: string, units: number): Promise<void> {
     locationId: 'dc',
     quantity: units,
   });
-  await recordMovement(receipt, () => NOW);
+  await recordMovement(receipt, () => NOW, anActor());
   expect(await distributeToShards({ sku, locationId: 'dc', shards: SHARDS, quantity: units, now: NOW })).toBe(
     units,
   );
@@ -135,7 +136,7 @@ describe('hot SKUs: stock over shards', () => {
       locationId: 'dc',
       countedQuantity: 37,
     });
-    const { record } = await recordMovement(count, () => NOW);
+    const { record } = await recordMovement(count, () => NOW, anActor());
     expect(record.variance).toBe(-3);
     expect(await totals('COUNTED')).toMatchObject({ onHand: 37 });
   });
@@ -157,6 +158,7 @@ describe('hot SKUs: stock over shards', () => {
         countedQuantity: 37,
       }),
       () => NOW,
+      anActor(),
     );
     const levelRecord = (sku: string) =>
       aStreamRecord({ newItem: { ...stockKey(sku, 'dc'), entityType: 'StockLevel', sku } });

@@ -10,7 +10,8 @@ import { getChannelAvailability } from '../../functions/inventory/get-channel-av
 import { getReplenishmentSuggestions } from '../../functions/inventory/get-replenishment-suggestions.js';
 import { createInventorySync } from '../../functions/inventory/inventory-sync.js';
 import type { PendingEvent } from '../../functions/shared/event-publisher.js';
-import { anApiEvent } from '../helpers/factories.js';
+import { anActor, anApiEvent } from '../helpers/factories.js';
+
 import { aChannel, anOrder, aStreamEvent, aStreamRecord } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { bodyOf } from '../helpers/http.js';
@@ -39,7 +40,7 @@ let sequence = 0;
 /** Records a movement and returns the stream record its stock write produces. */
 async function move(input: Record<string, unknown>) {
   const movement = Movement.parse({ movementId: `m-${(sequence += 1)}`, who: 'test', ...input });
-  const { record } = await recordMovement(movement, () => new Date().toISOString());
+  const { record } = await recordMovement(movement, () => new Date().toISOString(), anActor());
   const change = record.changes[0]!;
   return aStreamRecord({
     newItem: {

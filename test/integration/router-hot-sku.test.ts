@@ -10,6 +10,7 @@ import { routerDeps } from '../../functions/routing/route-orders.js';
 import { routeOrder, type RouteOrderDeps } from '../../functions/routing/route-order.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { givenLocations } from './inventory-fixtures.js';
+import { anActor } from '../helpers/factories.js';
 import { aLocation } from '../helpers/records.js';
 import { storedOrders } from '../helpers/routing.js';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
     locationId: 'dc',
     quantity: UNITS,
   });
-  await recordMovement(receipt, () => NOW);
+  await recordMovement(receipt, () => NOW, anActor());
   await distributeToShards({ sku: SKU, locationId: 'dc', shards: SHARDS, quantity: UNITS, now: NOW });
 });
 

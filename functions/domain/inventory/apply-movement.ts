@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import { availableOf, emptyStockLevel, type StockLevel } from '../stock.js';
+import type { Actor } from '../access.js';
 import type { Movement, MovementType } from './movement.js';
 
 /**
@@ -39,7 +40,10 @@ export interface MovementRecord {
   movementId: string;
   type: MovementType;
   sku: string;
+  /** The body's free-text note of who it was (a clerk's name, a device). */
   who: string;
+  /** Who recorded it, from the token; absent on records made before the API had tokens. */
+  actor?: Actor;
   occurredAt: string;
   recordedAt: string;
   /** Tells a retry (same hash) from a reuse of the id for something else (409). */

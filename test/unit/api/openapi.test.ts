@@ -116,6 +116,23 @@ describe('the OpenAPI document', () => {
     expect(schema.properties.lines.items.properties.unitPrice.type).toBe('integer');
   });
 
+  it.each(ROUTES.filter((route) => 'roles' in route.access))(
+    'says who may call $method $path, as the access table does, with its 401 and 403',
+    (route) => {
+      const operation = (document.paths as Record<string, Record<string, Record<string, unknown>>>)[
+        route.path
+      ]![route.method.toLowerCase()]!;
+      const scope = 'scope' in route.access ? route.access.scope : '';
+
+      expect(operation.security).toEqual([{ bearer: [] }, { oauth2: [scope] }]);
+      expect(operation['x-oms-access']).toEqual(route.access);
+      expect(Object.keys(operation.responses as object)).toEqual(expect.arrayContaining(['401', '403']));
+      expect(
+        Object.keys(document.components.securitySchemes.oauth2.flows.clientCredentials.scopes),
+      ).toContain(scope);
+    },
+  );
+
   it('has no $ref that points nowhere', () => {
     const refs = refsIn(document);
 

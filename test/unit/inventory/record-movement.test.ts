@@ -10,6 +10,7 @@ import { recordMovement } from '../../../functions/data/movements-repository.js'
 import { ConflictError } from '../../../functions/domain/errors.js';
 import { Movement } from '../../../functions/domain/inventory/movement.js';
 import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
+import { anActor } from '../../helpers/factories.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const INVENTORY_TABLE = 'inventory-unit';
@@ -40,7 +41,7 @@ describe('recordMovement under contention (which DynamoDB Local never produces)'
   it('re-reads and applies the movement when a level changed under it', async () => {
     dynamo.on(TransactWriteCommand).rejectsOnce(levelChanged()).rejectsOnce(levelChanged()).resolves({});
 
-    const result = await recordMovement(receipt, () => '2026-11-23T10:00:00.000Z');
+    const result = await recordMovement(receipt, () => '2026-11-23T10:00:00.000Z', anActor());
 
     expect(result.replayed).toBe(false);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(3);
@@ -50,7 +51,7 @@ describe('recordMovement under contention (which DynamoDB Local never produces)'
     vi.useFakeTimers();
     dynamo.on(TransactWriteCommand).rejects(levelChanged());
 
-    const recording = recordMovement(receipt, () => '2026-11-23T10:00:00.000Z');
+    const recording = recordMovement(receipt, () => '2026-11-23T10:00:00.000Z', anActor());
     const outcome = expect(recording).rejects.toBeInstanceOf(ConflictError);
     await vi.runAllTimersAsync();
     await outcome;

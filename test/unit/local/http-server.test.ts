@@ -41,7 +41,9 @@ describe('matchRoute', () => {
   });
 
   it('matches a greedy {name+} parameter over the rest of the path', () => {
-    const routes: RouteSpec[] = [{ method: 'GET', path: '/files/{path+}', function: 'openApi' }];
+    const routes: RouteSpec[] = [
+      { method: 'GET', path: '/files/{path+}', function: 'openApi', access: { public: 'a test route' } },
+    ];
     expect(matchRoute(routes, 'GET', '/files/a/b/c.json')?.pathParameters).toEqual({ path: 'a/b/c.json' });
     expect(matchRoute(routes, 'GET', '/files/')).toBeUndefined();
   });
@@ -82,7 +84,12 @@ describe('toApiGatewayEvent', () => {
     const event = toApiGatewayEvent(
       aRequest({ method: 'GET', url: '/openapi.json', body: '', headers: {} }),
       {
-        route: { method: 'GET', path: '/openapi.json', function: 'openApi' },
+        route: {
+          method: 'GET',
+          path: '/openapi.json',
+          function: 'openApi',
+          access: { public: 'a test route' },
+        },
         pathParameters: {},
       },
     );
@@ -100,7 +107,12 @@ describe('LocalHttpServer', () => {
   afterEach(() => server?.close());
 
   async function serve(invoke: (route: RouteSpec, event: APIGatewayProxyEventV2) => Promise<unknown>) {
-    server = new LocalHttpServer({ routes: ROUTES, invoke });
+    // Every bearer token is accepted here: these tests are about the HTTP plumbing, not access.
+    server = new LocalHttpServer({
+      routes: ROUTES,
+      invoke,
+      verifyToken: async () => ({ claims: { sub: 'test' }, scopes: null }),
+    });
     const url = await server.listen(0);
     server.markReady();
     return url;
@@ -204,5 +216,70 @@ describe('LocalHttpServer', () => {
     expect(malformed.headers.get('content-type')).toBe('application/problem+json');
     expect(await malformed.json()).toMatchObject({ errors: [{ path: 'orderId' }] });
     expect(seen).toEqual(['A%41']);
+  });
+
+  it('answers 401 for a route that needs a token when the authorizer refuses it, invoking nothing', async () => {
+    let invoked = false;
+    server = new LocalHttpServer({
+      routes: ROUTES,
+      invoke: async () => {
+        invoked = true;
+        return { statusCode: 200 };
+      },
+      verifyToken: async (authorization) => {
+        if (authorization !== 'Bearer good') throw new Error('The token was rejected.');
+        return { claims: { sub: 'maria' }, scopes: null };
+      },
+    });
+    const url = await server.listen(0);
+    server.markReady();
+
+    const refused = await fetch(`${url}/v1/inventory/SKU-1`, { headers: { authorization: 'Bearer bad' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await refused.json()).toMatchObject({ status: 401, detail: 'The token was rejected.' });
+    expect(invoked).toBe(false);
+    expect(
+      (await fetch(`${url}/v1/inventory/SKU-1`, { headers: { authorization: 'Bearer good' } })).status,
+    ).toBe(200);
+  });
+
+  it('passes the verified claims where API Gateway puts them', async () => {
+    let seen: unknown;
+    server = new LocalHttpServer({
+      routes: ROUTES,
+      invoke: async (_route, event) => {
+        seen = (event.requestContext as { authorizer?: unknown }).authorizer;
+        return { statusCode: 200 };
+      },
+      verifyToken: async () => ({ claims: { sub: 'maria' }, scopes: ['oms/inventory.read'] }),
+    });
+    const url = await server.listen(0);
+    server.markReady();
+
+    await fetch(`${url}/v1/inventory/SKU-1`, { headers: { authorization: 'Bearer any' } });
+
+    expect(seen).toEqual({ jwt: { claims: { sub: 'maria' }, scopes: ['oms/inventory.read'] } });
+  });
+
+  it('answers a local POST endpoint with what it returns, and 400 when it throws', async () => {
+    server = new LocalHttpServer({
+      routes: ROUTES,
+      invoke: async () => ({ statusCode: 200 }),
+      localPostEndpoints: {
+        '/_local/echo': (body) => {
+          if (typeof body !== 'object' || body === null || !('name' in body)) throw new Error('Name it.');
+          return Promise.resolve({ hello: body.name });
+        },
+      },
+    });
+    const url = await server.listen(0);
+    server.markReady();
+
+    const echoed = await fetch(`${url}/_local/echo`, { method: 'POST', body: '{"name":"maria"}' });
+    expect(await echoed.json()).toEqual({ hello: 'maria' });
+    const refused = await fetch(`${url}/_local/echo`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ status: 400, detail: 'Name it.' });
   });
 });

@@ -1,0 +1,300 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROLES, SCOPES, type Scope } from '../../functions/domain/access.js';
+import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
+import { localClient } from '../../lib/local/dynamodb-local.js';
+import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
+import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
+import { TABLES } from '../../lib/tables.js';
+import { ROUTES } from '../../lib/topology.js';
+import { aCanonicalOrder } from '../helpers/factories.js';
+import { refusedTokens, tokenFor, type TokenPrincipal } from '../helpers/tokens.js';
+
+/**
+ * Every route × every kind of caller, over HTTP on the local runtime: the token goes through the
+ * same checks as API Gateway's JWT authorizer, then the handlers decide. The expectations below
+ * are written out per route, apart from the access table they test: a route added to
+ * lib/topology.ts without a line here fails the first test.
+ */
+const HOME = 'STORE-LIS-CHIADO';
+const SKU = 'TSHIRT-BLUE-M';
+
+const CALLERS = {
+  admin: { role: 'admin' },
+  ops: { role: 'ops' },
+  'customer service': { role: 'customer_service' },
+  [`a store user of ${HOME}`]: { role: 'store', sub: 'maria', locationIds: [HOME] },
+  'a store user of another store': { role: 'store', sub: 'rui', locationIds: ['STORE-LIS-COLOMBO'] },
+  'a machine client with every scope': { role: 'integration', scopes: Object.keys(SCOPES) as Scope[] },
+  'a machine client without scopes': { role: 'integration', scopes: [] },
+  'the WMS of another location': { role: 'integration', sub: 'wms-lisbon' },
+  'the web channel client': { role: 'integration', sub: 'web-storefront' },
+} satisfies Record<string, TokenPrincipal>;
+type Caller = keyof typeof CALLERS | 'no token' | keyof Awaited<ReturnType<typeof refusedTokens>>;
+
+const EVERYONE = 'everyone';
+/** Who gets a 2xx; every other caller with a valid token gets 403, one without a valid token 401. */
+const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
+  'POST /v1/channels/{channelId}/orders': EVERYONE,
+  'GET /openapi.json': EVERYONE,
+  'GET /v1/orders/{orderId}': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+    'the web channel client',
+  ],
+  'GET /v1/routing/rule-sets/active': ['admin', 'ops', 'a machine client with every scope'],
+  'POST /v1/routing/rule-sets': ['admin', 'a machine client with every scope'],
+  'POST /v1/routing/rule-sets/validate': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}': [
+    'admin',
+    'ops',
+    'a machine client with every scope',
+  ],
+  'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate': [
+    'admin',
+    'a machine client with every scope',
+  ],
+  'POST /v1/routing/simulate': ['admin', 'ops', 'a machine client with every scope'],
+  'POST /v1/inventory/movements': [
+    'admin',
+    'ops',
+    `a store user of ${HOME}`,
+    'a machine client with every scope',
+  ],
+  'POST /v1/locations/{locationId}/pos-sales': [
+    'admin',
+    'ops',
+    `a store user of ${HOME}`,
+    'a machine client with every scope',
+  ],
+  'GET /v1/inventory/{sku}': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+  'GET /v1/locations/{locationId}/inventory': [
+    'admin',
+    'ops',
+    'customer service',
+    `a store user of ${HOME}`,
+    'a machine client with every scope',
+  ],
+  'GET /v1/channels/{channelId}/availability': [
+    'admin',
+    'ops',
+    'a machine client with every scope',
+    'the web channel client',
+  ],
+  'GET /v1/replenishment/suggestions': ['admin', 'ops', 'a machine client with every scope'],
+};
+
+const aRuleSet = (ruleSetId: string) => ({
+  ruleSetId,
+  version: 1,
+  strategies: [
+    {
+      name: 'nearest',
+      filters: {},
+      ranking: ['distance'],
+      split: { policy: 'allow' },
+      onUnplaceable: 'backorder',
+    },
+  ],
+});
+
+let runtime: LocalRuntime;
+let orderId = '';
+let requestNumber = 0;
+const tablePrefix = `e2eaccess${Date.now().toString(36)}-`;
+const tokens: Partial<Record<Caller, string>> = {};
+
+/** A request that would succeed for a caller allowed on the route; ids are fresh each time. */
+function requestFor(routeKey: string): { path: string; init: RequestInit } {
+  const id = `matrix-${++requestNumber}`;
+  const post = (path: string, body: unknown) => ({
+    path,
+    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  });
+  const get = (path: string) => ({ path, init: {} });
+  switch (routeKey) {
+    case 'POST /v1/channels/{channelId}/orders': {
+      const body = JSON.stringify(aCanonicalOrder({ externalId: id }));
+      const signature = signOmsPayload(DEMO_SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
+      return {
+        path: '/v1/channels/web/orders',
+        init: { method: 'POST', headers: { [OMS_SIGNATURE_HEADER]: signature }, body },
+      };
+    }
+    case 'GET /openapi.json':
+      return get('/openapi.json');
+    case 'GET /v1/orders/{orderId}':
+      return get(`/v1/orders/${orderId}`);
+    case 'GET /v1/routing/rule-sets/active':
+      return get('/v1/routing/rule-sets/active');
+    case 'POST /v1/routing/rule-sets':
+      return post('/v1/routing/rule-sets', aRuleSet(id));
+    case 'POST /v1/routing/rule-sets/validate':
+      return post('/v1/routing/rule-sets/validate', aRuleSet(id));
+    case 'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}':
+      return get('/v1/routing/rule-sets/matrix-base/versions/1');
+    case 'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate':
+      return post('/v1/routing/rule-sets/matrix-base/versions/1/activate', {});
+    case 'POST /v1/routing/simulate':
+      return post('/v1/routing/simulate', { orderIds: [orderId] });
+    case 'POST /v1/inventory/movements':
+      return post('/v1/inventory/movements', {
+        type: 'receipt',
+        movementId: id,
+        who: 'matrix test',
+        sku: SKU,
+        locationId: HOME,
+        quantity: 1,
+      });
+    case 'POST /v1/locations/{locationId}/pos-sales':
+      return post(`/v1/locations/${HOME}/pos-sales`, {
+        who: 'till 1',
+        sales: [{ saleId: id, sku: SKU, quantity: 1, occurredAt: new Date().toISOString() }],
+      });
+    case 'GET /v1/inventory/{sku}':
+      return get(`/v1/inventory/${SKU}`);
+    case 'GET /v1/locations/{locationId}/inventory':
+      return get(`/v1/locations/${HOME}/inventory`);
+    case 'GET /v1/channels/{channelId}/availability':
+      return get('/v1/channels/web/availability');
+    case 'GET /v1/replenishment/suggestions':
+      return get('/v1/replenishment/suggestions');
+    default:
+      throw new Error(`No request for ${routeKey}: add one, and its line in ALLOWED.`);
+  }
+}
+
+async function send(routeKey: string, caller: Caller): Promise<Response> {
+  const { path, init } = requestFor(routeKey);
+  const headers = new Headers(init.headers);
+  const token = tokens[caller];
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  return fetch(`${runtime.url}${path}`, { ...init, headers });
+}
+
+/** Every item of every table, as sorted JSON lines. */
+async function snapshot(): Promise<string[]> {
+  const client = localClient(runtime.dynamodbEndpoint);
+  try {
+    const lines: string[] = [];
+    for (const table of TABLES) {
+      let ExclusiveStartKey: Record<string, never> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({ TableName: `${tablePrefix}${table.id}`, ExclusiveStartKey }),
+        );
+        lines.push(...(page.Items ?? []).map((item) => `${table.id} ${JSON.stringify(item)}`));
+        ExclusiveStartKey = page.LastEvaluatedKey as typeof ExclusiveStartKey;
+      } while (ExclusiveStartKey);
+    }
+    return lines.sort();
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Waits until the streams and the router have done what the set-up started. */
+async function settled(): Promise<string[]> {
+  let previous = await snapshot();
+  for (let attempt = 0; attempt < 40; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const current = await snapshot();
+    if (JSON.stringify(current) === JSON.stringify(previous)) return current;
+    previous = current;
+  }
+  throw new Error('The tables kept changing.');
+}
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({
+    port: 0,
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tablePrefix,
+    pollIntervalMs: 50,
+    streamRetryDelayMs: 50,
+    scheduleIntervalMs: 0,
+  });
+  for (const [caller, principal] of Object.entries(CALLERS)) {
+    tokens[caller as Caller] = await tokenFor(runtime.url, principal);
+  }
+  Object.assign(tokens, await refusedTokens(runtime.tokens));
+
+  const posted = await send('POST /v1/channels/{channelId}/orders', 'no token');
+  orderId = ((await posted.json()) as { orderId: string }).orderId;
+  const base = await fetch(`${runtime.url}/v1/routing/rule-sets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.admin}` },
+    body: JSON.stringify(aRuleSet('matrix-base')),
+  });
+  expect(base.status).toBe(201);
+}, 120_000);
+afterAll(() => runtime?.stop());
+
+const everyCaller = (): Caller[] => [
+  ...(Object.keys(CALLERS) as Caller[]),
+  'an expired token',
+  'a token not valid yet',
+  'a token from another issuer',
+  'a malformed token',
+  'no token',
+];
+const withValidToken = new Set<Caller>(Object.keys(CALLERS) as Caller[]);
+
+function expectedStatus(routeKey: string, caller: Caller): '2xx' | 401 | 403 {
+  const allowed = ALLOWED[routeKey];
+  if (allowed === EVERYONE) return '2xx';
+  if (!withValidToken.has(caller)) return 401;
+  return allowed?.includes(caller) ? '2xx' : 403;
+}
+
+const routeKeys = ROUTES.map((route) => `${route.method} ${route.path}`);
+const cases = routeKeys.flatMap((routeKey) =>
+  everyCaller().map((caller) => ({ routeKey, caller, expected: expectedStatus(routeKey, caller) })),
+);
+
+describe('who may call what', () => {
+  it('has a line for every route, and every route declares a known role and scope', () => {
+    expect(Object.keys(ALLOWED).sort()).toEqual([...routeKeys].sort());
+    for (const { access } of ROUTES) {
+      if (!('roles' in access)) continue;
+      expect(ROLES).toEqual(expect.arrayContaining([...access.roles]));
+      expect(Object.keys(SCOPES)).toContain(access.scope);
+    }
+  });
+
+  describe('refused', () => {
+    let before: string[];
+    beforeAll(async () => {
+      before = await settled();
+    }, 60_000);
+
+    it.each(cases.filter((entry) => entry.expected !== '2xx'))(
+      '$routeKey by $caller: $expected',
+      async ({ routeKey, caller, expected }) => {
+        const response = await send(routeKey, caller);
+
+        expect(response.status).toBe(expected);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(await response.json()).toMatchObject({ status: expected });
+      },
+    );
+
+    it('wrote nothing for any refused request', async () => {
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe('allowed', () => {
+    it.each(cases.filter((entry) => entry.expected === '2xx'))(
+      '$routeKey by $caller: 2xx',
+      async ({ routeKey, caller }) => {
+        const response = await send(routeKey, caller);
+
+        expect(response.status, await response.clone().text()).toBeGreaterThanOrEqual(200);
+        expect(response.status).toBeLessThan(300);
+      },
+    );
+  });
+});
