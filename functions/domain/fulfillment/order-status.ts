@@ -30,9 +30,12 @@ export const FULFILLMENT_STATUS_EVENTS: Partial<Record<FulfillmentOrderStatus, s
   COMPLETED: 'OrderCompleted',
 };
 
-/** Where one fulfillment order stands from the customer's point of view. */
+/**
+ * Where one fulfillment order stands from the customer's point of view. Goods delivered to the
+ * door and goods collected at a store are both with the customer, but only the first were shipped.
+ */
 export type CustomerStage =
-  'not_started' | 'in_progress' | 'partially_shipped' | 'shipped' | 'ready' | 'with_customer';
+  'not_started' | 'in_progress' | 'partially_shipped' | 'shipped' | 'ready' | 'delivered' | 'collected';
 
 export function customerStage(fo: FulfillmentOrderState): CustomerStage {
   const toStore = PICKUP_KINDS.includes(fo.kind);
@@ -51,8 +54,9 @@ export function customerStage(fo: FulfillmentOrderState): CustomerStage {
     case 'READY_FOR_PICKUP':
       return 'ready';
     case 'DELIVERED':
+      return 'delivered';
     case 'PICKED_UP':
-      return 'with_customer';
+      return 'collected';
     case 'REJECTED':
     case 'CANCELED':
       return 'not_started';
@@ -74,10 +78,12 @@ export interface OrderStatusInput {
  * Rules, first match wins:
  * - canceled by the router, or every fulfillment order canceled → CANCELED;
  * - nothing started (or all rejected, waiting for the router) → the router's status;
- * - some lines still unplaced: PARTIALLY_SHIPPED if anything left, else IN_FULFILLMENT;
+ * - some lines still unplaced: PARTIALLY_SHIPPED if anything shipped, else IN_FULFILLMENT;
  * - everything with the customer → DELIVERED, then COMPLETED after the return window;
- * - everything shipped or waiting at a store → READY_FOR_PICKUP if anything waits, else SHIPPED;
- * - anything shipped → PARTIALLY_SHIPPED; otherwise IN_FULFILLMENT.
+ * - everything shipped, waiting at a store or with the customer → READY_FOR_PICKUP if anything
+ *   waits, else SHIPPED;
+ * - anything shipped to the customer → PARTIALLY_SHIPPED; otherwise IN_FULFILLMENT. Goods
+ *   collected at a store were never shipped, so they alone do not make an order PARTIALLY_SHIPPED.
  */
 export function deriveOrderStatus(input: OrderStatusInput): DerivedOrderStatus {
   const { routerStatus, fulfillmentOrders } = input;
@@ -92,9 +98,11 @@ export function deriveOrderStatus(input: OrderStatusInput): DerivedOrderStatus {
   if (stages.every((stage) => stage === 'not_started')) return routerStatus;
   const someShipped = stages.some((stage) => SHIPPED_STAGES.includes(stage));
   if (routerStatus !== 'ROUTED') return someShipped ? 'PARTIALLY_SHIPPED' : 'IN_FULFILLMENT';
-  if (stages.every((stage) => stage === 'with_customer'))
+  if (stages.every((stage) => WITH_CUSTOMER_STAGES.includes(stage)))
     return deliveredOrCompleted(active, input.returnWindow);
-  if (stages.every((stage) => stage === 'shipped' || stage === 'ready' || stage === 'with_customer'))
+  if (
+    stages.every((stage) => stage === 'shipped' || stage === 'ready' || WITH_CUSTOMER_STAGES.includes(stage))
+  )
     return stages.includes('ready') ? 'READY_FOR_PICKUP' : 'SHIPPED';
   return someShipped ? 'PARTIALLY_SHIPPED' : 'IN_FULFILLMENT';
 }
@@ -106,7 +114,8 @@ function handedOverAt(fo: FulfillmentOrderState): number {
 }
 
 /** Stages in which goods are on their way to, or at, the customer's door. */
-const SHIPPED_STAGES: readonly CustomerStage[] = ['partially_shipped', 'shipped', 'with_customer'];
+const SHIPPED_STAGES: readonly CustomerStage[] = ['partially_shipped', 'shipped', 'delivered'];
+const WITH_CUSTOMER_STAGES: readonly CustomerStage[] = ['delivered', 'collected'];
 
 function deliveredOrCompleted(
   active: readonly FulfillmentOrderState[],
