@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../functions/channels/index.js';
 import { UnauthorizedError } from '../../../functions/domain/errors.js';
 import { CHANNEL_FORMATS } from '../../../functions/domain/channel.js';
-import { NOW, SECRET, aRequest, signatureHeaders } from './helpers.js';
+import { lowerCaseHeaders, requestUrl } from '../../../functions/shared/http.js';
+import { anApiEvent } from '../../helpers/factories.js';
+import { INGEST_URL, NOW, SECRET, aRequest, signatureHeaders } from './helpers.js';
 
 const body = '{"id":820982911946154508,"email":"jon@example.com"}';
 const nonCanonical = CHANNEL_FORMATS.filter((format) => format !== 'canonical');
@@ -53,5 +55,46 @@ describe('Square authentication', () => {
     };
 
     expect(() => adapterFor('square')!.authenticate(request, SECRET, NOW)).toThrow(UnauthorizedError);
+  });
+});
+
+describe('Square signature over the URL rebuilt from the request', () => {
+  // Square signs the notification URL it was given (INGEST_URL); the handler can only rebuild
+  // it from what API Gateway or a proxy passes on, so each part of it must match.
+  const registered = new URL(INGEST_URL);
+  const squareDelivery = (
+    overrides: { host?: string; proto?: string; path?: string; query?: Record<string, string> } = {},
+  ) => {
+    const event = anApiEvent({
+      method: 'POST',
+      path: overrides.path ?? registered.pathname,
+      body,
+      headers: {
+        host: overrides.host ?? registered.host,
+        'x-forwarded-proto': overrides.proto ?? 'https',
+        ...signatureHeaders('square', body),
+      },
+      ...(overrides.query && { query: overrides.query }),
+    });
+    return { headers: lowerCaseHeaders(event.headers), rawBody: body, url: requestUrl(event) };
+  };
+  const authenticate = (request: ReturnType<typeof squareDelivery>) =>
+    adapterFor('square')!.authenticate(request, SECRET, NOW);
+
+  it('verifies a delivery whose host, scheme and path rebuild the registered URL', () => {
+    const request = squareDelivery();
+    expect(request.url).toBe(INGEST_URL);
+    expect(() => authenticate(request)).not.toThrow();
+  });
+
+  it.each([
+    { part: 'host', overrides: { host: 'oms-internal.example.com' } },
+    { part: 'scheme', overrides: { proto: 'http' } },
+    { part: 'path', overrides: { path: '/v1/channels/other-store/orders' } },
+    { part: 'query', overrides: { query: { replay: '1' } } },
+  ])('rejects a delivery whose $part differs from the registered URL', ({ overrides }) => {
+    const request = squareDelivery(overrides);
+    expect(request.url).not.toBe(INGEST_URL);
+    expect(() => authenticate(request)).toThrow(UnauthorizedError);
   });
 });
