@@ -231,6 +231,34 @@ describe('publishOrderEvents', () => {
     expect(sentEventIds().slice(2)).toEqual(sentEventIds().slice(0, 2));
   });
 
+  it('reports the records of a chunk whose PutEvents throws, and its retry publishes nothing twice', async () => {
+    const records = Array.from({ length: 15 }, (_, n) => anOrderInsert(n));
+    const accepted: string[] = [];
+    let secondChunkDown = true;
+    eventBridge.on(PutEventsCommand).callsFake(({ Entries = [] }) => {
+      const ids = Entries.map((entry: { Detail?: string }) => JSON.parse(entry.Detail ?? '{}').eventId);
+      if (secondChunkDown && ids.includes(`01JD${'10'.padStart(22, '0')}:v1`)) {
+        throw new Error('socket hang up');
+      }
+      accepted.push(...ids);
+      return putEventsResult(ids.length);
+    });
+
+    const first = await publish(aStreamEvent(records));
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: '1010' }] });
+    expect(accepted).toHaveLength(10);
+
+    // Lambda retries from the reported record on; EventBridge has recovered.
+    secondChunkDown = false;
+    const retryFrom = records.findIndex(
+      (record) => record.dynamodb?.SequenceNumber === first.batchItemFailures[0]?.itemIdentifier,
+    );
+    const retry = await publish(aStreamEvent(records.slice(retryFrom)));
+
+    expect(retry).toEqual({ batchItemFailures: [] });
+    expect(accepted.toSorted()).toEqual(records.map((_, n) => `01JD${String(n).padStart(22, '0')}:v1`));
+  });
+
   it('reports the first record when PutEvents throws on every attempt', async () => {
     eventBridge.on(PutEventsCommand).rejects(new Error('Service unavailable'));
 
