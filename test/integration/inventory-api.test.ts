@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { getStockLevels } from '../../functions/data/inventory-repository.js';
+import { getMovement } from '../../functions/data/movements-repository.js';
 import { putInventoryProduct } from '../../functions/data/products-repository.js';
 import { getChannelAvailability } from '../../functions/inventory/get-channel-availability.js';
 import { getLocationInventory } from '../../functions/inventory/get-location-inventory.js';
@@ -33,6 +34,14 @@ describe('POST /v1/inventory/movements', () => {
     expect(again.statusCode).toBe(200);
     expect(bodyOf(again)).toEqual(bodyOf(first));
     expect((await getStockLevels('MUG'))[0]).toMatchObject({ onHand: 12, available: 12 });
+  });
+
+  it('applies a movement once when the same movement is posted five times at once', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => postMovement(receipt('rcv-race', 'JUG', 'lisbon', 4))),
+    );
+    expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect((await getStockLevels('JUG'))[0]).toMatchObject({ onHand: 4, available: 4 });
   });
 
   it('answers 409 when a movement id is reused for another movement', async () => {
@@ -140,6 +149,27 @@ describe('POST /v1/locations/{locationId}/pos-sales', () => {
 
   it('answers 404 for an unknown location', async () => {
     expect((await postPosSales(aPosUpload('atlantis', sales))).statusCode).toBe(404);
+  });
+
+  it('refuses a whole batch mixing valid and invalid sales, naming each bad sale and writing nothing', async () => {
+    await postMovement(receipt('rcv-saucer', 'SAUCER', 'lisbon', 5));
+    const response = await postPosSales(
+      aPosUpload('lisbon', [
+        { saleId: 'm-1', sku: 'SAUCER', quantity: 1, occurredAt: '2026-11-22T11:00:00Z' },
+        { saleId: 'm-2', sku: 'SAUCER', quantity: -1, occurredAt: '2026-11-22T11:01:00Z' },
+        { saleId: 'm-3', sku: 'SAUCER', quantity: 1, occurredAt: '2026-11-22T11:02:00Z' },
+        { saleId: 'm-4', sku: 'SAUCER', quantity: 1, occurredAt: 'yesterday' },
+      ]),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(
+      bodyOf(response)
+        .errors.map((issue: { path: string }) => issue.path)
+        .sort(),
+    ).toEqual(['sales/1/quantity', 'sales/3/occurredAt']);
+    expect((await getStockLevels('SAUCER'))[0]).toMatchObject({ onHand: 5, available: 5 });
+    expect(await getMovement('pos:lisbon:m-1')).toBeUndefined();
+    expect(await getMovement('pos:lisbon:m-3')).toBeUndefined();
   });
 
   it('answers 400 naming the sale that is invalid', async () => {
