@@ -38,10 +38,10 @@ describe('POST /v1/inventory/movements', () => {
 
   it('applies a movement once when the same movement is posted five times at once', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => postMovement(receipt('rcv-race', 'JUG', 'lisbon', 4))),
+      Array.from({ length: 5 }, () => postMovement(receipt('rcv-race', 'KETTLE', 'lisbon', 4))),
     );
     expect(responses.map((response) => response.statusCode).sort()).toEqual([200, 200, 200, 200, 201]);
-    expect((await getStockLevels('JUG'))[0]).toMatchObject({ onHand: 4, available: 4 });
+    expect((await getStockLevels('KETTLE'))[0]).toMatchObject({ onHand: 4, available: 4 });
   });
 
   it('answers 409 when a movement id is reused for another movement', async () => {
