@@ -23,13 +23,19 @@ export default defineConfig({
     },
     setupFiles: ['test/setup/restore-globals.ts'],
     projects: [
-      // Every test outside the three folders that need more is a pure unit test.
+      // Every test outside the folders that need more is a pure unit test.
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/infra/**', 'test/integration/**', 'test/e2e/**'],
+          exclude: [
+            ...configDefaults.exclude,
+            'test/infra/**',
+            'test/integration/**',
+            'test/fuzz/**',
+            'test/e2e/**',
+          ],
         },
       },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
@@ -37,7 +43,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // The fuzz tests call handlers against real tables, to prove a refusal writes nothing.
+          include: ['test/integration/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           globalSetup: DYNAMODB_LOCAL,
           // DynamoDB Local on a loaded shared machine answers slowly; nothing here asserts speed.
           testTimeout: 60_000,
@@ -54,9 +61,9 @@ export default defineConfig({
       reporter: ['text-summary', 'text'],
       // Printed even when a test failed, so that CI output always says where coverage stands.
       reportOnFailure: true,
-      // The floor: the unit and infra projects alone reached this on 1 December 2026 (the full
-      // run, with integration and e2e, is above it). Raise it as coverage grows.
-      thresholds: { statements: 71, branches: 67, functions: 69, lines: 72 },
+      // The floor: just under what the full run reached on 1 December 2026 (89.4 % statements,
+      // 81.8 % branches, 90.3 % functions, 90.8 % lines). Raise it as coverage grows.
+      thresholds: { statements: 89, branches: 81, functions: 90, lines: 90 },
     },
   },
 });
