@@ -72,8 +72,17 @@ describe('back-orders on the local runtime', () => {
       { timeout: 20_000, interval: 100 },
     );
 
-    const routed = await local.orderWithStatus<OrderView>(orderId, 'ROUTED');
-    expect(routed.fulfillmentOrders.map((fo) => fo.locationId)).toEqual([STORE]);
+    // The order's status and its fulfillment orders become visible in separate steps (a large
+    // plan's fulfillment orders are announced after the commit), so wait for both.
+    const routed = await vi.waitFor(
+      async () => {
+        const view = await local.getJson<OrderView>(`/v1/orders/${orderId}`);
+        expect(view.status).toBe('ROUTED');
+        expect(view.fulfillmentOrders.map((fo) => fo.locationId)).toEqual([STORE]);
+        return view;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(
       routed.lines.map((line) => [line.sku, line.assignments.map((a) => `${a.quantity}@${a.locationId}`)]),
     ).toEqual([[SKU, [`2@${STORE}`]]]);
