@@ -17,7 +17,7 @@ import { ROUTES, type FunctionKey } from './topology.js';
 
 export interface OmsApiProps {
   functions: Record<FunctionKey, IFunction>;
-  /** The JWT authorizer of every route whose access (lib/topology.ts ROUTES) needs a token. */
+  /** The JWT authorizer of every route whose access (functions/routes) needs a token. */
   authorizer: IHttpRouteAuthorizer;
   throttle: ThrottleSettings;
   logRetention: RetentionDays;

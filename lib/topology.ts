@@ -1,4 +1,4 @@
-import type { RouteAccess } from '../functions/domain/access.js';
+import { ROUTES as DECLARED_ROUTES, type RouteDeclaration } from '../functions/routes/index.js';
 import type { TableDefinition } from './tables.js';
 
 /**
@@ -187,127 +187,12 @@ export const FUNCTIONS = {
 
 export type FunctionKey = keyof typeof FUNCTIONS;
 
-export interface RouteSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-  /** API Gateway path syntax: `{name}` is a path parameter. */
-  path: string;
+/** A route of functions/routes, whose function is one this topology deploys. */
+export interface RouteSpec extends RouteDeclaration {
   function: FunctionKey;
-  /**
-   * Who may call it (docs/security.md). The CDK stack puts the JWT authorizer on every route that
-   * needs a token, the local runtime verifies tokens the same way, the handlers check the role,
-   * scope and resource, and the OpenAPI document lists it per operation.
-   */
-  access: RouteAccess;
 }
 
-const EVERY_READER = ['admin', 'ops', 'customer_service'] as const;
-const SIGNED_BY_CHANNEL =
-  'Channels authenticate every order in the function with the HMAC signature or key their platform sends (secrets in Secrets Manager); platforms like Shopify can not send a bearer token.';
-
-export const ROUTES: readonly RouteSpec[] = [
-  {
-    method: 'POST',
-    path: '/v1/channels/{channelId}/orders',
-    function: 'postOrder',
-    access: { signature: SIGNED_BY_CHANNEL },
-  },
-  {
-    method: 'GET',
-    path: '/v1/orders/{orderId}',
-    function: 'getOrder',
-    access: { roles: EVERY_READER, scope: 'oms/orders.read', resource: { channel: 'record' } },
-  },
-  {
-    method: 'GET',
-    path: '/openapi.json',
-    function: 'openApi',
-    access: { public: 'The OpenAPI document is the public contract integrators read; it holds no data.' },
-  },
-  {
-    method: 'GET',
-    path: '/v1/routing/rule-sets/active',
-    function: 'routingApi',
-    access: { roles: ['admin', 'ops'], scope: 'oms/routing.read' },
-  },
-  {
-    method: 'POST',
-    path: '/v1/routing/rule-sets',
-    function: 'routingApi',
-    access: { roles: ['admin'], scope: 'oms/routing.write' },
-  },
-  {
-    method: 'POST',
-    path: '/v1/routing/rule-sets/validate',
-    function: 'routingApi',
-    access: { roles: ['admin', 'ops'], scope: 'oms/routing.read' },
-  },
-  {
-    method: 'GET',
-    path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}',
-    function: 'routingApi',
-    access: { roles: ['admin', 'ops'], scope: 'oms/routing.read' },
-  },
-  {
-    method: 'POST',
-    path: '/v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
-    function: 'routingApi',
-    access: { roles: ['admin'], scope: 'oms/routing.write' },
-  },
-  {
-    method: 'POST',
-    path: '/v1/routing/simulate',
-    function: 'routingApi',
-    access: { roles: ['admin', 'ops'], scope: 'oms/routing.read' },
-  },
-  {
-    method: 'POST',
-    path: '/v1/inventory/movements',
-    function: 'postInventoryMovement',
-    access: {
-      roles: ['admin', 'ops', 'store'],
-      scope: 'oms/inventory.write',
-      resource: { location: 'body' },
-    },
-  },
-  {
-    method: 'POST',
-    path: '/v1/locations/{locationId}/pos-sales',
-    function: 'postPosSales',
-    access: {
-      roles: ['admin', 'ops', 'store'],
-      scope: 'oms/inventory.write',
-      resource: { location: 'path' },
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/inventory/{sku}',
-    function: 'getSkuInventory',
-    access: { roles: EVERY_READER, scope: 'oms/inventory.read' },
-  },
-  {
-    method: 'GET',
-    path: '/v1/locations/{locationId}/inventory',
-    function: 'getLocationInventory',
-    access: {
-      roles: [...EVERY_READER, 'store'],
-      scope: 'oms/inventory.read',
-      resource: { location: 'path' },
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/channels/{channelId}/availability',
-    function: 'getChannelAvailability',
-    access: { roles: ['admin', 'ops'], scope: 'oms/availability.read', resource: { channel: 'path' } },
-  },
-  {
-    method: 'GET',
-    path: '/v1/replenishment/suggestions',
-    function: 'getReplenishmentSuggestions',
-    access: { roles: ['admin', 'ops'], scope: 'oms/inventory.read' },
-  },
-];
+export const ROUTES: readonly RouteSpec[] = DECLARED_ROUTES;
 
 export interface StreamSubscriptionSpec {
   table: TableId;

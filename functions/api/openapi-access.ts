@@ -1,10 +1,10 @@
-import { ROUTES } from '../../lib/topology.js';
+import { ROUTES } from '../routes/index.js';
 import { SCOPES, requiresToken } from '../domain/access.js';
 import { problemResponse } from './openapi-parts.js';
 
 /**
  * Who may call each operation, in the OpenAPI document, from the access table of
- * lib/topology.ts ROUTES: the security requirements, an `x-oms-access` extension with the roles,
+ * functions/routes: the security requirements, an `x-oms-access` extension with the roles,
  * scope and resource check, and the 401 and 403 answers.
  */
 export const ACCESS_SECURITY_SCHEMES = {

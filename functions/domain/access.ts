@@ -1,6 +1,6 @@
 /**
  * Who may do what, as data and pure functions: the roles, the scopes of machine clients, what a
- * route needs (declared per route in lib/topology.ts) and the decision for one principal and one
+ * route needs (declared per route in functions/routes) and the decision for one principal and one
  * resource. The handlers (functions/shared/access.ts), the local runtime and the OpenAPI
  * document read the same declarations, so the rules can not differ between them.
  */

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../../lib/topology.js';
+import { ROUTES } from '../routes/index.js';
 import {
   actorOf,
   mayActOn,
@@ -18,7 +18,7 @@ import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
 import { errorResponse, type HttpResponse } from './http.js';
 
 /**
- * Authorization in the handlers, from the one table of routes (lib/topology.ts ROUTES): API
+ * Authorization in the handlers, from the one table of routes (functions/routes): API
  * Gateway's JWT authorizer (or the local runtime) has verified the token; this decides whether
  * its principal may call the route and act on the resource.
  */

@@ -26,7 +26,7 @@ export const FaultRule = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('drop-response'),
     method: z.string().optional(),
-    /** A route path as in lib/topology.ts ROUTES, e.g. `/v1/channels/{channelId}/orders`. */
+    /** A route path as in functions/routes, e.g. `/v1/channels/{channelId}/orders`. */
     route: z.string().optional(),
     ...Chance,
   }),

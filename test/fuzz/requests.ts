@@ -7,7 +7,7 @@ import { signOmsPayload } from '../../functions/domain/signature.js';
 import { bodies, extremeNumber, extremeString, pathId, type Json } from './arbitraries.js';
 
 /**
- * One generator of requests per endpoint of lib/topology.ts ROUTES, used in-process by the fuzz
+ * One generator of requests per endpoint of functions/routes, used in-process by the fuzz
  * tests and over HTTP by `npm run fuzz`. A request names its route template, so the caller can
  * build either the API Gateway event or the URL.
  */

@@ -74,7 +74,7 @@ export function anApiEvent(args: {
   headers?: Record<string, string>;
   query?: Record<string, string>;
   principal?: TestPrincipal | null;
-  /** The route as declared in lib/topology.ts ROUTES, when it differs from the path. */
+  /** The route as declared in functions/routes, when it differs from the path. */
   routeKey?: string;
 }): APIGatewayProxyEventV2 {
   const principal = args.principal === undefined ? AN_ADMIN : args.principal;

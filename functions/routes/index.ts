@@ -1,0 +1,8 @@
+import { INVENTORY_ROUTES } from './inventory.js';
+import { ORDER_ROUTES } from './orders.js';
+import { ROUTING_ROUTES } from './routing.js';
+
+export type { RouteDeclaration } from './route.js';
+
+/** Every HTTP route of the OMS, one table per capability. */
+export const ROUTES = [...ORDER_ROUTES, ...ROUTING_ROUTES, ...INVENTORY_ROUTES] as const;
