@@ -178,10 +178,18 @@ export const FUNCTIONS = {
   preTokenGeneration: {
     id: 'pre-token-generation',
     entry: 'functions/auth/pre-token-generation.ts',
-    description: "Cognito trigger: a store user's locations into the access token",
+    description: "Cognito trigger: a store user's or a machine client's locations into the access token",
     timeoutSeconds: 5,
     memoryMb: 256,
-    tables: [],
+    tables: [{ table: 'Config', access: 'read' }],
+  },
+  machineClientsApi: {
+    id: 'machine-clients-api',
+    entry: 'functions/access/machine-clients-api.ts',
+    description: 'PUT/GET /v1/machine-clients: the locations and channels each machine client acts for',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: 'Config', access: 'readWrite' }],
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -15,6 +15,8 @@ export const SCOPES = {
   'oms/availability.read': 'Read channel availability',
   'oms/routing.read': 'Read routing rule sets and simulate routing',
   'oms/routing.write': 'Store and activate routing rule sets',
+  'oms/access.read': 'Read which locations and channels machine clients act for',
+  'oms/access.write': 'Grant machine clients locations and channels',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

@@ -84,6 +84,9 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
     'the web channel client',
   ],
   'GET /v1/replenishment/suggestions': ['admin', 'ops', 'a machine client with every scope'],
+  'PUT /v1/machine-clients/{clientId}': ['admin', 'a machine client with every scope'],
+  'GET /v1/machine-clients/{clientId}': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/machine-clients': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 const aRuleSet = (ruleSetId: string) => ({
@@ -109,10 +112,12 @@ const tokens: Partial<Record<Caller, string>> = {};
 /** A request that would succeed for a caller allowed on the route; ids are fresh each time. */
 function requestFor(routeKey: string): { path: string; init: RequestInit } {
   const id = `matrix-${++requestNumber}`;
-  const post = (path: string, body: unknown) => ({
+  const withBody = (method: 'POST' | 'PUT') => (path: string, body: unknown) => ({
     path,
-    init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    init: { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
   });
+  const post = withBody('POST');
+  const put = withBody('PUT');
   const get = (path: string) => ({ path, init: {} });
   switch (routeKey) {
     case 'POST /v1/channels/{channelId}/orders': {
@@ -161,6 +166,12 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/channels/web/availability');
     case 'GET /v1/replenishment/suggestions':
       return get('/v1/replenishment/suggestions');
+    case 'PUT /v1/machine-clients/{clientId}':
+      return put(`/v1/machine-clients/${id}`, { locationIds: [HOME] });
+    case 'GET /v1/machine-clients/{clientId}':
+      return get('/v1/machine-clients/matrix-wms');
+    case 'GET /v1/machine-clients':
+      return get('/v1/machine-clients');
     default:
       throw new Error(`No request for ${routeKey}: add one, and its line in ALLOWED.`);
   }
@@ -229,6 +240,12 @@ beforeAll(async () => {
     body: JSON.stringify(aRuleSet('matrix-base')),
   });
   expect(base.status).toBe(201);
+  const grant = await fetch(`${runtime.url}/v1/machine-clients/matrix-wms`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${tokens.admin}` },
+    body: JSON.stringify({ locationIds: [HOME] }),
+  });
+  expect(grant.status).toBe(201);
 }, 120_000);
 afterAll(() => runtime?.stop());
 

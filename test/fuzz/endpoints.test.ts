@@ -1,7 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { machineClientsApi } from '../../functions/access/machine-clients-api.js';
 import { getOrderById } from '../../functions/api/get-order.js';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
@@ -18,7 +19,16 @@ import { FUNCTIONS, ROUTES } from '../../lib/topology.js';
 import { TABLES } from '../../lib/tables.js';
 import { anApiEvent } from '../helpers/factories.js';
 import { useLocalTables } from '../helpers/tables.js';
-import { ENDPOINTS, FUZZ_CHANNELS, pathFor, signedHeaders, type FuzzRequest } from './requests.js';
+import {
+  ENDPOINTS,
+  FUZZ_CHANNELS,
+  fuzzChannelApi,
+  NOT_FUZZED,
+  pathFor,
+  signedHeaders,
+  type FuzzRequest,
+} from './requests.js';
+import { startFuzzChannelApis, type FuzzChannelApis } from './channel-apis.js';
 
 /**
  * Every endpoint, fed schema-shaped requests with extreme values and garbage (test/fuzz). Each
@@ -37,9 +47,11 @@ const HANDLERS: Record<string, Handler> = {
   getLocationInventory,
   getChannelAvailability,
   getReplenishmentSuggestions,
+  machineClientsApi,
 };
 
 const SECRET = 'fuzz-secret';
+let channelApis: FuzzChannelApis | undefined;
 const RUNS_PER_ENDPOINT = Number(process.env.FUZZ_TEST_RUNS ?? 100);
 
 beforeAll(async () => {
@@ -48,10 +60,18 @@ beforeAll(async () => {
   process.env.OMS_LOCAL_SECRETS = JSON.stringify({ 'oms/channels/fuzz': SECRET });
   const { seedDemoData } = await import('../../lib/local/demo-data.js');
   await seedDemoData();
+  channelApis = await startFuzzChannelApis();
   for (const channel of FUZZ_CHANNELS) {
-    await putChannel({ ...channel, name: channel.channelId, secretName: 'oms/channels/fuzz', active: true });
+    await putChannel({
+      ...channel,
+      name: channel.channelId,
+      secretName: 'oms/channels/fuzz',
+      active: true,
+      ...fuzzChannelApi(channel.format, channelApis, 'oms/channels/fuzz'),
+    });
   }
 }, 120_000);
+afterAll(() => channelApis?.stop());
 
 function eventFor(request: FuzzRequest): APIGatewayProxyEventV2 {
   const event = anApiEvent({
@@ -87,6 +107,18 @@ async function snapshot(tableEnvVars: string[]): Promise<string> {
 }
 
 describe('every endpoint, fuzzed', () => {
+  it('has a generator for every route that reads any input', () => {
+    const fuzzed = new Set(
+      Object.values(ENDPOINTS).map((requests) => {
+        const sample = fc.sample(requests, 1)[0]!;
+        return `${sample.method} ${sample.route}`;
+      }),
+    );
+    const routeKeys = ROUTES.map((route) => `${route.method} ${route.path}`);
+    expect(routeKeys.filter((routeKey) => !fuzzed.has(routeKey) && !(routeKey in NOT_FUZZED))).toEqual([]);
+    expect(Object.keys(NOT_FUZZED).filter((routeKey) => !routeKeys.includes(routeKey))).toEqual([]);
+  });
+
   it.each(Object.entries(ENDPOINTS))(
     '%s: answers below 500, a 4xx as a problem naming the field, and writes nothing for it',
     async (_name, requests) => {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { BIGCOMMERCE_SECRET_HEADER } from '../../functions/channels/bigcommerce.js';
 import { base64Hmac } from '../../functions/channels/common.js';
 import type { Channel } from '../../functions/domain/channel.js';
 import { MAX_AMOUNT, MAX_LINES } from '../../functions/domain/order.js';
 import { signOmsPayload } from '../../functions/domain/signature.js';
 import { bodies, extremeNumber, extremeString, pathId, type Json } from './arbitraries.js';
+import type { FuzzChannelApis } from './channel-apis.js';
 
 /**
  * One generator of requests per endpoint of functions/routes, used in-process by the fuzz
@@ -12,7 +14,7 @@ import { bodies, extremeNumber, extremeString, pathId, type Json } from './arbit
  * build either the API Gateway event or the URL.
  */
 export interface FuzzRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** The route template, as in ROUTES. */
   route: string;
   pathParameters?: Record<string, string>;
@@ -118,12 +120,38 @@ export const nativeOrders: Record<string, fc.Arbitrary<Json>> = {
   woocommerce: withId('id', wooCommerce, uniqueNumber),
   magento: withId('entity_id', magento, uniqueNumber),
   amazon: unique.map((id) => ({ ...structuredClone(amazon), order: { ...amazon.order, AmazonOrderId: id } })),
-  square: unique.map((id) => ({
+  square: fc.tuple(unique, fc.boolean()).map(([id, thin]) => ({
     type: 'order.created',
     event_id: id,
-    data: { type: 'order', id, object: { order: { ...structuredClone(square), id } } },
+    // A thin event names the order, which the adapter fetches from the (fake) Orders API.
+    data: {
+      type: 'order',
+      id,
+      object: (thin
+        ? { order_created: { order_id: id, state: 'OPEN' } }
+        : { order: { ...structuredClone(square), id } }) as Json,
+    },
+  })),
+  bigcommerce: fc.tuple(uniqueNumber, unique).map(([id, hash]) => ({
+    scope: 'store/order/created',
+    store_id: '1025646',
+    data: { type: 'order', id },
+    hash,
+    created_at: 1561479335,
+    producer: 'stores/fuzz',
   })),
 };
+
+/** The channel API settings of the formats whose webhooks are thin (test/fuzz/channel-apis.ts). */
+export function fuzzChannelApi(
+  format: string,
+  apis: FuzzChannelApis,
+  accessTokenSecretName: string,
+): Pick<Channel, 'api'> {
+  if (format === 'square') return { api: { baseUrl: apis.squareBaseUrl, accessTokenSecretName } };
+  if (format === 'bigcommerce') return { api: { baseUrl: apis.bigCommerceBaseUrl, accessTokenSecretName } };
+  return {};
+}
 
 /** The channels the fuzzing configures: one per format, all signed with FUZZ_SECRET. */
 export const FUZZ_CHANNELS = Object.keys(nativeOrders).map((format) => ({
@@ -139,6 +167,8 @@ export function signedHeaders(format: string, body: string, secret: string, url:
       return { 'x-wc-webhook-signature': base64Hmac(secret, body) };
     case 'square':
       return { 'x-square-hmacsha256-signature': base64Hmac(secret, `${url}${body}`) };
+    case 'bigcommerce':
+      return { [BIGCOMMERCE_SECRET_HEADER]: secret };
     default:
       return { 'x-oms-signature': signOmsPayload(secret, body, Math.floor(Date.now() / 1000)) };
   }
@@ -226,6 +256,21 @@ const simulation: fc.Arbitrary<Json> = fc
     // A stored id only sometimes: an id of no order is a 404, and most runs should simulate.
     orderIds: orderId === '01JFUZZ' ? [] : [orderId],
     ruleSet: rules,
+  }));
+
+const machineClientGrant: fc.Arbitrary<Json> = fc
+  .record({
+    locationIds: fc.constantFrom<Json>(
+      FUZZ_LOCATIONS,
+      [],
+      Array.from({ length: 201 }, (_, index) => `L-${index}`),
+    ),
+    channelIds: fc.option(fc.constantFrom<Json>(['web'], []), { nil: undefined }),
+  })
+  .map(({ locationIds, channelIds }) => ({
+    description: 'the Lisbon WMS',
+    locationIds,
+    ...(channelIds !== undefined && { channelIds }),
   }));
 
 const version = fc.oneof(
@@ -321,6 +366,27 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route: fc.constant('/v1/replenishment/suggestions'),
     query: query({ vendorId: extremeString }),
   }),
+  'put machine client': fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant('/v1/machine-clients/{clientId}'),
+    pathParameters: pathId(['wms-fuzz']).map((clientId) => ({ clientId })),
+    body: bodies(machineClientGrant),
+  }),
+  'get machine client': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/machine-clients/{clientId}'),
+    pathParameters: pathId(['wms-fuzz', 'never-granted']).map((clientId) => ({ clientId })),
+  }),
+  'list machine clients': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/machine-clients'),
+  }),
+};
+
+/** Routes with nothing a caller can vary, so nothing to fuzz. */
+export const NOT_FUZZED: Record<string, string> = {
+  'GET /openapi.json': 'a prebuilt document, the same bytes whatever is sent',
+  'GET /v1/routing/rule-sets/active': 'no path parameter, query or body is read',
 };
 
 /**

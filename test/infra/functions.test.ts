@@ -130,7 +130,20 @@ const EXPECTED: ExpectedFunction[] = [
     streamOf: 'Inventory',
     publishes: true,
   },
-  { key: 'preTokenGeneration', id: 'pre-token-generation', memoryMb: 256, timeoutSeconds: 5 },
+  {
+    key: 'preTokenGeneration',
+    id: 'pre-token-generation',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    reads: ['Config'],
+  },
+  {
+    key: 'machineClientsApi',
+    id: 'machine-clients-api',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    writes: ['Config'],
+  },
 ];
 
 describe('the functions', () => {

@@ -48,6 +48,9 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     function: 'getReplenishmentSuggestions',
     token: true,
   },
+  { method: 'PUT', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
+  { method: 'GET', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
+  { method: 'GET', path: '/v1/machine-clients', function: 'machineClientsApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -67,7 +70,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 15;
+const FUNCTION_COUNT = 16;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

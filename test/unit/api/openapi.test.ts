@@ -48,6 +48,8 @@ describe('the OpenAPI document', () => {
       'GET /v1/channels/{channelId}/availability',
       'GET /v1/inventory/{sku}',
       'GET /v1/locations/{locationId}/inventory',
+      'GET /v1/machine-clients',
+      'GET /v1/machine-clients/{clientId}',
       'GET /v1/orders/{orderId}',
       'GET /v1/replenishment/suggestions',
       'GET /v1/routing/rule-sets/active',
@@ -59,6 +61,7 @@ describe('the OpenAPI document', () => {
       'POST /v1/routing/rule-sets/validate',
       'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
       'POST /v1/routing/simulate',
+      'PUT /v1/machine-clients/{clientId}',
     ]);
   });
 
