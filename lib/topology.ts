@@ -22,6 +22,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Reads channel signing secrets from Secrets Manager. */
   readsChannelSecrets?: boolean;
+  /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
+  writesChannelSecrets?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -190,6 +192,15 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     tables: [{ table: 'Config', access: 'readWrite' }],
+  },
+  adminApi: {
+    id: 'admin-api',
+    entry: 'functions/admin/admin-api.ts',
+    description: 'Admin API: locations, products and channels, and channel signing secrets',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Config', access: 'readWrite' }],
+    writesChannelSecrets: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -3,6 +3,7 @@ import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { accessOpenApi } from './access-paths.js';
+import { adminOpenApi } from './admin-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
@@ -71,6 +72,7 @@ export function openApiDocument() {
         SimulationRequest: jsonSchema(SimulationRequest, 'input'),
         ...inventoryOpenApi().schemas,
         ...accessOpenApi().schemas,
+        ...adminOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -126,6 +128,7 @@ export function openApiDocument() {
       ...routingPaths(),
       ...inventoryOpenApi().paths,
       ...accessOpenApi().paths,
+      ...adminOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

@@ -17,6 +17,8 @@ export const SCOPES = {
   'oms/routing.write': 'Store and activate routing rule sets',
   'oms/access.read': 'Read which locations and channels machine clients act for',
   'oms/access.write': 'Grant machine clients locations and channels',
+  'oms/config.read': 'Read locations, products and channels',
+  'oms/config.write': 'Configure locations, products, channels and channel secrets',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

@@ -8,6 +8,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js
 import { TABLES } from '../../lib/tables.js';
 import { ROUTES } from '../../lib/topology.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { aLocation } from '../helpers/records.js';
 import { refusedTokens, tokenFor, type TokenPrincipal } from '../helpers/tokens.js';
 
 /**
@@ -87,6 +88,17 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'PUT /v1/machine-clients/{clientId}': ['admin', 'a machine client with every scope'],
   'GET /v1/machine-clients/{clientId}': ['admin', 'ops', 'a machine client with every scope'],
   'GET /v1/machine-clients': ['admin', 'ops', 'a machine client with every scope'],
+  ...Object.fromEntries(
+    ['locations', 'products', 'channels'].flatMap((collection) => {
+      const id = { locations: '{locationId}', products: '{sku}', channels: '{channelId}' }[collection];
+      return [
+        [`GET /v1/${collection}`, ['admin', 'ops', 'a machine client with every scope']],
+        [`GET /v1/${collection}/${id}`, ['admin', 'ops', 'a machine client with every scope']],
+        [`PUT /v1/${collection}/${id}`, ['admin', 'a machine client with every scope']],
+      ];
+    }),
+  ),
+  'PUT /v1/channels/{channelId}/secret': ['admin', 'a machine client with every scope'],
 };
 
 const aRuleSet = (ruleSetId: string) => ({
@@ -172,6 +184,26 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/machine-clients/matrix-wms');
     case 'GET /v1/machine-clients':
       return get('/v1/machine-clients');
+    case 'GET /v1/locations':
+      return get('/v1/locations');
+    case 'GET /v1/locations/{locationId}':
+      return get(`/v1/locations/${HOME}`);
+    case 'PUT /v1/locations/{locationId}':
+      return put(`/v1/locations/${id}`, aLocation(id));
+    case 'GET /v1/products':
+      return get('/v1/products');
+    case 'GET /v1/products/{sku}':
+      return get(`/v1/products/${SKU}`);
+    case 'PUT /v1/products/{sku}':
+      return put(`/v1/products/${id}`, { name: 'Matrix mug', reorderPoint: 2 });
+    case 'GET /v1/channels':
+      return get('/v1/channels');
+    case 'GET /v1/channels/{channelId}':
+      return get('/v1/channels/web');
+    case 'PUT /v1/channels/{channelId}':
+      return put(`/v1/channels/${id}`, { name: 'Matrix shop', format: 'canonical' });
+    case 'PUT /v1/channels/{channelId}/secret':
+      return put('/v1/channels/matrix-secret/secret', { secret: `matrix-secret-${id}` });
     default:
       throw new Error(`No request for ${routeKey}: add one, and its line in ALLOWED.`);
   }
@@ -246,6 +278,17 @@ beforeAll(async () => {
     body: JSON.stringify({ locationIds: [HOME] }),
   });
   expect(grant.status).toBe(201);
+  for (const [path, body] of [
+    [`/v1/products/${SKU}`, { name: 'Blue T-shirt, M' }],
+    ['/v1/channels/matrix-secret', { name: 'Matrix secret shop', format: 'canonical' }],
+  ] as const) {
+    const created = await fetch(`${runtime.url}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokens.admin}` },
+      body: JSON.stringify(body),
+    });
+    expect(created.status).toBe(201);
+  }
 }, 120_000);
 afterAll(() => runtime?.stop());
 

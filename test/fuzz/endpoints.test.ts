@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineClientsApi } from '../../functions/access/machine-clients-api.js';
+import { adminApi } from '../../functions/admin/admin-api.js';
 import { getOrderById } from '../../functions/api/get-order.js';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
@@ -48,6 +49,7 @@ const HANDLERS: Record<string, Handler> = {
   getChannelAvailability,
   getReplenishmentSuggestions,
   machineClientsApi,
+  adminApi,
 };
 
 const SECRET = 'fuzz-secret';

@@ -300,6 +300,84 @@ const query = (keys: Record<string, fc.Arbitrary<string>>) =>
 
 const limit = fc.oneof(fc.constantFrom('1', '500', '501', '0', '-1', '1e3', 'abc'), extremeString);
 
+const listQuery = query({ limit, cursor });
+
+const adminLocation: fc.Arbitrary<Json> = fc
+  .record({ lat: fc.constantFrom(38.7, 90, -90.5, 1e-300), capacity: fc.constantFrom(1, 0, 2 ** 53) })
+  .map(({ lat, capacity }) => ({
+    name: 'Fuzz store',
+    type: 'store',
+    address: { city: 'Lisboa', country: 'PT' },
+    lat,
+    lon: -9.14,
+    timeZone: 'Europe/Lisbon',
+    capabilities: ['ship', 'pickup'],
+    dailyCapacity: capacity,
+  }));
+
+const adminProduct: fc.Arbitrary<Json> = fc
+  .record({
+    reorderPoint: fc.constantFrom(0, 5, -1, 2 ** 53 + 2),
+    vendor: fc.option(fc.constantFrom('VENDOR-NONE', 'STORE-LIS-CHIADO'), { nil: undefined }),
+    release: fc.constantFrom('2027-01-15', '2027-01-15T09:00:00+01:00', 'soon'),
+  })
+  .map(({ reorderPoint, vendor, release }) => ({
+    name: 'Fuzz mug',
+    reorderPoint,
+    hot: true,
+    shards: 4,
+    channelBuffers: { web: 2 },
+    preorderReleaseDate: release,
+    ...(vendor !== undefined && { dropshipVendorLocationId: vendor }),
+  }));
+
+const adminChannel: fc.Arbitrary<Json> = fc
+  .record({
+    format: fc.constantFrom('canonical', 'shopify', 'square', 'telegraph'),
+    secretName: fc.option(fc.constantFrom('oms/channels/fuzz-admin', 'prod/db-password'), { nil: undefined }),
+  })
+  .map(({ format, secretName }) => ({
+    name: 'Fuzz shop',
+    format,
+    ...(secretName !== undefined && { secretName }),
+  }));
+
+const admin = (
+  collection: string,
+  idParameter: string,
+  ids: string[],
+  body: fc.Arbitrary<Json>,
+): Record<string, fc.Arbitrary<FuzzRequest>> => ({
+  [`list ${collection}`]: fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant(`/v1/${collection}`),
+    query: listQuery,
+  }),
+  [`get ${collection}`]: fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant(`/v1/${collection}/{${idParameter}}`),
+    pathParameters: pathId(ids).map((id) => ({ [idParameter]: id })),
+  }),
+  [`put ${collection}`]: fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant(`/v1/${collection}/{${idParameter}}`),
+    pathParameters: pathId(ids).map((id) => ({ [idParameter]: id })),
+    body: bodies(body),
+  }),
+});
+
+export const ADMIN_ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
+  ...admin('locations', 'locationId', ['FUZZ-STORE'], adminLocation),
+  ...admin('products', 'sku', ['FUZZ-MUG'], adminProduct),
+  ...admin('channels', 'channelId', ['fuzz-admin'], adminChannel),
+  'put channel secret': fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant('/v1/channels/{channelId}/secret'),
+    pathParameters: pathId(['fuzz-canonical', 'no-such-channel']).map((channelId) => ({ channelId })),
+    body: bodies(fc.constantFrom<Json>({ secret: 'a-long-enough-secret' }, { secret: 'short' })),
+  }),
+};
+
 /** Every endpoint, by a short name the tallies use. */
 export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   ...Object.fromEntries(Object.keys(nativeOrders).map((format) => [`ingest ${format}`, ingest(format)])),
@@ -381,6 +459,7 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     method: fc.constant('GET' as const),
     route: fc.constant('/v1/machine-clients'),
   }),
+  ...ADMIN_ENDPOINTS,
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

@@ -28,6 +28,7 @@ interface ExpectedFunction {
   streamOf?: Table;
   publishes?: true;
   readsSecrets?: true;
+  writesSecrets?: true;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -144,6 +145,14 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 10,
     writes: ['Config'],
   },
+  {
+    key: 'adminApi',
+    id: 'admin-api',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    writes: ['Config'],
+    writesSecrets: true,
+  },
 ];
 
 describe('the functions', () => {
@@ -235,13 +244,14 @@ describe('the functions', () => {
     const secretStatements = statementsOfFunction(spec.key).filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
     );
-    if (!spec.readsSecrets) {
-      expect(secretStatements).toEqual([]);
-      return;
+    const expected = [
+      ...(spec.readsSecrets ? [['secretsmanager:GetSecretValue']] : []),
+      ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
+    ];
+    expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
+    for (const statement of secretStatements) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
     }
-    expect(secretStatements).toHaveLength(1);
-    expect(secretStatements[0]!.Action).toBe('secretsmanager:GetSecretValue');
-    expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
   });
 
   it.each(cases)('$id may publish to the bus only if it is an event publisher', (spec) => {

@@ -51,6 +51,17 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'PUT', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
   { method: 'GET', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
   { method: 'GET', path: '/v1/machine-clients', function: 'machineClientsApi', token: true },
+  ...['/v1/locations', '/v1/products', '/v1/channels'].flatMap((collection) => {
+    const id = { '/v1/locations': '{locationId}', '/v1/products': '{sku}', '/v1/channels': '{channelId}' }[
+      collection
+    ];
+    return [
+      { method: 'GET', path: collection, function: 'adminApi' as const, token: true },
+      { method: 'GET', path: `${collection}/${id}`, function: 'adminApi' as const, token: true },
+      { method: 'PUT', path: `${collection}/${id}`, function: 'adminApi' as const, token: true },
+    ];
+  }),
+  { method: 'PUT', path: '/v1/channels/{channelId}/secret', function: 'adminApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -70,7 +81,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 16;
+const FUNCTION_COUNT = 17;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

@@ -45,12 +45,18 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(served.sort());
     expect(served.sort()).toEqual([
       'GET /openapi.json',
+      'GET /v1/channels',
+      'GET /v1/channels/{channelId}',
       'GET /v1/channels/{channelId}/availability',
       'GET /v1/inventory/{sku}',
+      'GET /v1/locations',
+      'GET /v1/locations/{locationId}',
       'GET /v1/locations/{locationId}/inventory',
       'GET /v1/machine-clients',
       'GET /v1/machine-clients/{clientId}',
       'GET /v1/orders/{orderId}',
+      'GET /v1/products',
+      'GET /v1/products/{sku}',
       'GET /v1/replenishment/suggestions',
       'GET /v1/routing/rule-sets/active',
       'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}',
@@ -61,7 +67,11 @@ describe('the OpenAPI document', () => {
       'POST /v1/routing/rule-sets/validate',
       'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
       'POST /v1/routing/simulate',
+      'PUT /v1/channels/{channelId}',
+      'PUT /v1/channels/{channelId}/secret',
+      'PUT /v1/locations/{locationId}',
       'PUT /v1/machine-clients/{clientId}',
+      'PUT /v1/products/{sku}',
     ]);
   });
 
