@@ -53,7 +53,7 @@ export function locationsOf(fo: Pick<FulfillmentOrderState, 'locationId' | 'tran
 export function withStep(
   before: FulfillmentOrderState,
   after: FulfillmentOrderState,
-  action: FulfillmentAction,
+  action: FulfillmentAction | 'release',
   actor: Actor,
   at: string,
 ): FulfillmentOrderState {
@@ -231,11 +231,6 @@ function publishedDetail(
         locationId: event.detail.pickupLocationId,
         readyAt: event.detail.occurredAt,
       };
-    case 'FulfillmentOrderRejected':
-    case 'FulfillmentOrderCanceled':
-    case 'OrderPickedUp':
-    case 'ShipmentDelivered':
-    case 'ShipmentInTransit':
     default:
       return 'lines' in event.detail
         ? { ...event.detail, ...common, lines: own(event.detail.lines) }
