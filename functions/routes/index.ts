@@ -1,3 +1,4 @@
+import { FULFILLMENT_ROUTES } from './fulfillment.js';
 import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
@@ -5,4 +6,9 @@ import { ROUTING_ROUTES } from './routing.js';
 export type { RouteDeclaration } from './route.js';
 
 /** Every HTTP route of the OMS, one table per capability. */
-export const ROUTES = [...ORDER_ROUTES, ...ROUTING_ROUTES, ...INVENTORY_ROUTES] as const;
+export const ROUTES = [
+  ...ORDER_ROUTES,
+  ...ROUTING_ROUTES,
+  ...INVENTORY_ROUTES,
+  ...FULFILLMENT_ROUTES,
+] as const;
