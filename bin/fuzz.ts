@@ -52,7 +52,7 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
   const url = `${runtime.url}${pathFor(request)}${request.query ? `?${new URLSearchParams(request.query)}` : ''}`;
   const body = request.body;
   const host = new URL(runtime.url).host;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...request.headers };
   // The handler checks signatures against the URL API Gateway would report: http, the Host header.
   const signedUrl = `http://${host}${url.slice(runtime.url.length).split('?', 1)[0]}`;
   if (request.signAs) Object.assign(headers, signedHeaders(request.signAs, body ?? '', secret, signedUrl));
