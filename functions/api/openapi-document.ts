@@ -2,6 +2,7 @@ import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
 import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
+import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
@@ -69,6 +70,7 @@ export function openApiDocument() {
         RuleSet: jsonSchema(RuleSet, 'input'),
         SimulationRequest: jsonSchema(SimulationRequest, 'input'),
         ...inventoryOpenApi().schemas,
+        ...fulfillmentOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -123,6 +125,7 @@ export function openApiDocument() {
       },
       ...routingPaths(),
       ...inventoryOpenApi().paths,
+      ...fulfillmentOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

@@ -46,13 +46,18 @@ describe('the OpenAPI document', () => {
     expect(served.sort()).toEqual([
       'GET /openapi.json',
       'GET /v1/channels/{channelId}/availability',
+      'GET /v1/fulfillment-orders/{fulfillmentOrderId}',
       'GET /v1/inventory/{sku}',
+      'GET /v1/locations/{locationId}/fulfillment-orders',
       'GET /v1/locations/{locationId}/inventory',
       'GET /v1/orders/{orderId}',
       'GET /v1/replenishment/suggestions',
       'GET /v1/routing/rule-sets/active',
       'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}',
       'POST /v1/channels/{channelId}/orders',
+      ...['accept', 'pack', 'pick', 'picked-up', 'ready-for-pickup', 'receive', 'reject', 'ship'].map(
+        (action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
+      ),
       'POST /v1/inventory/movements',
       'POST /v1/locations/{locationId}/pos-sales',
       'POST /v1/routing/rule-sets',
