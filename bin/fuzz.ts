@@ -72,6 +72,7 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     authorization: `Bearer ${adminToken}`,
+    ...request.headers,
   };
   // The handler checks signatures against the URL API Gateway would report: http, the Host header.
   const signedUrl = `http://${host}${url.slice(runtime.url.length).split('?', 1)[0]}`;

@@ -202,6 +202,40 @@ export const FUNCTIONS = {
     tables: [{ table: 'Config', access: 'readWrite' }],
     writesChannelSecrets: true,
   },
+  getWorkQueue: {
+    id: 'get-work-queue',
+    entry: 'functions/fulfillment/list-work-queue.ts',
+    description:
+      "GET /v1/locations/{locationId}/fulfillment-orders: a location's work in one status, oldest first",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getFulfillmentOrder: {
+    id: 'get-fulfillment-order',
+    entry: 'functions/fulfillment/get-fulfillment-order.ts',
+    description: 'GET /v1/fulfillment-orders/{fulfillmentOrderId}: one fulfillment order with its history',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Orders', access: 'read' }],
+  },
+  postFulfillmentAction: {
+    id: 'post-fulfillment-action',
+    entry: 'functions/fulfillment/post-fulfillment-action.ts',
+    description:
+      'POST /v1/fulfillment-orders/{id}/<action>: accept, reject, pick, pack, ship, ready-for-pickup, picked-up, receive, once per Idempotency-Key',
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -294,7 +328,10 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
   {
     id: 'RouteOrders',
     description: 'Orders to route: new, waiting for stock that has arrived, or rejected by a location',
-    pattern: { source: ['oms'], 'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'] },
+    pattern: {
+      source: ['oms'],
+      'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected', 'FulfillmentOrderRejected'],
+    },
     target: { queue: 'routing' },
   },
 ];

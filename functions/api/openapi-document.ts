@@ -4,6 +4,7 @@ import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { accessOpenApi } from './access-paths.js';
 import { adminOpenApi } from './admin-paths.js';
+import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
@@ -73,6 +74,7 @@ export function openApiDocument() {
         ...inventoryOpenApi().schemas,
         ...accessOpenApi().schemas,
         ...adminOpenApi().schemas,
+        ...fulfillmentOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -129,6 +131,7 @@ export function openApiDocument() {
       ...inventoryOpenApi().paths,
       ...accessOpenApi().paths,
       ...adminOpenApi().paths,
+      ...fulfillmentOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

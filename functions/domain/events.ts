@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PUBLISHED_FULFILLMENT_EVENT_SCHEMAS } from './fulfillment/events.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from './order.js';
 
 /**
@@ -64,6 +65,13 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, string>> = {
   PARTIALLY_FULFILLED: 'OrderPartiallyFulfilled',
   FULFILLED: 'OrderFulfilled',
   CANCELED: 'OrderCanceled',
+  // Derived from the fulfillment orders (fulfillment/order-status.ts). READY_FOR_PICKUP has no
+  // status event: the fulfillment order's OrderReadyForPickup announces it, with the code.
+  IN_FULFILLMENT: 'OrderInFulfillment',
+  PARTIALLY_SHIPPED: 'OrderPartiallyShipped',
+  SHIPPED: 'OrderShipped',
+  DELIVERED: 'OrderDelivered',
+  COMPLETED: 'OrderCompleted',
 };
 
 export const FulfillmentOrderCreatedV1 = z
@@ -93,6 +101,13 @@ export const EVENT_CATALOGUE = [
     detailType,
     version: '1',
     schema: OrderStatusChangedV1,
+  })),
+  // The fulfillment lifecycle (functions/domain/fulfillment/events.ts), published from the
+  // fulfillment order's record by the outbox.
+  ...Object.entries(PUBLISHED_FULFILLMENT_EVENT_SCHEMAS).map(([detailType, schema]) => ({
+    detailType,
+    version: '1',
+    schema,
   })),
 ] as const;
 
@@ -175,4 +190,24 @@ export function fulfillmentOrderEvents(
       },
     },
   ];
+}
+
+/** A fulfillment order record as a location's action left it: its version and that action's events. */
+export interface FulfillmentActionRecord {
+  version?: number;
+  outbox?: DomainEvent[];
+}
+
+/**
+ * The outbox rule for fulfillment actions: the write of an action carries the events it caused
+ * (`outbox`, computed with the change, functions/domain/fulfillment/progress.ts), published
+ * once per new version. A replayed stream record publishes the same events with the same ids.
+ */
+export function fulfillmentActionEvents(
+  previous: FulfillmentActionRecord | undefined,
+  current: FulfillmentActionRecord | undefined,
+): DomainEvent[] {
+  if (!current?.outbox || current.version === undefined) return [];
+  if (previous?.version === current.version) return [];
+  return current.outbox;
 }

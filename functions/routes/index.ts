@@ -1,5 +1,6 @@
 import { ACCESS_ROUTES } from './access.js';
 import { ADMIN_ROUTES } from './admin.js';
+import { FULFILLMENT_ROUTES } from './fulfillment.js';
 import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
@@ -13,4 +14,5 @@ export const ROUTES = [
   ...INVENTORY_ROUTES,
   ...ACCESS_ROUTES,
   ...ADMIN_ROUTES,
+  ...FULFILLMENT_ROUTES,
 ] as const;

@@ -23,7 +23,9 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
     detail: z.object({ orderId: z.string() }),
   }),
   z.object({
-    'detail-type': z.literal('FulfillmentRejected'),
+    // FulfillmentOrderRejected: a location's reject or short pick (functions/fulfillment), whose
+    // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form.
+    'detail-type': z.enum(['FulfillmentRejected', 'FulfillmentOrderRejected']),
     detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
   }),
 ]);
@@ -48,8 +50,13 @@ const processor = new BatchProcessor(EventType.SQS);
 async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
-    message['detail-type'] === 'FulfillmentRejected'
-      ? { kind: 'reroute_rejected', ...message.detail }
+    message['detail-type'] === 'FulfillmentRejected' || message['detail-type'] === 'FulfillmentOrderRejected'
+      ? {
+          kind: 'reroute_rejected',
+          orderId: message.detail.orderId,
+          fulfillmentOrderId: message.detail.fulfillmentOrderId,
+          ...(message.detail.reason !== undefined && { reason: message.detail.reason }),
+        }
       : { kind: 'route', orderId: message.detail.orderId };
   await routeOrder(routerDeps, request);
 }

@@ -22,6 +22,8 @@ export interface FuzzRequest {
   body?: string;
   /** For ingest: the format whose signature the request carries (signed when sent). */
   signAs?: string;
+  /** Headers the request carries besides its content type (an Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 export const FUZZ_LOCATIONS = ['STORE-LIS-CHIADO', 'WH-POR'];
@@ -32,6 +34,53 @@ const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, Json>;
 
 const unique = fc.uuid().map((uuid) => uuid.slice(0, 18));
+
+/** Fulfillment orders the fuzz tests create at FUZZ_LOCATIONS (endpoints.test.ts), and one that is not. */
+export const FUZZ_FULFILLMENT_ORDERS = ['FO-FUZZ-1', 'FO-FUZZ-NONE'];
+
+const lineUnits = (quantity: fc.Arbitrary<number>) =>
+  fc.array(fc.record({ lineId: fc.constantFrom('1', '2', 'X'), quantity }), { minLength: 1, maxLength: 2 });
+const units = fc.constantFrom(0, 1, 2, 100_000, 100_001, -1, 1.5);
+
+/** A valid body of each fulfillment action, which bodies() then mutates. */
+const FULFILLMENT_ACTION_SEEDS: Record<string, fc.Arbitrary<Json>> = {
+  accept: fc.constant({}),
+  reject: fc.record(
+    { reason: fc.constantFrom('damaged', ''), lines: lineUnits(units) },
+    { requiredKeys: ['reason'] },
+  ),
+  pick: fc.record({ lines: lineUnits(units) }),
+  pack: fc.record({
+    packages: fc.array(
+      fc.record(
+        {
+          lines: lineUnits(units),
+          weightGrams: fc.constantFrom(1, 800, 1_000_001),
+          dimensionsCm: fc.record({
+            length: fc.constantFrom(1, 20.5, 1001),
+            width: fc.constantFrom(1, 15),
+            height: fc.constantFrom(1, 10),
+          }),
+        },
+        { requiredKeys: ['lines'] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+  }),
+  ship: fc.record(
+    {
+      carrier: fc.constantFrom('CTT', 'UPS', ''),
+      service: fc.constantFrom('Expresso', 'x'.repeat(101)),
+      trackingNumber: fc.constantFrom('CT123456789PT', ''),
+      trackingUrl: fc.constantFrom('https://track.example/1', 'javascript:alert(1)', 'ftp://x'),
+      lines: lineUnits(units),
+    },
+    { requiredKeys: ['carrier', 'trackingNumber'] },
+  ),
+  'ready-for-pickup': fc.constant({}),
+  'picked-up': fc.record({ pickupCode: fc.constantFrom('123456', '12345', 'abcdef', '1234567') }),
+  receive: fc.constant({}),
+};
 
 const line = fc.record({
   lineId: fc.constantFrom('1', '2', 'L-3'),
@@ -460,6 +509,51 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route: fc.constant('/v1/machine-clients'),
   }),
   ...ADMIN_ENDPOINTS,
+  'work queue': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/locations/{locationId}/fulfillment-orders'),
+    pathParameters: pathId(FUZZ_LOCATIONS).map((locationId) => ({ locationId })),
+    query: query({
+      status: fc.oneof(
+        fc.constantFrom('CREATED', 'ACCEPTED', 'SHIPPED', 'PENDING', 'created'),
+        extremeString,
+      ),
+      limit,
+      cursor: fc.oneof(
+        cursor,
+        fc
+          .record({
+            pk: fc.constantFrom('ORDER#1', 'CHANNEL#web'),
+            sk: fc.constantFrom('FO#1', 'ORDER'),
+            workQueue: fc.constantFrom(
+              ...FUZZ_LOCATIONS.map((location) => `${location}#CREATED`),
+              'x#CREATED',
+            ),
+            workSince: extremeString,
+          })
+          .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+      ),
+    }),
+  }),
+  'fulfillment order': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/fulfillment-orders/{fulfillmentOrderId}'),
+    pathParameters: pathId(FUZZ_FULFILLMENT_ORDERS).map((fulfillmentOrderId) => ({ fulfillmentOrderId })),
+  }),
+  ...Object.fromEntries(
+    Object.entries(FULFILLMENT_ACTION_SEEDS).map(([action, seed]) => [
+      `fulfillment ${action}`,
+      fc.record({
+        method: fc.constant('POST' as const),
+        route: fc.constant(`/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
+        pathParameters: pathId(FUZZ_FULFILLMENT_ORDERS).map((fulfillmentOrderId) => ({ fulfillmentOrderId })),
+        body: bodies(seed),
+        headers: fc
+          .oneof({ weight: 4, arbitrary: unique }, { weight: 1, arbitrary: extremeString })
+          .map((key) => ({ 'idempotency-key': key })),
+      }),
+    ]),
+  ),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

@@ -14,7 +14,12 @@ const STREAM_ACTIONS = [
   'dynamodb:GetShardIterator',
   'dynamodb:ListStreams',
 ];
-const TABLE_ENV = { Orders: 'ORDERS_TABLE', Inventory: 'INVENTORY_TABLE', Config: 'CONFIG_TABLE' } as const;
+const TABLE_ENV = {
+  Orders: 'ORDERS_TABLE',
+  Inventory: 'INVENTORY_TABLE',
+  Config: 'CONFIG_TABLE',
+  Idempotency: 'IDEMPOTENCY_TABLE',
+} as const;
 type Table = keyof typeof TABLE_ENV;
 
 interface ExpectedFunction {
@@ -152,6 +157,28 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 10,
     writes: ['Config'],
     writesSecrets: true,
+  },
+  {
+    key: 'getWorkQueue',
+    id: 'get-work-queue',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders', 'Config'],
+  },
+  {
+    key: 'getFulfillmentOrder',
+    id: 'get-fulfillment-order',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+  },
+  {
+    key: 'postFulfillmentAction',
+    id: 'post-fulfillment-action',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory', 'Idempotency'],
   },
 ];
 

@@ -62,6 +62,26 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     ];
   }),
   { method: 'PUT', path: '/v1/channels/{channelId}/secret', function: 'adminApi', token: true },
+  {
+    method: 'GET',
+    path: '/v1/locations/{locationId}/fulfillment-orders',
+    function: 'getWorkQueue',
+    token: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/fulfillment-orders/{fulfillmentOrderId}',
+    function: 'getFulfillmentOrder',
+    token: true,
+  },
+  ...['accept', 'reject', 'pick', 'pack', 'ship', 'ready-for-pickup', 'picked-up', 'receive'].map(
+    (action) => ({
+      method: 'POST',
+      path: `/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
+      function: 'postFulfillmentAction' as const,
+      token: true,
+    }),
+  ),
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -202,7 +222,7 @@ describe('the work queues', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['oms'],
-        'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'],
+        'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected', 'FulfillmentOrderRejected'],
       },
       Targets: [
         Match.objectLike({
