@@ -224,6 +224,7 @@ describe('the functions', () => {
       'NODE_OPTIONS',
       ...[...(spec.reads ?? []), ...(spec.writes ?? [])].map((table) => TABLE_ENV[table]),
       ...(spec.publishes ? ['EVENT_BUS_NAME'] : []),
+      ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     expect(variables).toMatchObject({
