@@ -34,6 +34,9 @@ interface ExpectedFunction {
   publishes?: true;
   readsSecrets?: true;
   writesSecrets?: true;
+  /** The global secondary indexes it queries, as `Table/index`. */
+  queries?: string[];
+  reservedConcurrency?: number;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -47,6 +50,7 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders'],
     readsSecrets: true,
+    reservedConcurrency: 200,
   },
   {
     key: 'pollAmazon',
@@ -55,6 +59,7 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 300,
     writes: ['Orders', 'Config'],
     readsSecrets: true,
+    reservedConcurrency: 1,
   },
   { key: 'getOrder', id: 'get-order', memoryMb: 512, timeoutSeconds: 10, reads: ['Orders'] },
   { key: 'openApi', id: 'openapi', memoryMb: 256, timeoutSeconds: 5 },
@@ -81,6 +86,7 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 30,
     reads: ['Config'],
     writes: ['Orders', 'Inventory'],
+    queries: ['Orders/byCustomer'],
   },
   {
     key: 'postInventoryMovement',
@@ -111,6 +117,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Inventory', 'Config'],
+    queries: ['Inventory/byLocation'],
   },
   {
     key: 'getChannelAvailability',
@@ -135,6 +142,7 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Inventory'],
     streamOf: 'Inventory',
     publishes: true,
+    queries: ['Orders/byStatus'],
   },
   {
     key: 'preTokenGeneration',
@@ -229,7 +237,7 @@ describe('the functions', () => {
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: spec.id,
-      POWERTOOLS_METRICS_NAMESPACE: 'OMS',
+      POWERTOOLS_METRICS_NAMESPACE: 'OMS/test',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
@@ -278,8 +286,36 @@ describe('the functions', () => {
     ];
     expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
     for (const statement of secretStatements) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
+      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/test\/channels\/\*"\]\]\}$/);
     }
+  });
+
+  it.each(cases)('$id may query exactly the indexes it queries, each by name', (spec) => {
+    const indexResources = statementsOfFunction(spec.key)
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+      .map((resource) => JSON.stringify(resource))
+      .filter((resource) => resource.includes('/index/'));
+    const queried = indexResources.map((resource) => {
+      const [table] = tablesIn({ Action: [], Effect: 'Allow', Resource: JSON.parse(resource) });
+      return `${table}/${/\/index\/([^"]+)"/.exec(resource)![1]}`;
+    });
+    expect(queried.sort()).toEqual([...(spec.queries ?? [])].sort());
+  });
+
+  it.each(cases)('$id may neither scan a table nor batch-write to one, since none does', (spec) => {
+    const actions = actionsOf(statementsOfFunction(spec.key));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+  });
+
+  it.each(cases)('$id has reserved concurrency only where it must not take the pool', (spec) => {
+    expect(functionResource(spec.key).Properties.ReservedConcurrentExecutions).toBe(spec.reservedConcurrency);
+  });
+
+  it('reserves no concurrency on a stage that turns reservations off', () => {
+    const { stack: unreserved, template: unreservedTemplate } = synthesizeOms({ reserveConcurrency: false });
+    const postOrder = unreservedTemplate.toJSON().Resources[logicalIdOf(unreserved.functions.postOrder)];
+    expect(postOrder.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it.each(cases)('$id may publish to the bus only if it is an event publisher', (spec) => {
