@@ -41,6 +41,7 @@ export class OmsApi extends Construct {
   constructor(scope: Construct, id: string, props: OmsApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: props.names.apiName,
       description: 'Order-management API: channel ingest, orders, routing and inventory',
       // The stage is created below, with the throttling and access logs the default one lacks.
       createDefaultStage: false,
@@ -101,7 +102,8 @@ export class OmsApi extends Construct {
         const route = routesByKey.get(routeKey);
         if (!route) throw new Error(`Throttle for unknown route "${routeKey}".`);
         cfnStage.node.addDependency(route);
-        return [routeKey, { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit }];
+        // RouteSettings is plain JSON to the CDK, passed through as is: CloudFormation's casing.
+        return [routeKey, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }];
       }),
     );
   }

@@ -58,10 +58,11 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
     readsChannelSecrets: true,
-    // The public route: its throttle (lib/stage-config.ts) at a few hundred milliseconds a call
-    // needs far fewer; the cap keeps a flood, even of unsigned posts, from taking the account's
-    // Lambda pool from the router and the staff routes, and the reservation keeps them from starving it.
-    reservedConcurrency: 200,
+    // The public route. At its throttle (500/s, lib/stage-config.ts) it needs about 8 concurrent at
+    // its modelled 15 ms and 200 if DynamoDB slows it to 400 ms (docs/scale.md). When a dependency
+    // slows it further, the cap stops it from taking the account's Lambda pool from the router and
+    // the staff routes; the reservation keeps them from starving it.
+    reservedConcurrency: 300,
   },
   pollAmazon: {
     id: 'poll-amazon',

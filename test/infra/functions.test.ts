@@ -50,7 +50,7 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders'],
     readsSecrets: true,
-    reservedConcurrency: 200,
+    reservedConcurrency: 300,
   },
   {
     key: 'pollAmazon',
