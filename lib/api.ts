@@ -30,9 +30,8 @@ export interface OmsApiProps {
 
 /**
  * The HTTP API: one route per entry of ROUTES, throttled (per route where the stage says so) and
- * access-logged. A route that needs a
- * token gets the JWT authorizer; the others (channel ingest, the API document) say why not in
- * their access, which is also the reason given to cdk-nag.
+ * access-logged. A route that needs a token gets the JWT authorizer; the others (channel ingest,
+ * the API document) say why not in their access, which is also the reason given to cdk-nag.
  */
 export class OmsApi extends Construct {
   readonly httpApi: HttpApi;

@@ -1,5 +1,13 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
-import type { FunctionKey } from '../../lib/topology.js';
+import { createOmsFunction } from '../../lib/functions.js';
+import { stageNames } from '../../lib/stage-config.js';
+import { Stateful } from '../../lib/stateful.js';
+import { FUNCTIONS, type FunctionKey, type FunctionSpec } from '../../lib/topology.js';
 import { actionsOf, logicalIdOf, statementsOf, synthesizeOms, type Statement } from './oms-app.js';
 
 const WRITE_ACTIONS = [
@@ -327,5 +335,45 @@ describe('the functions', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+  });
+});
+
+describe('a function whose table access names more', () => {
+  function policyOf(tables: FunctionSpec['tables']) {
+    const app = new App({ context: { [BUNDLING_STACKS]: [] } });
+    const stack = new Stack(app, 'Grants');
+    const { tables: created } = new Stateful(stack, 'Stateful', { retainData: false });
+    const fn = createOmsFunction(
+      stack,
+      { ...FUNCTIONS.getOrder, id: 'import-products', tables },
+      {
+        names: stageNames('test'),
+        reserveConcurrency: true,
+        tables: created,
+        eventBus: new EventBus(stack, 'Bus'),
+        logRetention: RetentionDays.ONE_DAY,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+      },
+    );
+    return statementsOf(Template.fromStack(stack), logicalIdOf(fn.role!));
+  }
+
+  it('gets Scan and BatchWriteItem when it lists them, on that table only', () => {
+    const statements = policyOf([
+      { table: 'Config', access: 'readWrite', actions: ['Scan', 'BatchWriteItem'] },
+      { table: 'Orders', access: 'read' },
+    ]);
+    const onConfig = statements.find((statement) => JSON.stringify(statement.Resource).includes('Config'));
+    const onOrders = statements.find((statement) => JSON.stringify(statement.Resource).includes('Orders'));
+    expect(actionsOf([onConfig!])).toEqual(
+      expect.arrayContaining(['dynamodb:Scan', 'dynamodb:BatchWriteItem']),
+    );
+    expect(actionsOf([onOrders!])).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+  });
+
+  it('is refused at synth time when it names an index its table does not have', () => {
+    expect(() => policyOf([{ table: 'Config', access: 'read', indexes: ['byNothing'] }])).toThrow(
+      'import-products: Config has no index byNothing (lib/tables.ts).',
+    );
   });
 });
