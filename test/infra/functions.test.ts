@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createOmsFunction } from '../../lib/functions.js';
 import { stageNames } from '../../lib/stage-config.js';
 import { Stateful } from '../../lib/stateful.js';
+import { TABLES } from '../../lib/tables.js';
 import { FUNCTIONS, type FunctionKey, type FunctionSpec } from '../../lib/topology.js';
 import { actionsOf, logicalIdOf, statementsOf, synthesizeOms, type Statement } from './oms-app.js';
 
@@ -335,6 +336,22 @@ describe('the functions', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+  });
+});
+
+describe('the indexes', () => {
+  // A tripwire for new indexes: the local runtime does not enforce IAM, so a function that queries
+  // an index it does not name in lib/topology.ts works on a laptop and is refused in AWS.
+  it('are each queried by a function that names it in its table access', () => {
+    const declared = new Set(
+      Object.values(FUNCTIONS as Record<string, FunctionSpec>).flatMap((spec) =>
+        spec.tables.flatMap(({ table, indexes }) => (indexes ?? []).map((index) => `${table}/${index}`)),
+      ),
+    );
+    const defined = TABLES.flatMap((table) =>
+      (table.globalSecondaryIndexes ?? []).map((index) => `${table.id}/${index.indexName}`),
+    );
+    expect(defined.filter((index) => !declared.has(index))).toEqual([]);
   });
 });
 
