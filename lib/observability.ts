@@ -32,6 +32,8 @@ const QUEUE_AGE_ALARM_THRESHOLD = Duration.minutes(5);
 /** Percent of API responses that are 5xx, over 5 minutes with at least MIN_REQUESTS requests. */
 const API_5XX_RATE_THRESHOLD = 1;
 const API_5XX_MIN_REQUESTS = 10;
+/** Fulfillment orders past due for this long mean a location is behind, not a parcel running late. */
+const OVERDUE_ALARM_PERIODS = 3;
 /** Orders per channel are judged in quarter hours; an hour below the band is an hour without sales. */
 const ORDERS_ANOMALY_PERIOD = Duration.minutes(15);
 const ORDERS_ANOMALY_EVALUATION_PERIODS = 4;
@@ -138,6 +140,7 @@ export class Observability extends Construct {
         }),
       ),
       ...props.ordersExpectedFrom.map((channelId) => this.ordersStoppedAlarm(channelId)),
+      this.overdueFulfillmentAlarm(),
     ];
 
     if (props.alarmEmail) {
@@ -313,6 +316,28 @@ export class Observability extends Construct {
       comparisonOperator: ComparisonOperator.LESS_THAN_LOWER_THRESHOLD,
       evaluationPeriods: ORDERS_ANOMALY_EVALUATION_PERIODS,
       treatMissingData: TreatMissingData.BREACHING,
+    });
+  }
+
+  /**
+   * OverdueFulfillmentOrders is published by the fulfillment capability's scheduled count, under
+   * its own function's `service`. A Metrics Insights query (which, unlike a SEARCH, an alarm can
+   * watch) reads it whichever function publishes it.
+   */
+  private overdueFulfillmentAlarm(): Alarm {
+    const period = Duration.minutes(5);
+    return this.alarm('OverdueFulfillmentOrders', {
+      alarmDescription: `Fulfillment orders have been past their due time for ${OVERDUE_ALARM_PERIODS * 5} minutes: a location is behind on its work.`,
+      metric: new MathExpression({
+        expression: `SELECT MAX(OverdueFulfillmentOrders) FROM SCHEMA("${this.names.metricsNamespace}", service)`,
+        usingMetrics: {},
+        label: 'overdue fulfillment orders',
+        period,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: OVERDUE_ALARM_PERIODS,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 

@@ -167,6 +167,21 @@ describe('the alarms', () => {
     },
   );
 
+  it('fire when fulfillment orders stay overdue, whichever function counts them', () => {
+    const alarm = named('OverdueFulfillmentOrders');
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+    });
+    expect(alarm!.Metrics).toEqual([
+      expect.objectContaining({
+        Expression: `SELECT MAX(OverdueFulfillmentOrders) FROM SCHEMA("${NAMESPACE}", service)`,
+        Period: 300,
+      }),
+    ]);
+  });
+
   it('watch no channel’s orders unless the stage names it', () => {
     const { template: plain } = synthesizeOms();
     const anomalyAlarms = Object.values(plain.findResources('AWS::CloudWatch::Alarm')).filter(
