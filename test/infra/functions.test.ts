@@ -244,6 +244,8 @@ describe('the functions', () => {
       ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
+    // The admin API names the secrets it creates after the stage, as the readers' grants expect.
+    if (spec.writesSecrets) expect(variables.CHANNEL_SECRETS_PREFIX).toBe('oms/test/channels/');
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: spec.id,
       POWERTOOLS_METRICS_NAMESPACE: 'OMS/test',
