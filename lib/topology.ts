@@ -240,7 +240,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     tables: [
-      { table: 'Orders', access: 'read' },
+      { table: 'Orders', access: 'read', indexes: ['byWorkQueue'] },
       { table: 'Config', access: 'read' },
     ],
   },
@@ -250,7 +250,7 @@ export const FUNCTIONS = {
     description: 'GET /v1/fulfillment-orders/{fulfillmentOrderId}: one fulfillment order with its history',
     timeoutSeconds: 10,
     memoryMb: 512,
-    tables: [{ table: 'Orders', access: 'read' }],
+    tables: [{ table: 'Orders', access: 'read', indexes: ['byFulfillmentOrder'] }],
   },
   postFulfillmentAction: {
     id: 'post-fulfillment-action',
@@ -260,7 +260,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 1024,
     tables: [
-      { table: 'Orders', access: 'readWrite' },
+      // byFulfillmentOrder: the fulfillment order an action names, by its id alone.
+      { table: 'Orders', access: 'readWrite', indexes: ['byFulfillmentOrder'] },
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
       { table: 'Idempotency', access: 'readWrite' },

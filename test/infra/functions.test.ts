@@ -181,6 +181,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Orders', 'Config'],
+    queries: ['Orders/byWorkQueue'],
   },
   {
     key: 'getFulfillmentOrder',
@@ -188,6 +189,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Orders'],
+    queries: ['Orders/byFulfillmentOrder'],
   },
   {
     key: 'postFulfillmentAction',
@@ -196,6 +198,7 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 15,
     reads: ['Config'],
     writes: ['Orders', 'Inventory', 'Idempotency'],
+    queries: ['Orders/byFulfillmentOrder'],
   },
 ];
 
