@@ -259,8 +259,8 @@ describe('the dashboard and alarms', () => {
   it('charts orders and duplicate deliveries per channel from the OMS metrics', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    expect(body).toMatch(/SEARCH\('\{OMS,channel,service\} MetricName=.*OrdersReceived/);
-    expect(body).toMatch(/SEARCH\('\{OMS,channel,service\} MetricName=.*DuplicateDeliveries/);
+    expect(body).toMatch(/SEARCH\('\{OMS\/test,channel,service\} MetricName=.*OrdersReceived/);
+    expect(body).toMatch(/SEARCH\('\{OMS\/test,channel,service\} MetricName=.*DuplicateDeliveries/);
     expect(body).toContain('IteratorAge');
     expect(body).toContain('ApproximateAgeOfOldestMessage');
   });
