@@ -51,8 +51,6 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
     (request: UpdateKey & { update: ChannelUpdate }) => deps.deliver(request.update),
     { persistenceStore: deps.persistenceStore, config },
   );
-  const processor = new BatchProcessor(EventType.SQS);
-
   async function deliverRecord(record: SQSRecord): Promise<UpdateOutcome> {
     const parsed = parseChannelUpdate(record.body);
     if ('invalid' in parsed) {
@@ -110,9 +108,14 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
   return async function channelUpdates(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     // The in-progress lock expires with the invocation, so a crash does not block the update for a week.
     config.registerLambdaContext(context);
-    return processPartialResponse(event, deliverRecord, processor, {
+    // One record after the other: a channel's rate limit is per store, and a duplicate in the
+    // same batch then finds the first delivery's record instead of its in-progress lock.
+    // A processor per invocation: it keeps the batch's state, and the local runtime runs several
+    // invocations of one module at once (Lambda runs one per container).
+    return processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
+      processInParallel: false,
     });
   };
 }

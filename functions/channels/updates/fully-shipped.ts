@@ -1,4 +1,3 @@
-import type { Order } from '../../domain/order.js';
 import type { ShipmentEvent } from './events.js';
 
 /**
@@ -7,13 +6,19 @@ import type { ShipmentEvent } from './events.js';
  */
 const ALL_SHIPPED = new Set(['SHIPPED', 'DELIVERED', 'COMPLETED', 'FULFILLED']);
 
+/** What of the OMS order this needs; the status is a string, as statuses keep being added. */
+export interface OrderProgress {
+  status: string;
+  lines: { lineId: string; quantity: number }[];
+}
+
 /**
  * Whether the OMS order has shipped in full with this shipment: its derived status says so, or
  * this one shipment carries every unit of every line (the order's status may be written after
  * the event that announced the shipment).
  */
 export async function isFullyShipped(
-  getOrder: (orderId: string) => Promise<Pick<Order, 'status' | 'lines'> | undefined>,
+  getOrder: (orderId: string) => Promise<OrderProgress | undefined>,
   event: ShipmentEvent,
 ): Promise<boolean> {
   const order = await getOrder(event.orderId);
