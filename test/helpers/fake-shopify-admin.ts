@@ -81,13 +81,14 @@ interface RequestBody {
   variables?: { input?: { lineItemsByFulfillmentOrder?: { fulfillmentOrderId: string }[] } };
 }
 
-export async function startFakeShopifyAdmin(options: { version?: string } = {}) {
+export async function startFakeShopifyAdmin(options: { version?: string; token?: string } = {}) {
+  const token = options.token ?? FAKE_SHOPIFY_TOKEN;
   const root = `/admin/api/${options.version ?? '2025-07'}`;
   const orders = new Map<string, FakeShopifyOrder>();
   let nextId = 9000;
 
   const route = (request: RecordedRequest): Reply | undefined => {
-    if (request.headers['x-shopify-access-token'] !== FAKE_SHOPIFY_TOKEN) {
+    if (request.headers['x-shopify-access-token'] !== token) {
       return { status: 401, body: { errors: '[API] Invalid API key or access token' } };
     }
     if (!request.path.startsWith(root)) return undefined;
@@ -221,7 +222,7 @@ export async function startFakeShopifyAdmin(options: { version?: string } = {}) 
   const server = await startFakeChannelServer(route);
   return {
     ...server,
-    token: FAKE_SHOPIFY_TOKEN,
+    token,
     addOrder(order: FakeShopifyOrder) {
       orders.set(order.id, order);
       return order;

@@ -19,14 +19,15 @@ export function aWooCommerceOrder(id: string, status = 'processing'): FakeWooCom
   return { id, status, notes: [], refunds: [] };
 }
 
-const AUTHORIZATION = `Basic ${Buffer.from(`${FAKE_WOOCOMMERCE_KEY}:${FAKE_WOOCOMMERCE_SECRET}`).toString('base64')}`;
-
-export async function startFakeWooCommerceApi() {
+/** `credentials`: the `<consumer key>:<consumer secret>` the store accepts. */
+export async function startFakeWooCommerceApi(options: { credentials?: string } = {}) {
+  const credentials = options.credentials ?? `${FAKE_WOOCOMMERCE_KEY}:${FAKE_WOOCOMMERCE_SECRET}`;
+  const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
   const orders = new Map<string, FakeWooCommerceOrder>();
   let nextId = 500;
 
   const route = (request: RecordedRequest): Reply | undefined => {
-    if (request.headers.authorization !== AUTHORIZATION) {
+    if (request.headers.authorization !== authorization) {
       return {
         status: 401,
         body: { code: 'woocommerce_rest_cannot_view', message: 'Sorry, you cannot list resources.' },
@@ -91,7 +92,7 @@ export async function startFakeWooCommerceApi() {
     ...server,
 
     /** The secret a channel keeps for this store: `<consumer key>:<consumer secret>`. */
-    credentials: `${FAKE_WOOCOMMERCE_KEY}:${FAKE_WOOCOMMERCE_SECRET}`,
+    credentials,
     addOrder(order: FakeWooCommerceOrder) {
       orders.set(order.id, order);
       return order;

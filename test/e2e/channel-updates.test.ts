@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putChannel } from '../../functions/data/config-repository.js';
+import { DEMO_CHANNELS } from '../../lib/local/demo-data.js';
+import { DEMO_CHANNEL_API_SECRETS, LOCAL_EVENT_BUS_NAME } from '../../lib/local/local-config.js';
+import {
+  aShopifyOrder,
+  startFakeShopifyAdmin,
+  type FakeShopifyAdmin,
+} from '../helpers/fake-shopify-admin.js';
+import {
+  aWooCommerceOrder,
+  startFakeWooCommerceApi,
+  type FakeWooCommerceApi,
+} from '../helpers/fake-woocommerce-api.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+
+/**
+ * Channel updates on the local runtime: events published on the bus (as the fulfillment and
+ * customer-service producers publish them, by the contract of docs/events.md) reach the demo
+ * Shopify and WooCommerce channels, pointed at local fakes of their APIs, exactly once, though
+ * each event is published twice and the channel first answers 503; a refusal ends in the
+ * dead-letter queue and is delivered once redriven.
+ */
+let local: TestRuntime;
+let shopify: FakeShopifyAdmin;
+let woo: FakeWooCommerceApi;
+
+// Short, so that a failed update comes back within the test; the consumer then times out at half of it.
+// Shopify's ids are JSON numbers: the test uses ids of the size stores have (below 2^53, as JavaScript needs).
+const VISIBILITY_TIMEOUT_MS = 4_000;
+
+beforeAll(async () => {
+  shopify = await startFakeShopifyAdmin({ token: DEMO_CHANNEL_API_SECRETS['oms/channels/shopify-api'] });
+  woo = await startFakeWooCommerceApi({
+    credentials: DEMO_CHANNEL_API_SECRETS['oms/channels/woocommerce-api'],
+  });
+  local = await startTestRuntime({ visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS });
+  for (const [channelId, baseUrl] of [
+    ['shopify', shopify.baseUrl],
+    ['woocommerce', woo.baseUrl],
+  ] as const) {
+    const demo = DEMO_CHANNELS.find((channel) => channel.channelId === channelId)!;
+    await putChannel({ ...demo, api: { baseUrl, accessTokenSecretName: `oms/channels/${channelId}-api` } });
+  }
+});
+
+afterAll(async () => {
+  await local?.stop();
+  await shopify?.close();
+  await woo?.close();
+});
+
+function publish(detailType: string, detail: Record<string, unknown>) {
+  const result = local.runtime.bus.putEvents([
+    {
+      Source: 'oms',
+      DetailType: detailType,
+      Detail: JSON.stringify(detail),
+      EventBusName: LOCAL_EVENT_BUS_NAME,
+    },
+  ]);
+  expect(result.FailedEntryCount).toBe(0);
+}
+
+/** Waits until the channel-updates queue has nothing left in flight or waiting. */
+async function drained() {
+  await vi.waitFor(
+    () => {
+      const { visible, inFlight } = local.runtime.queues.channelUpdates.depth();
+      if (visible + inFlight > 0) throw new Error(`${visible} waiting, ${inFlight} in flight`);
+    },
+    { timeout: 40_000, interval: 100 },
+  );
+}
+
+describe('channel updates on the local runtime', () => {
+  it('creates one Shopify fulfillment with the tracking for a shipment published twice, though Shopify first answers 503', async () => {
+    shopify.addOrder(aShopifyOrder('5741221462058', [{ id: '13967446098218', price: '24.00', quantity: 1 }]));
+    shopify.inject({
+      times: 1,
+      match: (request) => request.path.endsWith('/fulfillments.json') && request.method === 'POST',
+      reply: { status: 503 },
+    });
+    const shipment = {
+      version: '1',
+      eventId: 'e2e-FO1:shipment:S1',
+      orderId: 'e2e-order-1',
+      channelId: 'shopify',
+      externalId: '5741221462058',
+      fulfillmentOrderId: 'e2e-FO1',
+      locationId: 'store-lisbon',
+      shipment: {
+        shipmentId: 'S1',
+        carrier: 'CTT',
+        trackingNumber: 'RR123456785PT',
+        trackingUrl: 'https://www.ctt.pt/track?RR123456785PT',
+        shippedAt: new Date().toISOString(),
+        lines: [{ lineId: '13967446098218', sku: 'SHOPIFY-TEE', quantity: 1 }],
+      },
+    };
+
+    publish('ShipmentCreated', shipment);
+    publish('ShipmentCreated', shipment);
+
+    await vi.waitFor(() => expect(shopify.order('5741221462058')!.fulfillments).toHaveLength(1), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    await drained();
+    expect(shopify.order('5741221462058')!.fulfillments).toEqual([
+      expect.objectContaining({
+        trackingNumber: 'RR123456785PT',
+        company: 'CTT',
+        trackingUrl: 'https://www.ctt.pt/track?RR123456785PT',
+      }),
+    ]);
+    const posts = shopify.requests.filter(
+      (request) => request.method === 'POST' && request.path.endsWith('/fulfillments.json'),
+    );
+    expect(posts).toHaveLength(2); // the one answered 503, and the one that created it
+    expect(local.runtime.queues.channelUpdates.deadLetters()).toEqual([]);
+  }, 60_000);
+
+  it('records one WooCommerce refund for a refund published twice, though WooCommerce first answers 503', async () => {
+    woo.addOrder(aWooCommerceOrder('727'));
+    woo.inject({
+      times: 1,
+      match: (request) => request.path.endsWith('/refunds') && request.method === 'POST',
+      reply: { status: 503 },
+    });
+    const refund = {
+      version: '1',
+      eventId: 'e2e-RF1:recorded',
+      orderId: 'e2e-order-2',
+      channelId: 'woocommerce',
+      externalId: '727',
+      refundId: 'e2e-RF1',
+      cause: 'return',
+      currency: 'EUR',
+      total: 1999,
+      shipping: 0,
+      lines: [{ lineId: '315', sku: 'WOO-MUG', quantity: 1, amount: 1999 }],
+      recordedAt: new Date().toISOString(),
+    };
+
+    publish('RefundRecorded', refund);
+    publish('RefundRecorded', refund);
+
+    await vi.waitFor(() => expect(woo.order('727')!.refunds).toHaveLength(1), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    await drained();
+    expect(woo.order('727')!.refunds.map((recorded) => recorded.body)).toEqual([
+      expect.objectContaining({ amount: '19.99', api_refund: false, reason: 'OMS refund e2e-RF1 (return)' }),
+    ]);
+  }, 60_000);
+
+  it('dead-letters a cancellation the channel refuses, asking it once, and delivers it once redriven', async () => {
+    const canceled = {
+      version: '1',
+      eventId: 'e2e-ORD3:cancel:1',
+      orderId: 'e2e-order-3',
+      channelId: 'shopify',
+      externalId: '5550001',
+      reason: 'customer',
+      lines: [{ lineId: '5550002', sku: 'SHOPIFY-TEE', quantity: 1 }],
+      canceledAt: new Date().toISOString(),
+    };
+    const asked = () => shopify.requests.filter((request) => request.path.includes('/orders/5550001')).length;
+
+    publish('OrderCanceled', canceled);
+
+    await vi.waitFor(() => expect(local.runtime.queues.channelUpdates.deadLetters()).toHaveLength(1), {
+      timeout: 50_000,
+      interval: 200,
+    });
+    expect(asked()).toBe(1); // Shopify answered 404 once; the redeliveries did not ask again
+
+    shopify.addOrder(aShopifyOrder('5550001', [{ id: '5550002', price: '5.00', quantity: 1 }]));
+    expect(local.runtime.redrive('ChannelUpdatesQueue')).toEqual({ queue: 'ChannelUpdatesQueue', moved: 1 });
+
+    await vi.waitFor(() => expect(shopify.order('5550001')!.cancelledAt).toBeDefined(), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    await drained();
+    expect(local.runtime.queues.channelUpdates.deadLetters()).toEqual([]);
+  }, 90_000);
+});
