@@ -180,6 +180,15 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders', 'Inventory', 'Idempotency'],
   },
+  {
+    key: 'channelUpdates',
+    id: 'channel-updates',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Config', 'Orders'],
+    writes: ['Idempotency'],
+    readsSecrets: true,
+  },
 ];
 
 describe('the functions', () => {
