@@ -26,7 +26,6 @@ let shopify: FakeShopifyAdmin;
 let woo: FakeWooCommerceApi;
 
 // Short, so that a failed update comes back within the test; the consumer then times out at half of it.
-// Shopify's ids are JSON numbers: the test uses ids of the size stores have (below 2^53, as JavaScript needs).
 const VISIBILITY_TIMEOUT_MS = 4_000;
 
 beforeAll(async () => {
@@ -75,7 +74,9 @@ async function drained() {
 
 describe('channel updates on the local runtime', () => {
   it('creates one Shopify fulfillment with the tracking for a shipment published twice, though Shopify first answers 503', async () => {
-    shopify.addOrder(aShopifyOrder('5741221462058', [{ id: '13967446098218', price: '24.00', quantity: 1 }]));
+    shopify.addOrder(
+      aShopifyOrder('820982911946154508', [{ id: '866550311766439020', price: '24.00', quantity: 1 }]),
+    );
     shopify.inject({
       times: 1,
       match: (request) => request.path.endsWith('/fulfillments.json') && request.method === 'POST',
@@ -86,7 +87,7 @@ describe('channel updates on the local runtime', () => {
       eventId: 'e2e-FO1:shipment:S1',
       orderId: 'e2e-order-1',
       channelId: 'shopify',
-      externalId: '5741221462058',
+      externalId: '820982911946154508',
       fulfillmentOrderId: 'e2e-FO1',
       locationId: 'store-lisbon',
       shipment: {
@@ -95,19 +96,19 @@ describe('channel updates on the local runtime', () => {
         trackingNumber: 'RR123456785PT',
         trackingUrl: 'https://www.ctt.pt/track?RR123456785PT',
         shippedAt: new Date().toISOString(),
-        lines: [{ lineId: '13967446098218', sku: 'SHOPIFY-TEE', quantity: 1 }],
+        lines: [{ lineId: '866550311766439020', sku: 'SHOPIFY-TEE', quantity: 1 }],
       },
     };
 
     publish('ShipmentCreated', shipment);
     publish('ShipmentCreated', shipment);
 
-    await vi.waitFor(() => expect(shopify.order('5741221462058')!.fulfillments).toHaveLength(1), {
+    await vi.waitFor(() => expect(shopify.order('820982911946154508')!.fulfillments).toHaveLength(1), {
       timeout: 30_000,
       interval: 100,
     });
     await drained();
-    expect(shopify.order('5741221462058')!.fulfillments).toEqual([
+    expect(shopify.order('820982911946154508')!.fulfillments).toEqual([
       expect.objectContaining({
         trackingNumber: 'RR123456785PT',
         company: 'CTT',

@@ -31,6 +31,12 @@ export interface Fault {
 
 export type Route = (request: RecordedRequest) => Reply | undefined;
 
+/**
+ * An id the fake answers as a bare JSON number of any size, as Shopify does (its ids exceed
+ * 2^53, which a JavaScript number can not hold).
+ */
+export const jsonNumber = (digits: string) => `#number:${digits}`;
+
 export async function startFakeChannelServer(route: Route) {
   const requests: RecordedRequest[] = [];
   const faults: Fault[] = [];
@@ -52,7 +58,8 @@ export async function startFakeChannelServer(route: Route) {
       if (fault) fault.times -= 1;
       if (fault?.reply === 'hang') return;
       const reply = fault?.reply ?? route(request) ?? { status: 404, body: { errors: 'Not Found' } };
-      const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+      const body =
+        reply.body === undefined ? '' : JSON.stringify(reply.body).replace(/"#number:(\d+)"/g, '$1');
       response.writeHead(reply.status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),

@@ -1,4 +1,9 @@
-import { startFakeChannelServer, type RecordedRequest, type Reply } from './fake-channel-server.js';
+import {
+  jsonNumber,
+  startFakeChannelServer,
+  type RecordedRequest,
+  type Reply,
+} from './fake-channel-server.js';
 
 /**
  * A Shopify store's Admin API on 127.0.0.1, with the state the channel updates read and change:
@@ -105,7 +110,7 @@ export async function startFakeShopifyAdmin(options: { version?: string; token?:
       case 'GET ':
         return {
           status: 200,
-          body: { order: { id: Number(order.id), cancelled_at: order.cancelledAt ?? null } },
+          body: { order: { id: jsonNumber(order.id), cancelled_at: order.cancelledAt ?? null } },
         };
       case 'GET /fulfillment_orders':
         return {
@@ -117,12 +122,18 @@ export async function startFakeShopifyAdmin(options: { version?: string; token?:
       case 'POST /cancel':
         if (order.cancelledAt) return { status: 422, body: { error: 'Order has already been cancelled' } };
         order.cancelledAt = new Date().toISOString();
-        return { status: 200, body: { order: { id: Number(order.id), cancelled_at: order.cancelledAt } } };
+        return {
+          status: 200,
+          body: { order: { id: jsonNumber(order.id), cancelled_at: order.cancelledAt } },
+        };
       case 'GET /refunds':
         return {
           status: 200,
           body: {
-            refunds: order.refunds.map((refund) => ({ id: Number(refund.id), note: refund.note ?? null })),
+            refunds: order.refunds.map((refund) => ({
+              id: jsonNumber(refund.id),
+              note: refund.note ?? null,
+            })),
           },
         };
       case 'POST /refunds/calculate':
@@ -145,7 +156,7 @@ export async function startFakeShopifyAdmin(options: { version?: string; token?:
       case 'POST /refunds': {
         const id = String((nextId += 1));
         order.refunds.push({ id, note: body.refund?.note, body: body.refund });
-        return { status: 201, body: { refund: { id: Number(id), order_id: Number(order.id) } } };
+        return { status: 201, body: { refund: { id: jsonNumber(id), order_id: jsonNumber(order.id) } } };
       }
       default:
         return undefined;
@@ -188,7 +199,7 @@ export async function startFakeShopifyAdmin(options: { version?: string; token?:
     });
     return {
       status: 201,
-      body: { fulfillment: { id: Number(id), status: 'success', order_id: Number(order.id) } },
+      body: { fulfillment: { id: jsonNumber(id), status: 'success', order_id: jsonNumber(order.id) } },
     };
   }
 
@@ -235,13 +246,13 @@ export type FakeShopifyAdmin = Awaited<ReturnType<typeof startFakeShopifyAdmin>>
 
 function fulfillmentOrderJson(fulfillmentOrder: FakeShopifyOrder['fulfillmentOrders'][number]) {
   return {
-    id: Number(fulfillmentOrder.id),
+    id: jsonNumber(fulfillmentOrder.id),
     status: fulfillmentOrder.status,
-    assigned_location_id: Number(fulfillmentOrder.assignedLocationId),
+    assigned_location_id: jsonNumber(fulfillmentOrder.assignedLocationId),
     delivery_method: { method_type: fulfillmentOrder.methodType },
     line_items: fulfillmentOrder.lineItems.map((item) => ({
-      id: Number(item.id),
-      line_item_id: Number(item.lineItemId),
+      id: jsonNumber(item.id),
+      line_item_id: jsonNumber(item.lineItemId),
       quantity: item.quantity,
       fulfillable_quantity: item.fulfillableQuantity,
     })),
@@ -250,9 +261,9 @@ function fulfillmentOrderJson(fulfillmentOrder: FakeShopifyOrder['fulfillmentOrd
 
 function fulfillmentJson(fulfillment: FakeShopifyOrder['fulfillments'][number]) {
   return {
-    id: Number(fulfillment.id),
+    id: jsonNumber(fulfillment.id),
     status: 'success',
-    location_id: Number(fulfillment.locationId),
+    location_id: jsonNumber(fulfillment.locationId),
     tracking_company: fulfillment.company ?? null,
     tracking_number: fulfillment.trackingNumber,
     tracking_numbers: [fulfillment.trackingNumber],

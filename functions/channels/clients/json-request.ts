@@ -1,3 +1,4 @@
+import { parseJsonKeepingBigIntegers } from '../common.js';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, failureOf, readText, type RetryPolicy } from './http.js';
 
 /**
@@ -118,7 +119,8 @@ export async function requestJson(
 function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    // Shopify's ids are JSON numbers beyond 2^53, which JSON.parse would round.
+    return parseJsonKeepingBigIntegers(text);
   } catch {
     throw new ChannelRequestError(`${what} answered something that is not JSON.`, true);
   }

@@ -75,6 +75,28 @@ describe('a shipment on Shopify', () => {
     expect(fake.order('450789469')!.fulfillmentOrders[0]!.status).toBe('in_progress');
   });
 
+  it('keeps Shopify ids beyond 2^53 exact, from the answers it reads to the fulfillment it posts', async () => {
+    fake.addOrder(
+      aShopifyOrder('820982911946154508', [{ id: '866550311766439020', price: '24.00', quantity: 1 }]),
+    );
+    const shipment = aShipmentCreated({ externalId: '820982911946154508' });
+    shipment.shipment.lines = [{ lineId: '866550311766439020', sku: 'TEE-M', quantity: 1 }];
+
+    const outcome = await deliverChannelUpdate(deps, update('ShipmentCreated', shipment));
+
+    expect(outcome.outcome).toBe('sent');
+    expect(fake.writes()[0]!.body).toMatchObject({
+      fulfillment: {
+        line_items_by_fulfillment_order: [
+          {
+            fulfillment_order_id: '8209829119461545081',
+            fulfillment_order_line_items: [{ id: '82098291194615450810', quantity: 1 }],
+          },
+        ],
+      },
+    });
+  });
+
   it('is not fulfilled twice when the tracking number is already on a fulfillment', async () => {
     fake.addOrder(aShopifyOrder('450789469', [tee]));
     await deliverChannelUpdate(deps, update('ShipmentCreated', aShipmentCreated()));
