@@ -58,7 +58,7 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
         messageId: record.messageId,
         reason: parsed.invalid,
       });
-      metrics.addMetric('ChannelUpdatesRejected', MetricUnit.Count, 1);
+      countUpdate('ChannelUpdatesRejected');
       throw new UndeliverableUpdateError(
         `Message ${record.messageId} is not a channel update: ${parsed.invalid}`,
       );
@@ -82,7 +82,7 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
     try {
       const outcome = await deliverOnce({ ...key, update });
       logger.info('Channel update delivered', { ...context, ...outcome });
-      metrics.addMetric(OUTCOME_METRICS[outcome.outcome], MetricUnit.Count, 1);
+      countUpdate(OUTCOME_METRICS[outcome.outcome], key.channelId);
       return outcome;
     } catch (error) {
       if (error instanceof ChannelRequestError && !error.retryable) {
@@ -92,7 +92,7 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
           reason: error.message,
           status: error.status,
         });
-        metrics.addMetric('ChannelUpdatesRejected', MetricUnit.Count, 1);
+        countUpdate('ChannelUpdatesRejected', key.channelId);
         throw new UndeliverableUpdateError(error.message);
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
@@ -100,7 +100,7 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
       } else {
         logger.warn('Channel update failed; SQS will deliver it again', { ...context, receiveCount, error });
       }
-      metrics.addMetric('ChannelUpdatesRetried', MetricUnit.Count, 1);
+      countUpdate('ChannelUpdatesRetried', key.channelId);
       throw error;
     }
   }
@@ -118,6 +118,13 @@ export function createChannelUpdatesConsumer(deps: ChannelUpdatesConsumerDeps) {
       processInParallel: false,
     });
   };
+}
+
+/** A metric of its own per update: one batch holds updates for several channels. */
+function countUpdate(name: string, channelId?: string): void {
+  const metric = metrics.singleMetric();
+  if (channelId) metric.addDimension('channel', channelId);
+  metric.addMetric(name, MetricUnit.Count, 1);
 }
 
 const OUTCOME_METRICS: Record<UpdateOutcome['outcome'], string> = {
