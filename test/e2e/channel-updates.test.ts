@@ -157,6 +157,53 @@ describe('channel updates on the local runtime', () => {
     ]);
   }, 60_000);
 
+  it('tells Shopify a pick-up and WooCommerce a shipment once each, though SQS delivers each message twice', async () => {
+    local.runtime.faults.configure({
+      rules: [{ kind: 'duplicate-message', queue: 'ChannelUpdatesQueue', times: 2 }],
+    });
+    shopify.addOrder(
+      aShopifyOrder('820982911946154600', [{ id: '866550311766439100', price: '12.00', quantity: 1 }], {
+        methodType: 'pick_up',
+      }),
+    );
+    woo.addOrder(aWooCommerceOrder('728'));
+    const common = { version: '1', fulfillmentOrderId: 'e2e-FO4', locationId: 'store-lisbon' };
+
+    publish('OrderReadyForPickup', {
+      ...common,
+      eventId: 'e2e-FO4:ready',
+      orderId: 'e2e-order-4',
+      channelId: 'shopify',
+      externalId: '820982911946154600',
+      pickupCode: '482913',
+      readyAt: new Date().toISOString(),
+    });
+    publish('ShipmentCreated', {
+      ...common,
+      eventId: 'e2e-FO5:shipment:S5',
+      orderId: 'e2e-order-5',
+      channelId: 'woocommerce',
+      externalId: '728',
+      shipment: {
+        shipmentId: 'S5',
+        carrier: 'DHL',
+        trackingNumber: 'JD014600006281230000',
+        shippedAt: new Date().toISOString(),
+        lines: [{ lineId: '316', sku: 'WOO-MUG', quantity: 1 }],
+      },
+    });
+
+    await drained();
+    expect(local.runtime.faults.firedCount('duplicate-message')).toBe(2);
+    expect(shopify.order('820982911946154600')!.fulfillmentOrders[0]!.preparedForPickup).toBe(true);
+    expect(shopify.writes().filter((request) => request.path.endsWith('/graphql.json'))).toHaveLength(1);
+    expect(woo.order('728')!.notes).toEqual([
+      expect.objectContaining({ customerNote: true, note: expect.stringContaining('JD014600006281230000') }),
+    ]);
+    // The OMS does not know order e2e-order-5, so nothing says it has shipped in full.
+    expect(woo.order('728')!.status).toBe('processing');
+  }, 60_000);
+
   it('dead-letters a cancellation the channel refuses, asking it once, and delivers it once redriven', async () => {
     const canceled = {
       version: '1',
