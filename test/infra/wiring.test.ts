@@ -101,7 +101,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 20;
+const FUNCTION_COUNT = 21;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
