@@ -17,7 +17,7 @@ import { isFullyShipped } from './fully-shipped.js';
  */
 const UPDATE_BUDGET_MS = 10_000;
 
-export const deliverDeps: DeliverUpdateDeps = {
+const deliverDeps: DeliverUpdateDeps = {
   getChannel: (channelId) => getChannel(channelId),
   resolveSecret,
   isFullyShipped: (event) => isFullyShipped(getOrder, event),

@@ -2,11 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChannelRequestError } from '../../../functions/channels/clients/json-request.js';
 import { createShopifyAdminClient } from '../../../functions/channels/clients/shopify-admin.js';
 import { createWooCommerceClient } from '../../../functions/channels/clients/woocommerce-api.js';
-import {
-  aShopifyOrder,
-  startFakeShopifyAdmin,
-  type FakeShopifyAdmin,
-} from '../../helpers/fake-shopify-admin.js';
+import { aShopifyOrder, startFakeShopifyAdmin } from '../../helpers/fake-shopify-admin.js';
 import {
   aWooCommerceOrder,
   FAKE_WOOCOMMERCE_KEY,
@@ -49,9 +45,6 @@ async function failureOf(operation: Promise<unknown>): Promise<ChannelRequestErr
   expect(error).toBeInstanceOf(ChannelRequestError);
   return error as ChannelRequestError;
 }
-
-const isPost = (fake: FakeShopifyAdmin) => (path: string) =>
-  fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path));
 
 describe('Shopify Admin client', () => {
   it('reads an order’s fulfillment orders with the store’s access token and the pinned API version', async () => {
@@ -116,7 +109,7 @@ describe('Shopify Admin client', () => {
 
     await client.cancelOrder('450789469', 'customer', later());
 
-    expect(isPost(fake)('/cancel.json')).toHaveLength(2);
+    expect(fake.writes().filter((request) => request.path.endsWith('/cancel.json'))).toHaveLength(2);
     expect(fake.order('450789469')!.cancelledAt).toBeDefined();
   });
 
