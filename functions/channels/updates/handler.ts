@@ -1,4 +1,4 @@
-import { getChannel } from '../../data/config-repository.js';
+import { getChannel, listLocations } from '../../data/config-repository.js';
 import {
   channelUpdatesPersistence,
   findRejection,
@@ -21,6 +21,8 @@ const deliverDeps: DeliverUpdateDeps = {
   getChannel: (channelId) => getChannel(channelId),
   resolveSecret,
   isFullyShipped: (event) => isFullyShipped(getOrder, event),
+  locationName: async (locationId) =>
+    (await listLocations()).find((location) => location.locationId === locationId)?.name,
   now: Date.now,
   budgetMs: UPDATE_BUDGET_MS,
 };

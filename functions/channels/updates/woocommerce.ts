@@ -20,6 +20,8 @@ import { alreadyDone, refundMarker, sent, type UpdateOutcome } from './outcome.j
 export interface WooCommerceUpdateDeps {
   /** Whether, with this shipment, every unit of the OMS order has shipped. */
   isFullyShipped(event: ShipmentEvent): Promise<boolean>;
+  /** The name of an OMS location, for the customer; undefined when it is not configured. */
+  locationName(locationId: string): Promise<string | undefined>;
 }
 
 export async function updateWooCommerce(
@@ -32,7 +34,7 @@ export async function updateWooCommerce(
     case 'shipment':
       return shipped(client, update.event, deadline, deps);
     case 'ready_for_pickup':
-      return readyForPickup(client, update.event, deadline);
+      return readyForPickup(client, update.event, deadline, deps);
     case 'order_canceled':
       return cancel(client, update.event, deadline);
     case 'lines_canceled':
@@ -78,14 +80,17 @@ async function readyForPickup(
   client: WooCommerceClient,
   event: PickupEvent,
   deadline: number,
+  deps: WooCommerceUpdateDeps,
 ): Promise<UpdateOutcome> {
   const notes = await client.notes(event.externalId, deadline);
   if (notes.some((note) => note.note.includes(event.pickupCode))) {
     return alreadyDone('The order already has a note with the pick-up code.');
   }
+  const store = await deps.locationName(event.locationId);
+  const where = store ? ` at ${store}` : '';
   await client.addCustomerNote(
     event.externalId,
-    `Your order is ready for pick-up. Show the code ${event.pickupCode} at the store to collect it.`,
+    `Your order is ready for pick-up${where}. Show the code ${event.pickupCode} at the store to collect it.`,
     deadline,
   );
   return sent('Customer note with the pick-up code.');

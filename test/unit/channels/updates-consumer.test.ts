@@ -38,6 +38,7 @@ beforeEach(async () => {
     getChannel: async () => anUpdatesChannel('shopify', fake.baseUrl),
     resolveSecret: async () => fake.token,
     isFullyShipped: async () => false,
+    locationName: async () => undefined,
     now: Date.now,
     budgetMs: 2_000,
     http: { sleep: instantSleep().sleep, timeoutMs: 300 },

@@ -31,6 +31,7 @@ beforeEach(async () => {
       channelId === 'shopify' ? anUpdatesChannel('shopify', fake.baseUrl) : undefined,
     resolveSecret: async (name) => (name === 'oms/channels/shopify-api' ? fake.token : undefined),
     isFullyShipped: async () => false,
+    locationName: async () => undefined,
     now: Date.now,
     budgetMs: 5_000,
     http: { sleep: instantSleep().sleep, timeoutMs: 500 },

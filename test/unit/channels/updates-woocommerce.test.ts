@@ -33,6 +33,7 @@ beforeEach(async () => {
     getChannel: async () => anUpdatesChannel('woocommerce', fake.baseUrl),
     resolveSecret: async () => fake.credentials,
     isFullyShipped: async () => fullyShipped,
+    locationName: async (locationId) => (locationId === 'store-lisbon' ? 'Lisbon Chiado' : undefined),
     now: Date.now,
     budgetMs: 5_000,
     http: { sleep: instantSleep().sleep, timeoutMs: 500 },
@@ -90,7 +91,11 @@ describe('other updates on WooCommerce', () => {
 
     expect(again.outcome).toBe('already_done');
     expect(fake.order('727')!.notes).toEqual([
-      expect.objectContaining({ customerNote: true, note: expect.stringContaining('K7Q2-9F') }),
+      {
+        id: expect.any(String),
+        customerNote: true,
+        note: 'Your order is ready for pick-up at Lisbon Chiado. Show the code K7Q2-9F at the store to collect it.',
+      },
     ]);
   });
 
