@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { putChannel } from '../../functions/data/config-repository.js';
+import { putChannel, putLocation } from '../../functions/data/config-repository.js';
+import { putStockLevel } from '../../functions/data/inventory-repository.js';
+import { createOrder } from '../../functions/data/orders-repository.js';
+import { newStockLevel } from '../../functions/domain/stock.js';
 import { DEMO_CHANNELS } from '../../lib/local/demo-data.js';
 import { DEMO_CHANNEL_API_SECRETS, LOCAL_EVENT_BUS_NAME } from '../../lib/local/local-config.js';
 import {
@@ -12,14 +15,17 @@ import {
   startFakeWooCommerceApi,
   type FakeWooCommerceApi,
 } from '../helpers/fake-woocommerce-api.js';
+import { actOk, orderStatusOf, routedFulfillmentOrders } from '../helpers/fulfillment.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { aLocation, anOrder } from '../helpers/records.js';
 
 /**
  * Channel updates on the local runtime: events published on the bus (as the fulfillment and
  * customer-service producers publish them, by the contract of docs/events.md) reach the demo
  * Shopify and WooCommerce channels, pointed at local fakes of their APIs, exactly once, though
  * each event is published twice and the channel first answers 503; a refusal ends in the
- * dead-letter queue and is delivered once redriven.
+ * dead-letter queue and is delivered once redriven. And from the producer's side: an order
+ * shipped through the fulfillment API completes its WooCommerce order with a tracking note.
  */
 let local: TestRuntime;
 let shopify: FakeShopifyAdmin;
@@ -202,6 +208,48 @@ describe('channel updates on the local runtime', () => {
     ]);
     // The OMS does not know order e2e-order-5, so nothing says it has shipped in full.
     expect(woo.order('728')!.status).toBe('processing');
+  }, 60_000);
+
+  it('completes a WooCommerce order with a tracking note when the fulfillment API ships it', async () => {
+    const sku = 'E2E-CHANNEL-MUG';
+    await putLocation(
+      aLocation('STORE-E2E-CHANNELS', { lat: 38.7103, lon: -9.1366, capabilities: ['ship'] }),
+    );
+    await putStockLevel(
+      newStockLevel({ sku, locationId: 'STORE-E2E-CHANNELS', onHand: 5, now: new Date().toISOString() }),
+    );
+    woo.addOrder(aWooCommerceOrder('729'));
+    const order = anOrder(
+      { orderId: '01JD0000000000000000000729', channelId: 'woocommerce' },
+      {
+        externalId: '729',
+        lines: [{ lineId: '317', sku, quantity: 1, unitPrice: 900, discount: 0, tax: 0 }],
+        totals: undefined,
+      },
+    );
+    expect(await createOrder(order)).toEqual({ created: true });
+    const [fulfillmentOrder] = await routedFulfillmentOrders(local, order.orderId);
+    const id = fulfillmentOrder!.fulfillmentOrderId;
+
+    await actOk(local, id, 'accept');
+    await actOk(local, id, 'pick', { lines: [{ lineId: '317', quantity: 1 }] });
+    await actOk(local, id, 'pack', {
+      packages: [{ lines: [{ lineId: '317', quantity: 1 }], weightGrams: 400 }],
+    });
+    await actOk(local, id, 'ship', {
+      carrier: 'CTT',
+      trackingNumber: 'CT000000729PT',
+      trackingUrl: 'https://track.example/CT000000729PT',
+    });
+
+    expect(await orderStatusOf(local, order.orderId)).toBe('SHIPPED');
+    await vi.waitFor(() => expect(woo.order('729')!.status).toBe('completed'), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    expect(woo.order('729')!.notes).toEqual([
+      expect.objectContaining({ customerNote: true, note: expect.stringContaining('CT000000729PT') }),
+    ]);
   }, 60_000);
 
   it('dead-letters a cancellation the channel refuses, asking it once, and delivers it once redriven', async () => {
