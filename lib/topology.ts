@@ -1,3 +1,4 @@
+import { CHANNEL_UPDATE_EVENTS } from '../functions/channels/updates/events.js';
 import { ROUTES as DECLARED_ROUTES, type RouteDeclaration } from '../functions/routes/index.js';
 import type { TableDefinition } from './tables.js';
 
@@ -267,6 +268,20 @@ export const FUNCTIONS = {
       { table: 'Idempotency', access: 'readWrite' },
     ],
   },
+  channelUpdates: {
+    id: 'channel-updates',
+    entry: 'functions/channels/updates/handler.ts',
+    description:
+      'Channel-updates queue consumer: tells the channel that sold an order of its shipments, pick-ups, cancellations and refunds',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      { table: 'Config', access: 'read' },
+      { table: 'Orders', access: 'read' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    readsChannelSecrets: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -343,6 +358,22 @@ export const QUEUES = {
       maxConcurrency: 300,
     },
   },
+  channelUpdates: {
+    id: 'ChannelUpdatesQueue',
+    envVar: 'CHANNEL_UPDATES_QUEUE_URL',
+    // 6x the consumer's timeout: a failed update (429, 5xx, timeout) is tried again every 6
+    // minutes, 8 times in all, so a channel's outage of up to about 45 minutes loses nothing.
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    consumer: {
+      function: 'channelUpdates',
+      batchSize: 5,
+      maxBatchingWindowSeconds: 5,
+      // Channel APIs limit requests per store (Shopify's REST bucket refills at 2 a second):
+      // few updates at once keep the OMS inside them.
+      maxConcurrency: 5,
+    },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -364,6 +395,15 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
       'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected', 'FulfillmentOrderRejected'],
     },
     target: { queue: 'routing' },
+  },
+  {
+    id: 'ChannelUpdates',
+    description: 'Shipments, pick-ups, cancellations and refunds to tell the channel that sold the order',
+    pattern: {
+      source: ['oms'],
+      'detail-type': [...CHANNEL_UPDATE_EVENTS],
+    },
+    target: { queue: 'channelUpdates' },
   },
 ];
 

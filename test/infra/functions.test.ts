@@ -200,6 +200,15 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Orders', 'Inventory', 'Idempotency'],
     queries: ['Orders/byFulfillmentOrder'],
   },
+  {
+    key: 'channelUpdates',
+    id: 'channel-updates',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Config', 'Orders'],
+    writes: ['Idempotency'],
+    readsSecrets: true,
+  },
 ];
 
 describe('the functions', () => {
