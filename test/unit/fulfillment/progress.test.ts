@@ -72,15 +72,14 @@ describe('the published fulfillment events', () => {
     const result = shippedFrom(merged);
     const events = publishedEvents(result.fulfillmentOrder, result.events, [WEB, SHOP]);
 
-    expect(
-      events.map((event) => [event.detail.eventId, (event.detail as { channelId: string }).channelId]),
-    ).toEqual([
+    expect(events.map((event) => [event.detail.eventId, event.detail.channelId])).toEqual([
       ['FO-1:v5:ShipmentCreated:ORD-1', 'web'],
       ['FO-1:v5:ShipmentCreated:ORD-2', 'shopify'],
     ]);
-    expect(
-      events.map((event) => (event.detail as { shipment: { lines: unknown[] } }).shipment.lines),
-    ).toEqual([[{ lineId: '1', sku: 'MUG', quantity: 1 }], [{ lineId: '7', sku: 'CAP', quantity: 2 }]]);
+    expect(events.map((event) => (event.detail.shipment as { lines: unknown[] }).lines)).toEqual([
+      [{ lineId: '1', sku: 'MUG', quantity: 1 }],
+      [{ lineId: '7', sku: 'CAP', quantity: 2 }],
+    ]);
   });
 
   it('are published once per new version of the record, so a replayed stream record repeats their ids', () => {
