@@ -45,8 +45,6 @@ export const routerDeps: RouteOrderDeps = {
   now: () => new Date(),
 };
 
-const processor = new BatchProcessor(EventType.SQS);
-
 async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
@@ -61,9 +59,15 @@ async function routeRecord(record: SQSRecord): Promise<void> {
   await routeOrder(routerDeps, request);
 }
 
-/** Routing queue consumer: a failed message is retried alone (partial batch response), then DLQ'd. */
+/**
+ * Routing queue consumer: a failed message is retried alone (partial batch response), then DLQ'd.
+ * A processor per invocation: it keeps the batch's failures, and the local runtime runs batches
+ * of one handler at once, where a shared one would mix theirs.
+ */
 export async function routeOrders(event: SQSEvent): Promise<SQSBatchResponse> {
-  return processPartialResponse(event, routeRecord, processor, { throwOnFullBatchFailure: false });
+  return processPartialResponse(event, routeRecord, new BatchProcessor(EventType.SQS), {
+    throwOnFullBatchFailure: false,
+  });
 }
 
 export const handler = withObservability(routeOrders);
