@@ -183,6 +183,18 @@ export const FUNCTIONS = {
     memoryMb: 256,
     tables: [],
   },
+  serviceApi: {
+    id: 'service-api',
+    entry: 'functions/service/service-api.ts',
+    description: 'Customer service: cancellations, address changes, returns received anywhere, order history',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -274,8 +286,17 @@ export interface EventRuleSpec {
 export const EVENT_RULES: readonly EventRuleSpec[] = [
   {
     id: 'RouteOrders',
-    description: 'Orders to route: new, waiting for stock that has arrived, or rejected by a location',
-    pattern: { source: ['oms'], 'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'] },
+    description:
+      'Orders to route: new, waiting for stock that has arrived, rejected by a location, or moved by an address change',
+    pattern: {
+      source: ['oms'],
+      'detail-type': [
+        'OrderReceived',
+        'BackorderRetry',
+        'FulfillmentRejected',
+        'FulfillmentOrderRerouteRequested',
+      ],
+    },
     target: { queue: 'routing' },
   },
 ];

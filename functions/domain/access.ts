@@ -15,6 +15,8 @@ export const SCOPES = {
   'oms/availability.read': 'Read channel availability',
   'oms/routing.read': 'Read routing rule sets and simulate routing',
   'oms/routing.write': 'Store and activate routing rule sets',
+  'oms/orders.write': 'Cancel orders and change their shipping address',
+  'oms/returns.write': 'Authorize returns and receive returned goods',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

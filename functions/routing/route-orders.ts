@@ -22,8 +22,9 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
     'detail-type': z.enum(['OrderReceived', 'BackorderRetry']),
     detail: z.object({ orderId: z.string() }),
   }),
+  // An address change moves unstarted work the way a rejection does: from another location.
   z.object({
-    'detail-type': z.literal('FulfillmentRejected'),
+    'detail-type': z.enum(['FulfillmentRejected', 'FulfillmentOrderRerouteRequested']),
     detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
   }),
 ]);
@@ -48,7 +49,8 @@ const processor = new BatchProcessor(EventType.SQS);
 async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
-    message['detail-type'] === 'FulfillmentRejected'
+    message['detail-type'] === 'FulfillmentRejected' ||
+    message['detail-type'] === 'FulfillmentOrderRerouteRequested'
       ? { kind: 'reroute_rejected', ...message.detail }
       : { kind: 'route', orderId: message.detail.orderId };
   await routeOrder(routerDeps, request);

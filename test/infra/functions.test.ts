@@ -131,6 +131,14 @@ const EXPECTED: ExpectedFunction[] = [
     publishes: true,
   },
   { key: 'preTokenGeneration', id: 'pre-token-generation', memoryMb: 256, timeoutSeconds: 5 },
+  {
+    key: 'serviceApi',
+    id: 'service-api',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory'],
+  },
 ];
 
 describe('the functions', () => {

@@ -48,6 +48,12 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     function: 'getReplenishmentSuggestions',
     token: true,
   },
+  { method: 'POST', path: '/v1/orders/{orderId}/cancel', function: 'serviceApi', token: true },
+  { method: 'PUT', path: '/v1/orders/{orderId}/shipping-address', function: 'serviceApi', token: true },
+  { method: 'GET', path: '/v1/orders/{orderId}/history', function: 'serviceApi', token: true },
+  { method: 'POST', path: '/v1/returns', function: 'serviceApi', token: true },
+  { method: 'POST', path: '/v1/returns/{returnId}/receive', function: 'serviceApi', token: true },
+  { method: 'GET', path: '/v1/returns/{returnId}', function: 'serviceApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -184,11 +190,16 @@ describe('the work queues', () => {
     }
   });
 
-  it('sends new, backordered-and-restocked and rejected orders to the routing queue', () => {
+  it('sends new, backordered-and-restocked, rejected and readdressed orders to the routing queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['oms'],
-        'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected'],
+        'detail-type': [
+          'OrderReceived',
+          'BackorderRetry',
+          'FulfillmentRejected',
+          'FulfillmentOrderRerouteRequested',
+        ],
       },
       Targets: [
         Match.objectLike({

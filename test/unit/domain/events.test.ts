@@ -164,7 +164,7 @@ describe('fulfillmentOrderEvents', () => {
 });
 
 describe('EVENT_CATALOGUE', () => {
-  it('lists OrderReceived, FulfillmentOrderCreated and every status event once, each at version 1', () => {
+  it('lists OrderReceived, FulfillmentOrderCreated, every status event and the customer-service events once, each at version 1', () => {
     const detailTypes = EVENT_CATALOGUE.map((entry) => entry.detailType);
 
     expect(detailTypes).toEqual([
@@ -177,6 +177,12 @@ describe('EVENT_CATALOGUE', () => {
       'OrderPartiallyFulfilled',
       'OrderFulfilled',
       'OrderCanceled',
+      'OrderLinesCanceled',
+      'RefundRecorded',
+      'OrderShippingAddressChanged',
+      'FulfillmentOrderRerouteRequested',
+      'ReturnAuthorized',
+      'ReturnReceived',
     ]);
     expect(new Set(detailTypes).size).toBe(detailTypes.length);
     expect(EVENT_CATALOGUE.every((entry) => entry.version === '1')).toBe(true);

@@ -1,0 +1,70 @@
+import type { Actor } from '../domain/access.js';
+import type { Channel } from '../domain/channel.js';
+import type { Movement } from '../domain/inventory/movement.js';
+import type { Location } from '../domain/location.js';
+import type { CanonicalOrder, Order } from '../domain/order.js';
+import type { Product, RuleSet } from '../domain/routing/index.js';
+import type { StockLevel } from '../domain/stock.js';
+import type {
+  OrderAggregate,
+  ServiceChange,
+  ServiceChangeResult,
+  TransactItem,
+} from '../data/service-repository.js';
+import type { ReturnAuthorization } from '../domain/service/records.js';
+import type { FulfillmentOrderState } from '../domain/fulfillment/model.js';
+
+/**
+ * What the customer-service use cases need from the outside, as one small interface: the
+ * handlers pass the repositories (service-api.ts), the tests pass fakes or the real ones.
+ */
+export interface ServiceDeps {
+  getOrderAggregate(orderId: string): Promise<OrderAggregate | undefined>;
+  getReturnAuthorization(returnId: string): Promise<ReturnAuthorization | undefined>;
+  getChannel(channelId: string): Promise<Channel | undefined>;
+  commitServiceChange(change: ServiceChange): Promise<ServiceChangeResult>;
+  locationExists(locationId: string): Promise<boolean>;
+  /** Applies a stock movement once (a retry with the same id and payload is a replay). */
+  recordMovement(movement: Movement, actor: Actor): Promise<unknown>;
+  /** Stores a new order (an exchange's replacement) once; the outbox announces it to the router. */
+  receiveOrder(channelId: string, canonical: CanonicalOrder): Promise<{ orderId: string }>;
+  routingSources(skus: readonly string[]): Promise<{
+    ruleSet: RuleSet;
+    locations: Location[];
+    products: Record<string, Product>;
+    stockLevels: StockLevel[];
+  }>;
+  newId(): string;
+  now(): Date;
+}
+
+/** Cancellations also change fulfillment orders and give stock back, in the same transaction. */
+export interface CancelDeps extends ServiceDeps {
+  /**
+   * The writes that give some units of a fulfillment order back (reservation, hot-SKU shards,
+   * and the location's capacity once nothing is left), to join a service change's transaction.
+   */
+  releaseLines(
+    fo: FulfillmentOrderState,
+    lines: readonly { lineId: string; quantity: number }[],
+    now: string,
+  ): Promise<TransactItem[]>;
+  /** The writes that put a cancel request on a fulfillment order a location has started. */
+  requestCancel(
+    fo: FulfillmentOrderState,
+    request: { reason: string; lines: { lineId: string; quantity: number }[] },
+    now: string,
+  ): Promise<TransactItem[]>;
+}
+
+/** Who is acting, from the token, and what their role allows beyond the route's own check. */
+export interface ServiceCaller {
+  actor: Actor;
+  /** Throws ForbiddenError when the caller may not act at these locations. */
+  mayActAt(locationIds: readonly string[]): void;
+}
+
+/** A change that lost the race to another is decided again this many times, then answered 409. */
+export const MAX_ATTEMPTS = 4;
+
+export type { Order };

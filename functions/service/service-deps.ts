@@ -1,0 +1,41 @@
+import { ulid } from 'ulid';
+import { getChannel, listLocations } from '../data/config-repository.js';
+import { getStockItems, getStockLevels } from '../data/inventory-repository.js';
+import { recordMovement } from '../data/movements-repository.js';
+import { createOrder } from '../data/orders-repository.js';
+import { getHotShards, locationExists } from '../data/products-repository.js';
+import { getProducts } from '../data/routing-repository.js';
+import { getActiveRuleSet } from '../data/rules-repository.js';
+import {
+  commitServiceChange,
+  getOrderAggregate,
+  getReturnAuthorization,
+} from '../data/service-repository.js';
+import { readStock } from '../routing/route-order.js';
+import { receiveOrder } from '../ingest/receive-order.js';
+import type { ServiceDeps } from './deps.js';
+
+const now = () => new Date();
+
+/** The production wiring of the customer-service use cases. */
+export const serviceDeps: ServiceDeps = {
+  getOrderAggregate,
+  getReturnAuthorization,
+  getChannel: (channelId) => getChannel(channelId),
+  commitServiceChange,
+  locationExists,
+  recordMovement: (movement, actor) => recordMovement(movement, () => new Date().toISOString(), actor),
+  receiveOrder: (channelId, canonical) =>
+    receiveOrder({ createOrder, newId: ulid, now }, { channelId, canonical }),
+  routingSources: async (skus) => {
+    const [ruleSet, locations, products, stockLevels] = await Promise.all([
+      getActiveRuleSet(),
+      listLocations(),
+      getProducts(skus),
+      getHotShards(skus).then((hotShards) => readStock({ getStockLevels, getStockItems }, skus, hotShards)),
+    ]);
+    return { ruleSet, locations, products, stockLevels };
+  },
+  newId: ulid,
+  now,
+};
