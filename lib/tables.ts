@@ -42,6 +42,16 @@ export const ORDERS_TABLE: TableDefinition = {
       partitionKey: { name: 'status', type: 'S' },
       sortKey: { name: 'updatedAt', type: 'S' },
     },
+    // A fulfillment order by its id alone (GET /v1/fulfillment-orders/{id} and its actions).
+    { indexName: 'byFulfillmentOrder', partitionKey: { name: 'fulfillmentOrderId', type: 'S' } },
+    // A location's work in one status, oldest first (functions/data/work-queue.ts). Sparse:
+    // PENDING fulfillment orders carry no workQueue. CloudFormation adds one index per stack
+    // update to an existing table: deploy these two in two updates (docs/deploy.md).
+    {
+      indexName: 'byWorkQueue',
+      partitionKey: { name: 'workQueue', type: 'S' },
+      sortKey: { name: 'workSince', type: 'S' },
+    },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
 };

@@ -22,6 +22,7 @@ import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, stockKey } from './inventory-repository.js';
 import { toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
+import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
 
 /**
  * What the router writes, and how it commits a plan without ever overselling.
@@ -99,6 +100,11 @@ export interface RoutingCommit {
   /** Identifies this attempt on its markers, so that a compensation only releases its own. */
   commitId: string;
   status: OrderStatus;
+  /**
+   * The router's own status (whether every line is placed) when `status` is derived from the
+   * fulfillment orders (a re-route of an order already being fulfilled); default: `status`.
+   */
+  routerStatus?: OrderStatus;
   plan: RoutingPlan;
   fulfillmentOrders: FulfillmentOrder[];
   reservations: StockReservation[];
@@ -353,7 +359,8 @@ export async function announceFulfillmentOrders(
         updateUnlessChanged({
           TableName: orders,
           Key: fulfillmentOrderKey(orderId, fulfillmentOrderId),
-          UpdateExpression: 'SET #status = :created',
+          // Into its location's work queue at the same time (work-queue.ts).
+          UpdateExpression: 'SET #status = :created, workQueue = pendingWorkQueue REMOVE pendingWorkQueue',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':created': 'CREATED', ':pending': 'PENDING' },
@@ -486,12 +493,14 @@ export async function rejectFulfillmentOrder(rejection: Rejection): Promise<'rej
         Update: {
           TableName: orders,
           Key: fulfillmentOrderKey(orderId, fo.fulfillmentOrderId),
-          UpdateExpression: 'SET #status = :rejected, rejectedAt = :now, rejectionReason = :reason',
+          UpdateExpression:
+            'SET #status = :rejected, rejectedAt = :now, rejectionReason = :reason, workQueue = :queue',
           ConditionExpression: '#status = :created',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':rejected': 'REJECTED',
             ':created': 'CREATED',
+            ':queue': workQueueAttributes({ ...fo, status: 'REJECTED' }).workQueue,
             ':now': now,
             ':reason': rejection.reason ?? 'unspecified',
           },
@@ -723,6 +732,7 @@ function putFulfillmentOrder(fo: FulfillmentOrder): Entry {
           ...fulfillmentOrderKey(fo.orderId, fo.fulfillmentOrderId),
           entityType: 'FulfillmentOrder',
           ...fo,
+          ...(fo.status === 'PENDING' ? announcedWorkQueue(fo) : workQueueAttributes(fo)),
         },
       },
     },
@@ -774,7 +784,7 @@ function orderUpdateItem(
       TableName: tableName(ORDERS_TABLE.envVar),
       Key: orderKey(orderId),
       UpdateExpression:
-        'SET #status = :status, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
+        'SET #status = :status, routerStatus = :routerStatus, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
         (mergedWith.length > 0 ? ', mergedWith = :mergedWith' : '') +
         (announcement ? ', pendingAnnouncement = :announcement ' : ' ') +
         'REMOVE routingIntent, pendingReroute',
@@ -782,6 +792,7 @@ function orderUpdateItem(
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
         ':status': commit.status,
+        ':routerStatus': commit.routerStatus ?? commit.status,
         ':next': expectedVersion + 1,
         ':expected': expectedVersion,
         ':now': commit.now,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PUBLISHED_FULFILLMENT_EVENT_SCHEMAS } from './fulfillment/events.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from './order.js';
 import { OrderCanceledV1, SERVICE_EVENT_CATALOGUE } from './service/events.js';
 
@@ -65,6 +66,13 @@ export const STATUS_EVENTS: Partial<Record<OrderStatus, string>> = {
   PARTIALLY_FULFILLED: 'OrderPartiallyFulfilled',
   FULFILLED: 'OrderFulfilled',
   CANCELED: 'OrderCanceled',
+  // Derived from the fulfillment orders (fulfillment/order-status.ts). READY_FOR_PICKUP has no
+  // status event: the fulfillment order's OrderReadyForPickup announces it, with the code.
+  IN_FULFILLMENT: 'OrderInFulfillment',
+  PARTIALLY_SHIPPED: 'OrderPartiallyShipped',
+  SHIPPED: 'OrderShipped',
+  DELIVERED: 'OrderDelivered',
+  COMPLETED: 'OrderCompleted',
 };
 
 export const FulfillmentOrderCreatedV1 = z
@@ -95,6 +103,13 @@ export const EVENT_CATALOGUE = [
     version: '1',
     // OrderCanceled carries the status fields and the cancellation's (issue #11).
     schema: detailType === 'OrderCanceled' ? OrderCanceledV1 : OrderStatusChangedV1,
+  })),
+  // The fulfillment lifecycle (functions/domain/fulfillment/events.ts), published from the
+  // fulfillment order's record by the outbox.
+  ...Object.entries(PUBLISHED_FULFILLMENT_EVENT_SCHEMAS).map(([detailType, schema]) => ({
+    detailType,
+    version: '1',
+    schema,
   })),
   ...SERVICE_EVENT_CATALOGUE,
 ] as const;

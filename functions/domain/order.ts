@@ -222,6 +222,14 @@ export const ORDER_STATUSES = [
   'PARTIALLY_FULFILLED',
   'FULFILLED',
   'CANCELED',
+  // Derived from the fulfillment orders once a location works on them
+  // (functions/domain/fulfillment/order-status.ts), written with each fulfillment action.
+  'IN_FULFILLMENT',
+  'PARTIALLY_SHIPPED',
+  'SHIPPED',
+  'READY_FOR_PICKUP',
+  'DELIVERED',
+  'COMPLETED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

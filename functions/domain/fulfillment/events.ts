@@ -63,3 +63,38 @@ export type FulfillmentEventDetail<Type extends FulfillmentEventType> = z.output
 export type FulfillmentEvent = {
   [Type in FulfillmentEventType]: DomainEvent<FulfillmentEventDetail<Type>> & { detailType: Type };
 }[FulfillmentEventType];
+
+const OrderFields = {
+  channelId: z.string().meta({ description: 'The channel that sold the order.' }),
+  externalId: z.string().meta({ description: "The order's id in that channel." }),
+};
+
+/**
+ * The events as the outbox publishes them (progress.ts, publishedEvents): each names the order's
+ * channel and external id, so the channel that sold it can be told; a fulfillment order of
+ * merged orders publishes one per order, with that order's lines and an eventId suffixed with
+ * `:<orderId>`. ShipmentCreated and OrderReadyForPickup are the contract channel updates read.
+ */
+export const PUBLISHED_FULFILLMENT_EVENT_SCHEMAS = {
+  ...(Object.fromEntries(
+    Object.entries(FULFILLMENT_EVENT_SCHEMAS).map(([type, schema]) => [type, schema.extend(OrderFields)]),
+  ) as unknown as { [Type in FulfillmentEventType]: z.ZodObject }),
+  ShipmentCreated: Base.extend({
+    ...OrderFields,
+    shipment: z.object({
+      ...ShipmentFields,
+      shippedAt: z.string(),
+      lines: z.array(UnitsOfLine),
+    }),
+  }),
+  OrderReadyForPickup: Base.extend({
+    ...OrderFields,
+    locationId: z.string().meta({ description: 'The store where the customer collects the goods.' }),
+    sourceLocationId: z
+      .string()
+      .meta({ description: 'The location of the fulfillment order (a transfer: its source).' }),
+    pickupLocationId: z.string(),
+    pickupCode: z.string().meta({ description: 'The six-digit code the customer shows at the store.' }),
+    readyAt: z.string(),
+  }),
+};

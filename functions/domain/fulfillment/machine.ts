@@ -655,6 +655,61 @@ function cancelUnits(fo: FulfillmentOrderState, only: LineQuantities | undefined
   };
 }
 
+/** States whose fulfillment order may still hold units at its location: what a release can give back. */
+export const RELEASABLE_STATES: readonly FulfillmentState[] = [
+  'CREATED',
+  'ACCEPTED',
+  'PICKED',
+  'PACKED',
+  'PARTIALLY_SHIPPED',
+  'READY_FOR_PICKUP',
+];
+
+export interface ReleaseRequest {
+  reason: string;
+  /** Absent: every unit still held. */
+  lines?: LineQuantities;
+  /** CANCELED: the units are no longer wanted; REJECTED: they go back to the router. */
+  outcome: 'CANCELED' | 'REJECTED';
+}
+
+/**
+ * Gives units of a fulfillment order back outside the action table: the seam for decisions
+ * taken elsewhere (a customer-service cancellation, ops releasing stuck work, docs/runbook.md).
+ * The stock and capacity effects and the events are the same as a reject's or a cancel's; once
+ * nothing is held, the fulfillment order ends in `outcome` (SHIPPED when some units had left).
+ */
+export function releaseFulfillmentUnits(
+  fo: FulfillmentOrderState,
+  request: ReleaseRequest,
+  context: Pick<FulfillmentContext, 'now'>,
+): FulfillmentResult {
+  if (!RELEASABLE_STATES.includes(fo.status))
+    throw new ConflictError(
+      `Can not release units of fulfillment order ${fo.fulfillmentOrderId}: it is ${fo.status}.`,
+      { fulfillmentOrderId: fo.fulfillmentOrderId, currentState: fo.status, allowedFrom: RELEASABLE_STATES },
+    );
+  const failure = linesFailure(fo, request.lines ?? [], (line) => reservedOf(line), 'still held here');
+  if (failure) throw new ValidationError(failure.message, failure.issues ?? []);
+  const released = releaseUnits(fo, request.lines);
+  if (released.lines.length === 0) return { fulfillmentOrder: fo, effects: [], events: [] };
+  const anyLeft = released.fo.lines.some((line) => line.shipped > 0);
+  const ended: FulfillmentState = anyLeft ? 'SHIPPED' : request.outcome;
+  const status = released.whole ? ended : fo.status;
+  const version = fo.version + 1;
+  const next: FulfillmentOrderState = { ...released.fo, status, version, updatedAt: context.now };
+  const detailType = request.outcome === 'REJECTED' ? 'FulfillmentOrderRejected' : 'FulfillmentOrderCanceled';
+  const pending: PendingEvent = {
+    detailType,
+    fields: { reason: request.reason, lines: released.lines, whole: released.whole },
+  };
+  return {
+    fulfillmentOrder: next,
+    effects: [...released.effects, ...(request.outcome === 'REJECTED' ? reroute(fo, released.lines) : [])],
+    events: [toEvent(next, pending, context.now)],
+  };
+}
+
 function pick(fo: FulfillmentOrderState, body: PickBody): Outcome {
   const found = (line: FulfillmentLine) => body.lines.find((entry) => entry.lineId === line.lineId)?.quantity;
   const short = fo.lines

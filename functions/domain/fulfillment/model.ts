@@ -9,6 +9,7 @@ import type { FulfillmentOrder } from '../routing/routing-input.js';
  * canceled). `reserved` is derived, never stored, so it can not drift.
  */
 export const FULFILLMENT_STATES = [
+  'PENDING',
   'CREATED',
   'ACCEPTED',
   'PICKED',
@@ -23,6 +24,13 @@ export const FULFILLMENT_STATES = [
   'CANCELED',
 ] as const;
 export type FulfillmentState = (typeof FULFILLMENT_STATES)[number];
+
+/**
+ * PENDING is the router's: written ahead of the last transaction of a large commit
+ * (functions/data/routing-repository.ts), not yet announced to its location. It is not work yet:
+ * no action is allowed from it (no transition lists it) and no work queue shows it.
+ */
+export const NOT_YET_WORK: readonly FulfillmentState[] = ['PENDING'];
 
 /** States nothing leaves: the work is over, whatever the outcome. */
 export const TERMINAL_STATES: readonly FulfillmentState[] = [
@@ -107,10 +115,23 @@ export interface FulfillmentOrderState {
   pickupCode?: string;
   pickedUpAt?: string;
   cancelRequest?: CancelRequest;
+  /** Every action applied, oldest first, with who took it (from the token). */
+  history?: FulfillmentStep[];
   /** Incremented by every applied action; also the optimistic-locking counter. */
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One applied action: what it was, who took it and the move it made. */
+export interface FulfillmentStep {
+  action: string;
+  at: string;
+  actor: { sub: string; role: string; clientId?: string };
+  from: FulfillmentState;
+  to: FulfillmentState;
+  /** The fulfillment order's version the action produced. */
+  version: number;
 }
 
 /** Units still held for this fulfillment order at its location. */
@@ -126,7 +147,7 @@ export function startFulfillment(record: FulfillmentOrder): FulfillmentOrderStat
     locationId: record.locationId,
     kind: record.kind,
     ...(record.transferTo !== undefined && { transferTo: record.transferTo }),
-    status: record.status === 'REJECTED' ? 'REJECTED' : 'CREATED',
+    status: record.status,
     lines: record.lines.map((line) => ({
       lineId: line.lineId,
       sku: line.sku,

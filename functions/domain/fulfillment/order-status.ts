@@ -40,6 +40,7 @@ export type CustomerStage =
 export function customerStage(fo: FulfillmentOrderState): CustomerStage {
   const toStore = PICKUP_KINDS.includes(fo.kind);
   switch (fo.status) {
+    case 'PENDING':
     case 'CREATED':
       return 'not_started';
     case 'ACCEPTED':

@@ -164,7 +164,7 @@ describe('fulfillmentOrderEvents', () => {
 });
 
 describe('EVENT_CATALOGUE', () => {
-  it('lists OrderReceived, FulfillmentOrderCreated, every status event and the customer-service events once, each at version 1', () => {
+  it('lists OrderReceived, FulfillmentOrderCreated, every status event, the fulfillment events and the customer-service events once, each at version 1', () => {
     const detailTypes = EVENT_CATALOGUE.map((entry) => entry.detailType);
 
     expect(detailTypes).toEqual([
@@ -177,6 +177,24 @@ describe('EVENT_CATALOGUE', () => {
       'OrderPartiallyFulfilled',
       'OrderFulfilled',
       'OrderCanceled',
+      'OrderInFulfillment',
+      'OrderPartiallyShipped',
+      'OrderShipped',
+      'OrderDelivered',
+      'OrderCompleted',
+      'FulfillmentOrderAccepted',
+      'FulfillmentOrderRejected',
+      'FulfillmentOrderPicked',
+      'FulfillmentOrderPacked',
+      'ShipmentCreated',
+      'ShipmentInTransit',
+      'ShipmentDelivered',
+      'FulfillmentOrderReceived',
+      'OrderReadyForPickup',
+      'OrderPickedUp',
+      'FulfillmentCancelRequested',
+      'FulfillmentCancelRefused',
+      'FulfillmentOrderCanceled',
       'OrderLinesCanceled',
       'RefundRecorded',
       'OrderShippingAddressChanged',

@@ -312,6 +312,7 @@ describe('fulfillment state machine properties', () => {
       RUNS,
     );
 
-    expect([...seen].sort()).toEqual([...FULFILLMENT_STATES].sort());
+    // PENDING is the router's state before a large commit holds: no action leads to it.
+    expect([...seen].sort()).toEqual(FULFILLMENT_STATES.filter((state) => state !== 'PENDING').sort());
   });
 });
