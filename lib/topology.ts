@@ -28,12 +28,15 @@ export const FUNCTIONS = {
   postOrder: {
     id: 'post-order',
     entry: 'functions/ingest/post-order.ts',
-    description: 'POST /v1/channels/{channelId}/orders: authenticate, map and store an order once',
+    description:
+      'POST /v1/channels/{channelId}/orders: authenticate, map and store an order once; apply a channel cancellation or address change',
     timeoutSeconds: 10,
     memoryMb: 1024,
     tables: [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Config', access: 'read' },
+      // A channel's cancellation gives reserved stock back (issue #11).
+      { table: 'Inventory', access: 'readWrite' },
     ],
     readsChannelSecrets: true,
   },

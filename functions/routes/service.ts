@@ -3,6 +3,12 @@ import { EVERY_READER, type RouteDeclaration } from './route.js';
 /** Customer service after the sale (docs/customer-service.md), served by one function. */
 export const SERVICE_ROUTES = [
   {
+    method: 'POST',
+    path: '/v1/orders/{orderId}/cancel',
+    function: 'serviceApi',
+    access: { roles: EVERY_READER, scope: 'oms/orders.write', resource: { channel: 'record' } },
+  },
+  {
     method: 'PUT',
     path: '/v1/orders/{orderId}/shipping-address',
     function: 'serviceApi',

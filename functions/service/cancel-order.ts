@@ -1,25 +1,35 @@
+import type { Actor } from '../domain/access.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import type { UnplacedLine } from '../domain/routing/index.js';
 import { canceledUnits, planCancellation, type CancelPlan } from '../domain/service/cancel.js';
 import { lifecycleOf } from '../domain/service/fulfillment-view.js';
 import { refundFor } from '../domain/service/refunds.js';
 import type { CancelOrderBody, Cancellation, ChangedBy, StoredRefund } from '../domain/service/records.js';
-import type { UnplacedLine } from '../domain/routing/index.js';
-import type { Order } from '../domain/order.js';
 import { MAX_ATTEMPTS, type CancelDeps } from './deps.js';
+
+/** The actor the fulfillment side records for a cancellation a channel sent. */
+const channelActor = (by: ChangedBy): Actor =>
+  by.type === 'user'
+    ? { sub: by.sub, role: by.role, ...(by.clientId !== undefined && { clientId: by.clientId }) }
+    : { sub: by.type === 'channel' ? `channel:${by.channelId}` : by.component, role: 'integration' };
 
 /**
  * Cancels an order or some of its units, on behalf of customer service or the channel:
- * 1. loads the order, its fulfillment orders and earlier cancellations (404);
- * 2. plans where the units come from (cancel.ts): not routed yet, at a location that has not
- *    started (released now), at one that has (a cancel request it accepts or refuses); packed or
- *    shipped units are a 409 with the hint to return them;
- * 3. in ONE transaction with the order's version: the reservations released (hot-SKU shards
- *    included) and the location's capacity given back for a fulfillment order left empty, the
- *    cancel requests, the units dropped from what the router still has to place, the order
- *    CANCELED when nothing is left, the cancellation and the refund of the units canceled now
- *    (and of the shipping, when the whole order goes before anything left);
- * 4. another agent changing the order first makes it decide again; the outbox announces
- *    OrderCanceled or OrderLinesCanceled, RefundRecorded, and the fulfillment changes.
+ * 1. loads the order, its fulfillment orders and earlier cancellations (404), and plans where
+ *    the units come from (cancel.ts): not routed yet, at a location that has not started, at
+ *    one that has; packed or shipped units are a 409 with the hint to return them;
+ * 2. for a whole order, notes the cancellation on the order first, so that the status the
+ *    fulfillment side derives (CANCELED) is announced by this cancellation, with its reason;
+ * 3. gives the units at unstarted locations back (reservation, hot-SKU shards, capacity once a
+ *    fulfillment order is empty) and asks started ones to cancel, each the fulfillment side's
+ *    own transaction; a fulfillment order that moved on meanwhile makes it plan again;
+ * 4. records the cancellation and the refund of the units canceled now (and of the shipping,
+ *    when the whole order goes before anything left), with the units dropped from what the
+ *    router still has to place and the order CANCELED when nothing is left, conditional on the
+ *    order's version (another change first: read again, record again).
+ * A crash between 3 and 4 leaves released units that no cancellation holds; the same request
+ * sent again finds them, unheld, and records them (cancel.ts counts them as not placed).
  */
 export async function cancelOrder(
   deps: CancelDeps,
@@ -27,15 +37,72 @@ export async function cancelOrder(
   body: CancelOrderBody,
   by: ChangedBy,
 ): Promise<{ cancellation: Cancellation; refund?: StoredRefund }> {
+  const actor = channelActor(by);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const aggregate = await deps.getOrderAggregate(orderId);
+    if (!aggregate) throw new NotFoundError(`There is no order "${orderId}".`);
+    const plan = planCancellation(
+      aggregate.order,
+      aggregate.fulfillmentOrders.map(lifecycleOf),
+      aggregate.cancellations,
+      body,
+    );
+    const cancellationId = deps.newId();
+    // The refund is recorded last, but must hold before anything changes: a refund that could not
+    // be recorded would leave units released without their record.
+    refundFor({
+      order: aggregate.order,
+      cause: 'cancellation',
+      sourceId: cancellationId,
+      lines: canceledUnits(plan),
+      previous: aggregate.refunds,
+      shipping: plan.wholeOrder,
+      refundId: cancellationId,
+      now: deps.now().toISOString(),
+      by,
+    });
+    if (plan.wholeOrder) {
+      const noted = await deps.commitServiceChange({
+        order: aggregate.order,
+        now: deps.now().toISOString(),
+        orderUpdate: { canceledBy: cancellationId },
+      });
+      if (noted !== 'ok') continue;
+    }
+    try {
+      for (const entry of plan.release)
+        await deps.releaseLines(entry.fulfillmentOrderId, { reason: body.reason, lines: entry.lines }, actor);
+      for (const entry of plan.request)
+        await deps.requestCancel(
+          entry.fulfillmentOrderId,
+          { reason: body.reason, lines: entry.lines },
+          actor,
+        );
+    } catch (error) {
+      // A location moved on between the plan and the change: plan again from what is there now.
+      if (error instanceof ConflictError && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    return record(deps, orderId, body, by, plan, cancellationId);
+  }
+  throw new ConflictError(`Order ${orderId} kept changing; try again.`);
+}
+
+async function record(
+  deps: CancelDeps,
+  orderId: string,
+  body: CancelOrderBody,
+  by: ChangedBy,
+  plan: CancelPlan,
+  cancellationId: string,
+): Promise<{ cancellation: Cancellation; refund?: StoredRefund }> {
+  const canceled = canceledUnits(plan);
+  const refundId = deps.newId();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const aggregate = await deps.getOrderAggregate(orderId);
     if (!aggregate) throw new NotFoundError(`There is no order "${orderId}".`);
     const { order } = aggregate;
-    const fulfillmentOrders = aggregate.fulfillmentOrders.map(lifecycleOf);
-    const plan = planCancellation(order, fulfillmentOrders, aggregate.cancellations, body);
     const now = deps.now().toISOString();
-    const cancellationId = deps.newId();
-    const canceled = canceledUnits(plan);
     const refund = refundFor({
       order,
       cause: 'cancellation',
@@ -43,7 +110,7 @@ export async function cancelOrder(
       lines: canceled,
       previous: aggregate.refunds,
       shipping: plan.wholeOrder,
-      refundId: deps.newId(),
+      refundId,
       now,
       by,
     });
@@ -64,19 +131,6 @@ export async function cancelOrder(
       canceledAt: now,
       by,
     };
-    const byId = new Map(fulfillmentOrders.map((fo) => [fo.fulfillmentOrderId, fo]));
-    const writes = await Promise.all([
-      ...plan.release.map((entry) =>
-        deps.releaseLines(byId.get(entry.fulfillmentOrderId)!, entry.lines, now),
-      ),
-      ...plan.request.map((entry) =>
-        deps.requestCancel(
-          byId.get(entry.fulfillmentOrderId)!,
-          { reason: body.reason, lines: entry.lines },
-          now,
-        ),
-      ),
-    ]);
     const unplaced = remainingUnplaced(order, plan);
     const result = await deps.commitServiceChange({
       order,
@@ -87,11 +141,12 @@ export async function cancelOrder(
       },
       cancellation,
       ...(refund && { refund }),
-      more: writes.flat(),
     });
     if (result === 'ok') return { cancellation, ...(refund && { refund }) };
   }
-  throw new ConflictError(`Order ${orderId} kept changing; try again.`);
+  throw new ConflictError(
+    `Order ${orderId} kept changing while its cancellation was recorded; send it again.`,
+  );
 }
 
 /** What the router still has to place once the canceled unrouted units are taken off. */

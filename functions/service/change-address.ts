@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { fulfillmentOrdersToReroute } from '../domain/service/address.js';
 import { lifecycleOf } from '../domain/service/fulfillment-view.js';
-import { byActor, type AddressChange, type ShippingAddressBody } from '../domain/service/records.js';
-import { MAX_ATTEMPTS, type ServiceCaller, type ServiceDeps } from './deps.js';
+import type { AddressChange, ChangedBy, ShippingAddressBody } from '../domain/service/records.js';
+import { MAX_ATTEMPTS, type ServiceDeps } from './deps.js';
 
 /**
  * Changes an order's shipping address:
@@ -16,7 +16,7 @@ export async function changeShippingAddress(
   deps: ServiceDeps,
   orderId: string,
   body: ShippingAddressBody,
-  caller: ServiceCaller,
+  by: ChangedBy,
 ): Promise<AddressChange> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const aggregate = await deps.getOrderAggregate(orderId);
@@ -42,7 +42,7 @@ export async function changeShippingAddress(
       ...(body.reason !== undefined && { reason: body.reason }),
       rerouted: rerouted.map(({ fulfillmentOrderId, locationId }) => ({ fulfillmentOrderId, locationId })),
       changedAt: now,
-      by: byActor(caller.actor),
+      by,
     };
     const result = await deps.commitServiceChange({
       order,

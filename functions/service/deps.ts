@@ -2,17 +2,11 @@ import type { Actor } from '../domain/access.js';
 import type { Channel } from '../domain/channel.js';
 import type { Movement } from '../domain/inventory/movement.js';
 import type { Location } from '../domain/location.js';
-import type { CanonicalOrder, Order } from '../domain/order.js';
+import type { CanonicalOrder } from '../domain/order.js';
 import type { Product, RuleSet } from '../domain/routing/index.js';
 import type { StockLevel } from '../domain/stock.js';
-import type {
-  OrderAggregate,
-  ServiceChange,
-  ServiceChangeResult,
-  TransactItem,
-} from '../data/service-repository.js';
+import type { OrderAggregate, ServiceChange, ServiceChangeResult } from '../data/service-repository.js';
 import type { ReturnAuthorization } from '../domain/service/records.js';
-import type { FulfillmentOrderState } from '../domain/fulfillment/model.js';
 
 /**
  * What the customer-service use cases need from the outside, as one small interface: the
@@ -38,23 +32,24 @@ export interface ServiceDeps {
   now(): Date;
 }
 
-/** Cancellations also change fulfillment orders and give stock back, in the same transaction. */
+/**
+ * Cancellations also change fulfillment orders: through the fulfillment side's own changes
+ * (functions/data/fulfillment-changes.ts), which give the stock and capacity back with the
+ * fulfillment order and the order's derived status in one transaction each.
+ */
 export interface CancelDeps extends ServiceDeps {
-  /**
-   * The writes that give some units of a fulfillment order back (reservation, hot-SKU shards,
-   * and the location's capacity once nothing is left), to join a service change's transaction.
-   */
+  /** Gives units of a fulfillment order no location has started back: it ends CANCELED once empty. */
   releaseLines(
-    fo: FulfillmentOrderState,
-    lines: readonly { lineId: string; quantity: number }[],
-    now: string,
-  ): Promise<TransactItem[]>;
-  /** The writes that put a cancel request on a fulfillment order a location has started. */
+    fulfillmentOrderId: string,
+    release: { reason: string; lines: { lineId: string; quantity: number }[] },
+    actor: Actor,
+  ): Promise<void>;
+  /** Asks the location of a started fulfillment order to cancel these units (it accepts or refuses). */
   requestCancel(
-    fo: FulfillmentOrderState,
+    fulfillmentOrderId: string,
     request: { reason: string; lines: { lineId: string; quantity: number }[] },
-    now: string,
-  ): Promise<TransactItem[]>;
+    actor: Actor,
+  ): Promise<void>;
 }
 
 /** Who is acting, from the token, and what their role allows beyond the route's own check. */
@@ -67,4 +62,3 @@ export interface ServiceCaller {
 /** A change that lost the race to another is decided again this many times, then answered 409. */
 export const MAX_ATTEMPTS = 4;
 
-export type { Order };

@@ -1,17 +1,24 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { NotFoundError } from '../domain/errors.js';
-import { CreateReturnBody, ReceiveReturnBody, ShippingAddressBody } from '../domain/service/records.js';
+import {
+  CancelOrderBody,
+  CreateReturnBody,
+  ReceiveReturnBody,
+  ShippingAddressBody,
+  byActor,
+} from '../domain/service/records.js';
 import { parseOrThrow } from '../domain/validation.js';
 import { errorResponse, json, jsonBodyOf, pathOf, pathParameter, type HttpResponse } from '../shared/http.js';
 import { actorFrom, authorizeResource } from '../shared/access.js';
 import { withApiAccess } from '../shared/middleware.js';
+import { cancelOrder } from './cancel-order.js';
 import { changeShippingAddress } from './change-address.js';
-import type { ServiceCaller, ServiceDeps } from './deps.js';
+import type { CancelDeps, ServiceCaller } from './deps.js';
 import { getOrderHistory } from './order-history.js';
 import { createReturn, receiveReturnedGoods } from './returns.js';
 import { serviceDeps } from './service-deps.js';
 
-type Operation = (event: APIGatewayProxyEventV2, deps: ServiceDeps) => Promise<HttpResponse>;
+type Operation = (event: APIGatewayProxyEventV2, deps: CancelDeps) => Promise<HttpResponse>;
 
 function callerOf(event: APIGatewayProxyEventV2): ServiceCaller {
   return {
@@ -21,7 +28,7 @@ function callerOf(event: APIGatewayProxyEventV2): ServiceCaller {
 }
 
 /** The caller may act on the order only if it may act for the order's channel (403 otherwise). */
-async function authorizeOrder(event: APIGatewayProxyEventV2, deps: ServiceDeps, orderId: string) {
+async function authorizeOrder(event: APIGatewayProxyEventV2, deps: CancelDeps, orderId: string) {
   const aggregate = await deps.getOrderAggregate(orderId);
   if (!aggregate) throw new NotFoundError(`There is no order "${orderId}".`);
   authorizeResource(event, { channelIds: [aggregate.order.channelId] });
@@ -33,11 +40,17 @@ async function authorizeOrder(event: APIGatewayProxyEventV2, deps: ServiceDeps, 
  * caller against the order's channel or the receiving location, and calls one use case.
  */
 const operations: Record<string, Operation> = {
+  'POST /v1/orders/{orderId}/cancel': async (event, deps) => {
+    const orderId = pathParameter(event, 'orderId');
+    const body = parseOrThrow(CancelOrderBody, jsonBodyOf(event), 'cancellation');
+    await authorizeOrder(event, deps, orderId);
+    return json(200, await cancelOrder(deps, orderId, body, byActor(actorFrom(event))));
+  },
   'PUT /v1/orders/{orderId}/shipping-address': async (event, deps) => {
     const orderId = pathParameter(event, 'orderId');
     const body = parseOrThrow(ShippingAddressBody, jsonBodyOf(event), 'shipping address');
     await authorizeOrder(event, deps, orderId);
-    return json(200, await changeShippingAddress(deps, orderId, body, callerOf(event)));
+    return json(200, await changeShippingAddress(deps, orderId, body, byActor(actorFrom(event))));
   },
   'GET /v1/orders/{orderId}/history': async (event, deps) => {
     const orderId = pathParameter(event, 'orderId');
@@ -72,7 +85,7 @@ export const SERVICE_API_ROUTES = Object.keys(operations);
 
 export async function serviceApi(
   event: APIGatewayProxyEventV2,
-  deps: ServiceDeps = serviceDeps,
+  deps: CancelDeps = serviceDeps,
 ): Promise<HttpResponse> {
   try {
     const operation = operations[event.routeKey];

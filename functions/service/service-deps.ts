@@ -13,12 +13,14 @@ import {
 } from '../data/service-repository.js';
 import { readStock } from '../routing/route-order.js';
 import { receiveOrder } from '../ingest/receive-order.js';
-import type { ServiceDeps } from './deps.js';
+import { changeFulfillmentOrder, releaseFulfillmentLines } from '../data/fulfillment-changes.js';
+import { applyFulfillmentAction } from '../domain/fulfillment/machine.js';
+import type { CancelDeps } from './deps.js';
 
 const now = () => new Date();
 
 /** The production wiring of the customer-service use cases. */
-export const serviceDeps: ServiceDeps = {
+export const serviceDeps: CancelDeps = {
   getOrderAggregate,
   getReturnAuthorization,
   getChannel: (channelId) => getChannel(channelId),
@@ -35,6 +37,27 @@ export const serviceDeps: ServiceDeps = {
       getHotShards(skus).then((hotShards) => readStock({ getStockLevels, getStockItems }, skus, hotShards)),
     ]);
     return { ruleSet, locations, products, stockLevels };
+  },
+  releaseLines: async (fulfillmentOrderId, release, actor) => {
+    await releaseFulfillmentLines({
+      fulfillmentOrderId,
+      release: { ...release, outcome: 'CANCELED' },
+      actor,
+    });
+  },
+  requestCancel: async (fulfillmentOrderId, request, actor) => {
+    await changeFulfillmentOrder({
+      fulfillmentOrderId,
+      action: 'request-cancel',
+      decide: (fo) =>
+        applyFulfillmentAction(fo, 'request-cancel', request, {
+          now: new Date().toISOString(),
+          random: Math.random,
+          newId: ulid,
+        }),
+      actor,
+      now: () => new Date().toISOString(),
+    });
   },
   newId: ulid,
   now,

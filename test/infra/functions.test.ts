@@ -39,7 +39,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 1024,
     timeoutSeconds: 10,
     reads: ['Config'],
-    writes: ['Orders'],
+    writes: ['Orders', 'Inventory'],
     readsSecrets: true,
   },
   {

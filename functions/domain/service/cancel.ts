@@ -90,8 +90,8 @@ function unitsOf(
  * Plans a cancellation of the whole order (no `lines`: every unit not canceled yet) or of some
  * units. Units are taken first from what is not routed, then from locations that have not
  * started, then from those that have (a request). Units packed or beyond can not be canceled:
- * 409 with the hint to return them once delivered. A line named twice, or not on the order, is
- * a 400; more units than are left uncanceled, a 409.
+ * 409 with the hint to return them once delivered. A line not on the order is a 400; more units
+ * than are left uncanceled (another agent canceled them first), a 409.
  */
 export function planCancellation(
   order: Order,
@@ -99,7 +99,12 @@ export function planCancellation(
   canceledBefore: readonly Cancellation[],
   body: CancelOrderBody,
 ): CancelPlan {
-  if (order.status === 'CANCELED') throw new ConflictError(`Order ${order.orderId} is canceled already.`);
+  // A whole-order cancellation interrupted after its releases left the order canceled but
+  // unrecorded (`canceledBy` names no cancellation): it may be sent again, to be recorded.
+  const canceledBy = (order as Order & { canceledBy?: string }).canceledBy;
+  const unrecorded = canceledBy !== undefined && !canceledBefore.some((c) => c.cancellationId === canceledBy);
+  if (order.status === 'CANCELED' && !unrecorded)
+    throw new ConflictError(`Order ${order.orderId} is canceled already.`);
   const units = unitsOf(order, fulfillmentOrders, canceledBefore);
   const cancellable = (entry: LineUnits) =>
     entry.unrouted + [...entry.notStarted, ...entry.inProgress].reduce((sum, part) => sum + part.units, 0);
@@ -110,6 +115,7 @@ export function planCancellation(
       .filter((entry) => entry.quantity > 0);
 
   const invalid: FieldIssue[] = [];
+  const exceeded: FieldIssue[] = [];
   const tooLate: FieldIssue[] = [];
   const plan: CancelPlan = { unrouted: [], release: [], request: [], wholeOrder: false };
   const add = (list: FulfillmentCancel[], fo: FulfillmentOrderState, line: UnitsOfLine) => {
@@ -125,7 +131,7 @@ export function planCancellation(
     }
     const left = cancellable(line);
     if (entry.quantity > left + line.beyond) {
-      invalid.push({
+      exceeded.push({
         path: `lines/${index}/quantity`,
         message: `exceeds the ${left + line.beyond} unit(s) not canceled yet`,
       });
@@ -156,6 +162,10 @@ export function planCancellation(
     }
   });
   if (invalid.length > 0) throw new ValidationError('The cancellation does not match the order.', invalid);
+  if (exceeded.length > 0)
+    throw new ConflictError('The cancellation asks for units that are canceled already.', {
+      errors: exceeded,
+    });
   if (tooLate.length > 0) {
     throw new ConflictError('Some units can not be canceled any more: they are packed or on their way.', {
       errors: tooLate,

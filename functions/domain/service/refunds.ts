@@ -20,7 +20,9 @@ export function refundFor(args: {
   now: string;
   by: ChangedBy;
 }): StoredRefund | undefined {
-  const lines = args.lines.filter((line) => line.quantity > 0);
+  const lines = args.lines
+    .filter((line) => line.quantity > 0)
+    .map(({ lineId, quantity }) => ({ lineId, quantity }));
   if (lines.length === 0 && !args.shipping) return undefined;
   const allocated = allocateRefund(
     args.order,

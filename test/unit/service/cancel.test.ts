@@ -82,8 +82,26 @@ describe('planCancellation', () => {
         lines: [{ lineId: '1', quantity: 1 }],
       }),
     );
-    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error.details?.errors).toEqual([
+      { path: 'lines/0/quantity', message: 'exceeds the 0 unit(s) not canceled yet' },
+    ]);
     expect(planCancellation(aRoutedOrder(), released, [earlier], { reason: 'rest' }).wholeOrder).toBe(true);
+  });
+
+  it('records released units no cancellation holds when an interrupted one is sent again', () => {
+    const interrupted = aRoutedOrder({ status: 'CANCELED', canceledBy: 'C-1' } as never);
+    const released = split('CREATED').map((fo) => ({
+      ...fo,
+      status: 'CANCELED' as const,
+      lines: fo.lines.map((line) => ({ ...line, released: line.quantity })),
+    }));
+
+    expect(planCancellation(interrupted, released, [], { reason: 'fraud' })).toMatchObject({
+      unrouted: [TEES, MUG],
+      release: [],
+      wholeOrder: true,
+    });
   });
 
   it('refuses a canceled order, and lines the order does not have', () => {
