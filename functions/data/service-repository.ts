@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import type { Address, Order, OrderStatus } from '../domain/order.js';
-import type { HistoryEntry } from '../domain/service/history.js';
 import type {
   AddressChange,
   Cancellation,
@@ -25,7 +24,6 @@ import { orderKey } from './orders-repository.js';
  *   ORDER#<orderId> / ADDRESS#<changeId>        a shipping address change
  *   ORDER#<orderId> / RETURN#<returnId>         a return authorization and its receipts
  *   ORDER#<orderId> / REFUND#<refundId>         a refund record
- *   ORDER#<orderId> / HISTORY#<at>#<id>         a history entry another writer keeps (order-history)
  *   RETURN#<returnId> / KEY                     which order a return belongs to
  * Every change is one transaction with an update of the order conditional on its version, so
  * two agents acting at once can not both compute a refund from the same earlier ones: the second
@@ -41,13 +39,9 @@ export const addressChangeKey = (orderId: string, id: string) => ({
 });
 export const returnKey = (orderId: string, id: string) => ({ pk: orderKey(orderId).pk, sk: `RETURN#${id}` });
 export const refundKey = (orderId: string, id: string) => ({ pk: orderKey(orderId).pk, sk: `REFUND#${id}` });
-export const historyKey = (orderId: string, at: string, id: string) => ({
-  pk: orderKey(orderId).pk,
-  sk: `HISTORY#${at}#${id}`,
-});
 export const returnLookupKey = (returnId: string) => ({ pk: `RETURN#${returnId}`, sk: 'KEY' });
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Everything the OMS knows about one order, read in one consistent query of its partition. */
 export interface OrderAggregate {
@@ -57,7 +51,6 @@ export interface OrderAggregate {
   addressChanges: AddressChange[];
   returns: ReturnAuthorization[];
   refunds: StoredRefund[];
-  history: HistoryEntry[];
 }
 
 const strip = (item: Record<string, unknown>) => {
@@ -119,9 +112,6 @@ export async function getOrderAggregate(orderId: string): Promise<OrderAggregate
       .filter((item) => item.entityType === 'FulfillmentOrder')
       .map((item) => strip(item) as unknown as FulfillmentOrderState),
     ...recordsOf(items),
-    history: items
-      .filter((item) => item.entityType === 'HistoryEntry')
-      .map((item) => strip(item) as unknown as HistoryEntry),
   };
 }
 
@@ -148,16 +138,6 @@ export async function getReturnAuthorization(returnId: string): Promise<ReturnAu
   return Item ? (strip(Item) as unknown as ReturnAuthorization) : undefined;
 }
 
-/** A history entry as an item another writer adds to its own transaction. */
-export function historyItem(orderId: string, entry: HistoryEntry, id: string): TransactItem {
-  return {
-    Put: {
-      TableName: tableName(ORDERS_TABLE.envVar),
-      Item: { ...historyKey(orderId, entry.at, id), entityType: 'HistoryEntry', orderId, ...entry },
-    },
-  };
-}
-
 export interface ServiceChange {
   order: Pick<Order, 'orderId' | 'version'>;
   now: string;
@@ -174,8 +154,6 @@ export interface ServiceChange {
   /** A new return (`expectedVersion` absent) or a new version of one. */
   returnAuthorization?: { record: ReturnAuthorization; expectedVersion?: number };
   refund?: StoredRefund;
-  /** Writes of other aggregates that must hold together with this change (stock, fulfillment orders). */
-  more?: TransactItem[];
 }
 
 export type ServiceChangeResult = 'ok' | 'order_changed';
@@ -258,7 +236,6 @@ export async function commitServiceChange(change: ServiceChange): Promise<Servic
       });
     }
   }
-  items.push(...(change.more ?? []));
 
   for (let attempt = 0; ; attempt++) {
     try {

@@ -70,12 +70,18 @@ export async function cancelOrder(
       if (noted !== 'ok') continue;
     }
     try {
+      const units = (lines: readonly { lineId: string; quantity: number }[]) =>
+        lines.map(({ lineId, quantity }) => ({ lineId, quantity }));
       for (const entry of plan.release)
-        await deps.releaseLines(entry.fulfillmentOrderId, { reason: body.reason, lines: entry.lines }, actor);
+        await deps.releaseLines(
+          entry.fulfillmentOrderId,
+          { reason: body.reason, lines: units(entry.lines) },
+          actor,
+        );
       for (const entry of plan.request)
         await deps.requestCancel(
           entry.fulfillmentOrderId,
-          { reason: body.reason, lines: entry.lines },
+          { reason: body.reason, lines: units(entry.lines) },
           actor,
         );
     } catch (error) {

@@ -15,7 +15,6 @@ export async function getOrderHistory(
   const history = orderHistory({
     ...aggregate,
     fulfillmentOrders: aggregate.fulfillmentOrders.map((fo) => ({ ...fo, ...lifecycleOf(fo) })),
-    stored: aggregate.history,
   });
   return { orderId, history };
 }

@@ -1,14 +1,15 @@
+import type { Role } from '../access.js';
 import type { FulfillmentOrderState } from '../fulfillment/model.js';
 import type { Order } from '../order.js';
 import type { AddressChange, Cancellation, ChangedBy, ReturnAuthorization, StoredRefund } from './records.js';
 
 /**
- * The order's history: every change, oldest first, each with when, who and why. Most of it is
- * read off the records the changes left (the order as received and routed, its fulfillment
- * orders, cancellations, address changes, returns, refunds), so no writer can forget to log.
- * A writer that keeps more than its record shows (each fulfillment step with its actor) stores
- * history entries of its own (`HISTORY#` items, functions/data/service-repository.ts); for a
- * fulfillment order that has them they replace what would be read off its state.
+ * The order's history: every change, oldest first, each with when, who and why, read off the
+ * records the changes left (the order as received and routed, its fulfillment orders, their
+ * cancellations, address changes, returns, refunds), so no writer can forget to log. Fulfillment
+ * steps come from the step list each fulfillment order keeps (`history`, with the actor of every
+ * action, functions/domain/fulfillment/progress.ts); for one written before steps were kept,
+ * from what its state shows (shipments, delivery, collection, a cancel request).
  */
 export const HISTORY_KINDS = [
   'received',
@@ -51,7 +52,7 @@ interface RoutingRecord {
 
 type StoredFulfillmentOrder = FulfillmentOrderState & { rejectedAt?: string; rejectionReason?: string };
 
-function fulfillmentEntries(fo: StoredFulfillmentOrder, stored: readonly HistoryEntry[]): HistoryEntry[] {
+function fulfillmentEntries(fo: StoredFulfillmentOrder): HistoryEntry[] {
   const summary = { fulfillmentOrderId: fo.fulfillmentOrderId, locationId: fo.locationId, kind: fo.kind };
   const entries: HistoryEntry[] = [
     {
@@ -65,7 +66,23 @@ function fulfillmentEntries(fo: StoredFulfillmentOrder, stored: readonly History
       },
     },
   ];
-  if (stored.some((entry) => entry.details.fulfillmentOrderId === fo.fulfillmentOrderId)) return entries;
+  if (fo.history && fo.history.length > 0) {
+    return [
+      ...entries,
+      ...fo.history.map((step): HistoryEntry => ({
+        at: step.at,
+        kind: step.action === 'request-cancel' ? 'cancel_requested' : 'fulfillment_step',
+        by: {
+          type: 'user',
+          sub: step.actor.sub,
+          role: step.actor.role as Role,
+          ...(step.actor.clientId !== undefined && { clientId: step.actor.clientId }),
+        },
+        why: step.action,
+        details: { ...summary, step: step.action, from: step.from, to: step.to },
+      })),
+    ];
+  }
   if (fo.rejectedAt)
     entries.push({
       at: fo.rejectedAt,
@@ -124,8 +141,6 @@ export function orderHistory(sources: {
   addressChanges: readonly AddressChange[];
   returns: readonly ReturnAuthorization[];
   refunds: readonly StoredRefund[];
-  /** Entries other writers stored (HISTORY# items). */
-  stored: readonly HistoryEntry[];
 }): HistoryEntry[] {
   const { order } = sources;
   const routing = (order as Order & { routing?: RoutingRecord }).routing;
@@ -153,7 +168,7 @@ export function orderHistory(sources: {
           },
         ]
       : []),
-    ...sources.fulfillmentOrders.flatMap((fo) => fulfillmentEntries(fo, sources.stored)),
+    ...sources.fulfillmentOrders.flatMap(fulfillmentEntries),
     ...sources.cancellations.map((cancellation): HistoryEntry => ({
       at: cancellation.canceledAt,
       kind: 'canceled',
@@ -211,7 +226,6 @@ export function orderHistory(sources: {
         sourceId: refund.sourceId,
       },
     })),
-    ...sources.stored,
   ];
   // Stable: entries of the same instant keep the order above (a cancellation before its refund).
   return entries
