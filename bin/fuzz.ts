@@ -97,7 +97,7 @@ try {
   const endpoints = chosen.map(([name, requests]) => ({
     name,
     requests,
-    runs: fc.sample(requests, 1)[0]!.method === 'POST' ? WRITE_RUNS : READ_RUNS,
+    runs: fc.sample(requests, 1)[0]!.method === 'GET' ? READ_RUNS : WRITE_RUNS,
   }));
   // Round by round over every endpoint, so that the tally printed after each round covers all.
   for (let round = 0; endpoints.some((endpoint) => round * BATCH < endpoint.runs); round++) {

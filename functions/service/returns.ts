@@ -86,6 +86,20 @@ export async function receiveReturnedGoods(
     const now = deps.now().toISOString();
     const by = byActor(caller.actor);
     const received = receiveReturn(stored, body, { receiptId: `R${stored.receipts.length + 1}`, now, by });
+    // Decided before anything is written: a refund that can not be recorded stops the receipt here.
+    const refund = stored.replacements
+      ? undefined
+      : refundFor({
+          order: aggregate.order,
+          cause: 'return',
+          sourceId: returnId,
+          lines: received.receipt.lines,
+          previous: aggregate.refunds,
+          shipping: false,
+          refundId: deps.newId(),
+          now,
+          by,
+        });
     for (const line of received.receipt.lines) {
       if (!line.movementId) continue;
       await deps.recordMovement(
@@ -109,19 +123,6 @@ export async function receiveReturnedGoods(
       );
       authorization = { ...authorization, exchangeOrderId: orderId };
     }
-    const refund = authorization.replacements
-      ? undefined
-      : refundFor({
-          order: aggregate.order,
-          cause: 'return',
-          sourceId: returnId,
-          lines: received.receipt.lines,
-          previous: aggregate.refunds,
-          shipping: false,
-          refundId: deps.newId(),
-          now,
-          by,
-        });
     if (refund) {
       authorization = {
         ...authorization,

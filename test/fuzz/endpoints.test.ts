@@ -18,6 +18,7 @@ import { FUNCTIONS, ROUTES } from '../../lib/topology.js';
 import { TABLES } from '../../lib/tables.js';
 import { anApiEvent } from '../helpers/factories.js';
 import { useLocalTables } from '../helpers/tables.js';
+import { serviceApi } from '../../functions/service/service-api.js';
 import { ENDPOINTS, FUZZ_CHANNELS, pathFor, signedHeaders, type FuzzRequest } from './requests.js';
 
 /**
@@ -37,6 +38,7 @@ const HANDLERS: Record<string, Handler> = {
   getLocationInventory,
   getChannelAvailability,
   getReplenishmentSuggestions,
+  serviceApi: (event) => serviceApi(event),
 };
 
 const SECRET = 'fuzz-secret';
