@@ -3,6 +3,7 @@ import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { inventoryOpenApi } from './inventory-paths.js';
+import { serviceOpenApi } from './service-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -69,6 +70,7 @@ export function openApiDocument() {
         RuleSet: jsonSchema(RuleSet, 'input'),
         SimulationRequest: jsonSchema(SimulationRequest, 'input'),
         ...inventoryOpenApi().schemas,
+        ...serviceOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -123,6 +125,7 @@ export function openApiDocument() {
       },
       ...routingPaths(),
       ...inventoryOpenApi().paths,
+      ...serviceOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

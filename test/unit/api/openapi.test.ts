@@ -49,16 +49,23 @@ describe('the OpenAPI document', () => {
       'GET /v1/inventory/{sku}',
       'GET /v1/locations/{locationId}/inventory',
       'GET /v1/orders/{orderId}',
+      'GET /v1/orders/{orderId}/history',
       'GET /v1/replenishment/suggestions',
+      'GET /v1/returns/{returnId}',
       'GET /v1/routing/rule-sets/active',
       'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}',
       'POST /v1/channels/{channelId}/orders',
       'POST /v1/inventory/movements',
       'POST /v1/locations/{locationId}/pos-sales',
+      'POST /v1/orders/{orderId}/cancel',
+      'POST /v1/returns',
+      'POST /v1/returns/{returnId}/receive',
       'POST /v1/routing/rule-sets',
       'POST /v1/routing/rule-sets/validate',
       'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
       'POST /v1/routing/simulate',
+      'PUT /v1/orders/{orderId}/shipping-address',
+
     ]);
   });
 
