@@ -1,5 +1,9 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
-import { fulfillmentOrdersToReroute } from '../domain/service/address.js';
+import {
+  assertAddressMayChange,
+  fulfillmentOrdersToReroute,
+  unstartedToTheAddress,
+} from '../domain/service/address.js';
 import { lifecycleOf } from '../domain/service/fulfillment-view.js';
 import type { AddressChange, ChangedBy, ShippingAddressBody } from '../domain/service/records.js';
 import { MAX_ATTEMPTS, type ServiceDeps } from './deps.js';
@@ -25,13 +29,18 @@ export async function changeShippingAddress(
     const fulfillmentOrders = aggregate.fulfillmentOrders.map(lifecycleOf);
     const skus = [...new Set(order.lines.map((line) => line.sku))];
     const now = deps.now().toISOString();
-    const rerouted = fulfillmentOrdersToReroute({
-      order,
-      address: body.address,
-      fulfillmentOrders,
-      ...(await deps.routingSources(skus)),
-      now,
-    });
+    assertAddressMayChange(order, fulfillmentOrders);
+    // The rules and stock are read only when there is unstarted work that could move.
+    const rerouted =
+      unstartedToTheAddress(order, fulfillmentOrders).length === 0
+        ? []
+        : fulfillmentOrdersToReroute({
+            order,
+            address: body.address,
+            fulfillmentOrders,
+            ...(await deps.routingSources(skus)),
+            now,
+          });
     const change: AddressChange = {
       changeId: deps.newId(),
       orderId,

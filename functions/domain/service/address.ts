@@ -11,6 +11,34 @@ import { belongsTo } from './fulfillment-view.js';
 /** Work of these kinds travels to the customer's address; the others go to a store. */
 const TO_THE_ADDRESS = ['ship', 'dropship'];
 
+/** 409 when the order is canceled or any of its units has shipped or was collected. */
+export function assertAddressMayChange(
+  order: Order,
+  fulfillmentOrders: readonly FulfillmentOrderState[],
+): void {
+  if (order.status === 'CANCELED') throw new ConflictError(`Order ${order.orderId} is canceled.`);
+  const shipped = fulfillmentOrders.filter((fo) =>
+    fo.lines.some((line) => belongsTo(fo, line, order.orderId) && line.shipped > 0),
+  );
+  if (shipped.length > 0) {
+    throw new ConflictError('Some of the order has shipped already: its address can not change any more.', {
+      fulfillmentOrderIds: shipped.map((fo) => fo.fulfillmentOrderId),
+      hint: 'Ask the carrier to redirect the parcel, or return the goods once delivered.',
+    });
+  }
+}
+
+/** The work no location has started that travels to the customer's address. */
+export function unstartedToTheAddress(
+  order: Order,
+  fulfillmentOrders: readonly FulfillmentOrderState[],
+): FulfillmentOrderState[] {
+  if (order.fulfillment.type !== 'ship') return [];
+  return fulfillmentOrders.filter(
+    (fo) => fo.status === 'CREATED' && TO_THE_ADDRESS.includes(fo.kind) && fo.orderId === order.orderId,
+  );
+}
+
 /**
  * Whether a new shipping address may be taken, and which unstarted work should move:
  * 1. a canceled order, or one with any unit already shipped or collected, keeps its address (409);
@@ -30,20 +58,9 @@ export function fulfillmentOrdersToReroute(args: {
   now: string;
 }): FulfillmentOrderState[] {
   const { order } = args;
-  if (order.status === 'CANCELED') throw new ConflictError(`Order ${order.orderId} is canceled.`);
-  const shipped = args.fulfillmentOrders.filter((fo) =>
-    fo.lines.some((line) => belongsTo(fo, line, order.orderId) && line.shipped > 0),
-  );
-  if (shipped.length > 0) {
-    throw new ConflictError('Some of the order has shipped already: its address can not change any more.', {
-      fulfillmentOrderIds: shipped.map((fo) => fo.fulfillmentOrderId),
-      hint: 'Ask the carrier to redirect the parcel, or return the goods once delivered.',
-    });
-  }
-  const unstarted = args.fulfillmentOrders.filter(
-    (fo) => fo.status === 'CREATED' && TO_THE_ADDRESS.includes(fo.kind) && fo.orderId === order.orderId,
-  );
-  if (unstarted.length === 0 || order.fulfillment.type !== 'ship') return [];
+  assertAddressMayChange(order, args.fulfillmentOrders);
+  const unstarted = unstartedToTheAddress(order, args.fulfillmentOrders);
+  if (unstarted.length === 0) return [];
   const held = new Map<string, number>();
   for (const fo of unstarted)
     for (const line of fo.lines)
