@@ -29,14 +29,12 @@ export const FUNCTIONS = {
     id: 'post-order',
     entry: 'functions/ingest/post-order.ts',
     description:
-      'POST /v1/channels/{channelId}/orders: authenticate, map and store an order once; apply a channel cancellation or address change',
+      'POST /v1/channels/{channelId}/orders: authenticate, map and store an order (or a change to one) once',
     timeoutSeconds: 10,
     memoryMb: 1024,
     tables: [
       { table: 'Orders', access: 'readWrite' },
       { table: 'Config', access: 'read' },
-      // A channel's cancellation gives reserved stock back (issue #11).
-      { table: 'Inventory', access: 'readWrite' },
     ],
     readsChannelSecrets: true,
   },
@@ -198,6 +196,18 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
   },
+  applyChannelChanges: {
+    id: 'apply-channel-changes',
+    entry: 'functions/service/apply-channel-changes.ts',
+    description: "Channel-changes queue consumer: a channel's cancellation or address change applied to the order",
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -274,6 +284,19 @@ export const QUEUES = {
       maxConcurrency: 300,
     },
   },
+  channelChanges: {
+    id: 'ChannelChangeQueue',
+    envVar: 'CHANNEL_CHANGE_QUEUE_URL',
+    // 6x the consumer's timeout, as for routing.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: {
+      function: 'applyChannelChanges',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 10,
+    },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -301,6 +324,12 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
       ],
     },
     target: { queue: 'routing' },
+  },
+  {
+    id: 'ChannelChanges',
+    description: "A channel's cancellation or address change of an order it sent, applied off the webhook",
+    pattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
+    target: { queue: 'channelChanges' },
   },
 ];
 

@@ -1,10 +1,12 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { ChannelOrderChange } from '../channels/adapter.js';
 import type { FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import type { Address, Order, OrderStatus } from '../domain/order.js';
 import type {
@@ -24,6 +26,7 @@ import { orderKey } from './orders-repository.js';
  *   ORDER#<orderId> / ADDRESS#<changeId>        a shipping address change
  *   ORDER#<orderId> / RETURN#<returnId>         a return authorization and its receipts
  *   ORDER#<orderId> / REFUND#<refundId>         a refund record
+ *   ORDER#<orderId> / CHANGE#<changeKey>        a channel's change to the order, received once
  *   RETURN#<returnId> / KEY                     which order a return belongs to
  * Every change is one transaction with an update of the order conditional on its version, so
  * two agents acting at once can not both compute a refund from the same earlier ones: the second
@@ -39,6 +42,10 @@ export const addressChangeKey = (orderId: string, id: string) => ({
 });
 export const returnKey = (orderId: string, id: string) => ({ pk: orderKey(orderId).pk, sk: `RETURN#${id}` });
 export const refundKey = (orderId: string, id: string) => ({ pk: orderKey(orderId).pk, sk: `REFUND#${id}` });
+export const channelChangeKey = (orderId: string, changeKey: string) => ({
+  pk: orderKey(orderId).pk,
+  sk: `CHANGE#${changeKey}`,
+});
 export const returnLookupKey = (returnId: string) => ({ pk: `RETURN#${returnId}`, sk: 'KEY' });
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -249,5 +256,38 @@ export async function commitServiceChange(change: ServiceChange): Promise<Servic
       if (!conflicted || attempt >= CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
+  }
+}
+
+/** A channel's change as received: the outbox announces it once, and a consumer applies it. */
+export interface ChannelChangeRecord {
+  orderId: string;
+  channelId: string;
+  externalId: string;
+  change: ChannelOrderChange;
+  deliveryId?: string;
+  receivedAt: string;
+}
+
+/**
+ * Stores a channel's change once per delivery (the channel's delivery id, or the change's own
+ * hash when it sends none): `duplicate` for a redelivery, which then has no second effect.
+ */
+export async function recordChannelChange(
+  record: ChannelChangeRecord,
+  changeKey: string,
+): Promise<'recorded' | 'duplicate'> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(ORDERS_TABLE.envVar),
+        Item: { ...channelChangeKey(record.orderId, changeKey), entityType: 'ChannelChange', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return 'recorded';
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return 'duplicate';
+    throw error;
   }
 }

@@ -11,6 +11,7 @@ import { toOrder } from '../data/order-items.js';
 import {
   addressChangeEvents,
   cancellationEvents,
+  channelChangeEvents,
   refundEvents,
   returnEvents,
 } from '../domain/service/events.js';
@@ -45,6 +46,13 @@ export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
       return current && !previous ? refundEvents(current as unknown as StoredRefund) : [];
     case 'AddressChange':
       return current && !previous ? addressChangeEvents(current as unknown as AddressChange) : [];
+    case 'ChannelChange':
+      return current && !previous
+        ? channelChangeEvents(
+            current as unknown as Parameters<typeof channelChangeEvents>[0],
+            String(current.sk),
+          )
+        : [];
     case 'Return':
       return returnEvents(
         previous as unknown as ReturnAuthorization | undefined,

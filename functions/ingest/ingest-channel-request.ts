@@ -9,7 +9,7 @@ export interface IngestDeps extends ReceiveOrderDeps {
   getChannel(channelId: string): Promise<Channel | undefined>;
   adapterFor(format: string): ChannelAdapter | undefined;
   resolveSecret(name: string): Promise<string | undefined>;
-  /** Applies a channel's change to an order it sent before (functions/service/channel-changes.ts). */
+  /** Takes a channel's change to an order it sent before (functions/service/accept-channel-change.ts). */
   applyChannelChange(args: {
     channelId: string;
     externalId: string;
@@ -21,7 +21,8 @@ export interface IngestDeps extends ReceiveOrderDeps {
 export type IngestResult =
   | { kind: 'ignored'; reason: string }
   | { kind: 'order'; orderId: string; created: boolean }
-  | { kind: 'changed'; orderId: string; status: 'CANCELED' | 'ADDRESS_CHANGED' };
+  /** CHANGE_ACCEPTED: taken off the webhook, applied from a queue; the others: applied. */
+  | { kind: 'changed'; orderId: string; status: 'CHANGE_ACCEPTED' | 'CANCELED' | 'ADDRESS_CHANGED' };
 
 /**
  * Takes a request a channel posted:

@@ -17,8 +17,8 @@ import {
 import { withObservability } from '../shared/middleware.js';
 import { logger, metrics } from '../shared/observability.js';
 import { resolveSecret } from '../shared/secrets.js';
-import { applyChannelChange } from '../service/channel-changes.js';
-import { serviceDeps } from '../service/service-deps.js';
+import { recordChannelChange } from '../data/service-repository.js';
+import { acceptChannelChange } from '../service/accept-channel-change.js';
 import { ingestChannelRequest, type IngestDeps } from './ingest-channel-request.js';
 
 /** An order item must fit DynamoDB's 400 KB item limit with room for what the OMS adds to it. */
@@ -32,11 +32,12 @@ const deps: IngestDeps = {
   newId: ulid,
   now: () => new Date(),
   applyChannelChange: (change) =>
-    applyChannelChange(
+    acceptChannelChange(
       {
-        ...serviceDeps,
         findOrderId: async (channelId, externalId) =>
           (await findChannelOrderKey(channelId, externalId))?.orderId,
+        recordChannelChange,
+        now: () => new Date(),
       },
       change,
     ),
@@ -59,7 +60,7 @@ export async function postOrder(event: APIGatewayProxyEventV2): Promise<HttpResp
         status: result.status,
       });
       return json(
-        200,
+        202,
         { orderId: result.orderId, status: result.status },
         { location: `/v1/orders/${result.orderId}` },
       );

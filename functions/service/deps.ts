@@ -2,7 +2,7 @@ import type { Actor } from '../domain/access.js';
 import type { Channel } from '../domain/channel.js';
 import type { Movement } from '../domain/inventory/movement.js';
 import type { Location } from '../domain/location.js';
-import type { CanonicalOrder } from '../domain/order.js';
+import type { Order } from '../domain/order.js';
 import type { Product, RuleSet } from '../domain/routing/index.js';
 import type { StockLevel } from '../domain/stock.js';
 import type { OrderAggregate, ServiceChange, ServiceChangeResult } from '../data/service-repository.js';
@@ -20,8 +20,11 @@ export interface ServiceDeps {
   locationExists(locationId: string): Promise<boolean>;
   /** Applies a stock movement once (a retry with the same id and payload is a replay). */
   recordMovement(movement: Movement, actor: Actor): Promise<unknown>;
-  /** Stores a new order (an exchange's replacement) once; the outbox announces it to the router. */
-  receiveOrder(channelId: string, canonical: CanonicalOrder): Promise<{ orderId: string }>;
+  /**
+   * Stores a new order (an exchange's replacement) once per (channel, externalId), as the ingest
+   * does; the outbox announces it to the router. Answers the id of the order that holds the key.
+   */
+  createOrder(order: Order): Promise<{ orderId: string }>;
   routingSources(skus: readonly string[]): Promise<{
     ruleSet: RuleSet;
     locations: Location[];
@@ -61,4 +64,3 @@ export interface ServiceCaller {
 
 /** A change that lost the race to another is decided again this many times, then answered 409. */
 export const MAX_ATTEMPTS = 4;
-

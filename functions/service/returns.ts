@@ -1,5 +1,7 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { contentHash } from '../domain/hash.js';
 import { CanonicalOrder, type Order } from '../domain/order.js';
+import { reconcileTotals } from '../domain/totals.js';
 import { DEFAULT_RETURN_WINDOW_DAYS, authorizeReturn, receiveReturn } from '../domain/service/returns.js';
 import { lifecycleOf } from '../domain/service/fulfillment-view.js';
 import { refundFor } from '../domain/service/refunds.js';
@@ -117,9 +119,8 @@ export async function receiveReturnedGoods(
     }
     let authorization = received.authorization;
     if (authorization.status === 'RECEIVED' && authorization.replacements && !authorization.exchangeOrderId) {
-      const { orderId } = await deps.receiveOrder(
-        aggregate.order.channelId,
-        replacementOrder(aggregate.order, authorization, now),
+      const { orderId } = await deps.createOrder(
+        replacementOrder(aggregate.order, authorization, { orderId: deps.newId(), now }),
       );
       authorization = { ...authorization, exchangeOrderId: orderId };
     }
@@ -144,11 +145,20 @@ export async function receiveReturnedGoods(
   throw new ConflictError(`Return ${returnId} kept changing; try again.`);
 }
 
-/** The exchange's new order: the replacement lines, at no charge, to the original customer and address. */
-function replacementOrder(order: Order, authorization: ReturnAuthorization, now: string): CanonicalOrder {
-  return CanonicalOrder.parse({
+/**
+ * The exchange's new order: the replacement lines, at no charge, to the original customer and
+ * address, as the ingest would store it (status RECEIVED, totals reconciled, payload hashed), so
+ * that the outbox announces it and the router routes it like any other. The customer key is the
+ * original order's: it is the same customer.
+ */
+function replacementOrder(
+  order: Order,
+  authorization: ReturnAuthorization,
+  ids: { orderId: string; now: string },
+): Order {
+  const canonical = CanonicalOrder.parse({
     externalId: `EX-${authorization.returnId}`,
-    placedAt: now,
+    placedAt: ids.now,
     currency: order.currency,
     ...(order.customer && { customer: order.customer }),
     ...(order.shippingAddress && { shippingAddress: order.shippingAddress }),
@@ -163,4 +173,16 @@ function replacementOrder(order: Order, authorization: ReturnAuthorization, now:
     tags: ['exchange'],
     note: `Exchange for order ${order.orderId}, return ${authorization.returnId}.`,
   });
+  return {
+    ...canonical,
+    orderId: ids.orderId,
+    channelId: order.channelId,
+    status: 'RECEIVED',
+    receivedAt: ids.now,
+    updatedAt: ids.now,
+    version: 1,
+    payloadHash: contentHash(canonical),
+    reconciliation: reconcileTotals(canonical),
+    ...(order.customerKey !== undefined && { customerKey: order.customerKey }),
+  };
 }

@@ -12,7 +12,6 @@ import {
   getReturnAuthorization,
 } from '../data/service-repository.js';
 import { readStock } from '../routing/route-order.js';
-import { receiveOrder } from '../ingest/receive-order.js';
 import { changeFulfillmentOrder, releaseFulfillmentLines } from '../data/fulfillment-changes.js';
 import { applyFulfillmentAction } from '../domain/fulfillment/machine.js';
 import type { CancelDeps } from './deps.js';
@@ -27,8 +26,11 @@ export const serviceDeps: CancelDeps = {
   commitServiceChange,
   locationExists,
   recordMovement: (movement, actor) => recordMovement(movement, () => new Date().toISOString(), actor),
-  receiveOrder: (channelId, canonical) =>
-    receiveOrder({ createOrder, newId: ulid, now }, { channelId, canonical }),
+  createOrder: async (order) => {
+    const result = await createOrder(order);
+    if (result.created) return { orderId: order.orderId };
+    return { orderId: 'redelivery' in result ? result.redelivery.orderId : result.existing.orderId };
+  },
   routingSources: async (skus) => {
     const [ruleSet, locations, products, stockLevels] = await Promise.all([
       getActiveRuleSet(),

@@ -39,7 +39,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 1024,
     timeoutSeconds: 10,
     reads: ['Config'],
-    writes: ['Orders', 'Inventory'],
+    writes: ['Orders'],
     readsSecrets: true,
   },
   {
@@ -136,6 +136,14 @@ const EXPECTED: ExpectedFunction[] = [
     id: 'service-api',
     memoryMb: 1024,
     timeoutSeconds: 29,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory'],
+  },
+  {
+    key: 'applyChannelChanges',
+    id: 'apply-channel-changes',
+    memoryMb: 1024,
+    timeoutSeconds: 30,
     reads: ['Config'],
     writes: ['Orders', 'Inventory'],
   },

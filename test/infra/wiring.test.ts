@@ -73,7 +73,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 15;
+const FUNCTION_COUNT = 17;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -155,7 +155,7 @@ describe('the stream outbox', () => {
 describe('the work queues', () => {
   const { stack, template } = synthesizeOms();
   it('moves a routing message to its dead-letter queue after 5 receives, hidden 180 s while routed', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 1);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 2);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 180,
       RedrivePolicy: {
@@ -174,6 +174,21 @@ describe('the work queues', () => {
       MaximumBatchingWindowInSeconds: 1,
       ScalingConfig: { MaximumConcurrency: 300 },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it("drains the channel-changes queue into apply-channel-changes, fed by ChannelOrderChangeReceived", () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)),
+      FunctionName: { Ref: logicalIdOf(stack.functions.applyChannelChanges) },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
+      Targets: [Match.objectLike({ Arn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)) })],
     });
   });
 
@@ -217,7 +232,7 @@ describe('the dashboard and alarms', () => {
   const metricNames = alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
 
   it('alarms on a message in any dead-letter queue', () => {
-    const deadLetterQueueCount = 1 + STREAM_SUBSCRIPTIONS.length;
+    const deadLetterQueueCount = 2 + STREAM_SUBSCRIPTIONS.length;
     const onDeadLetters = alarms.filter(
       (alarm) =>
         alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&

@@ -2,6 +2,16 @@ import * as z from 'zod';
 import type { DomainEvent } from '../events.js';
 import type { AddressChange, Cancellation, ReturnAuthorization, StoredRefund } from './records.js';
 
+/** A channel's change as stored (functions/data/service-repository.ts ChannelChangeRecord). */
+interface ChannelChangeRecord {
+  orderId: string;
+  channelId: string;
+  externalId: string;
+  change: unknown;
+  deliveryId?: string;
+  receivedAt: string;
+}
+
 /**
  * The events of customer service, published by the Orders stream outbox from the records of
  * functions/data/service-repository.ts (one per record written, never one per request), with
@@ -107,6 +117,21 @@ export const ReturnReceivedV1 = z
   })
   .meta({ description: 'detail of ReturnReceived, version 1: returned units arrived at a location.' });
 
+export const ChannelOrderChangeReceivedV1 = z
+  .object({
+    ...OrderRef,
+    change: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('cancel'), reason: z.string() }),
+      z.object({ type: z.literal('shipping_address'), address: z.record(z.string(), z.unknown()) }),
+    ]),
+    deliveryId: z.string().optional(),
+    receivedAt: z.string(),
+  })
+  .meta({
+    description:
+      'detail of ChannelOrderChangeReceived, version 1: a channel canceled an order or changed its address; the OMS applies it (internal, carries the address).',
+  });
+
 export const SERVICE_EVENT_CATALOGUE = [
   { detailType: 'OrderLinesCanceled', version: '1', schema: OrderLinesCanceledV1 },
   { detailType: 'RefundRecorded', version: '1', schema: RefundRecordedV1 },
@@ -118,6 +143,7 @@ export const SERVICE_EVENT_CATALOGUE = [
   },
   { detailType: 'ReturnAuthorized', version: '1', schema: ReturnAuthorizedV1 },
   { detailType: 'ReturnReceived', version: '1', schema: ReturnReceivedV1 },
+  { detailType: 'ChannelOrderChangeReceived', version: '1', schema: ChannelOrderChangeReceivedV1 },
 ] as const;
 
 const ref = (record: { orderId: string; channelId: string; externalId: string }, eventId: string) => ({
@@ -240,4 +266,15 @@ export function returnEvents(
     events.push({ detailType: 'ReturnReceived', detail: received });
   }
   return events;
+}
+
+/** A channel's change, announced once for the consumer that applies it (apply-channel-changes.ts). */
+export function channelChangeEvents(record: ChannelChangeRecord, sk: string): DomainEvent[] {
+  const detail: z.infer<typeof ChannelOrderChangeReceivedV1> = {
+    ...ref(record, `${record.orderId}:${sk}`),
+    change: record.change as z.infer<typeof ChannelOrderChangeReceivedV1>['change'],
+    ...(record.deliveryId !== undefined && { deliveryId: record.deliveryId }),
+    receivedAt: record.receivedAt,
+  };
+  return [{ detailType: 'ChannelOrderChangeReceived', detail }];
 }

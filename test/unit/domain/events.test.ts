@@ -201,6 +201,7 @@ describe('EVENT_CATALOGUE', () => {
       'FulfillmentOrderRerouteRequested',
       'ReturnAuthorized',
       'ReturnReceived',
+      'ChannelOrderChangeReceived',
     ]);
     expect(new Set(detailTypes).size).toBe(detailTypes.length);
     expect(EVENT_CATALOGUE.every((entry) => entry.version === '1')).toBe(true);

@@ -53,7 +53,7 @@ const deps: CancelDeps = {
   commitServiceChange,
   locationExists: async () => true,
   recordMovement: async () => undefined,
-  receiveOrder: async () => ({ orderId: 'EXCHANGE-1' }),
+  createOrder: async () => ({ orderId: 'EXCHANGE-1' }),
   routingSources: async () => {
     throw new Error('not used here');
   },
