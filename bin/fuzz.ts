@@ -12,7 +12,15 @@ import fc from 'fast-check';
 import { DEMO_CHANNELS } from '../lib/local/demo-data.js';
 import { LOCAL_SECRETS } from '../lib/local/local-config.js';
 import { startLocalRuntime } from '../lib/local/runtime.js';
-import { ENDPOINTS, FUZZ_CHANNELS, pathFor, signedHeaders, type FuzzRequest } from '../test/fuzz/requests.js';
+import { startFuzzChannelApis } from '../test/fuzz/channel-apis.js';
+import {
+  ENDPOINTS,
+  FUZZ_CHANNELS,
+  fuzzChannelApi,
+  pathFor,
+  signedHeaders,
+  type FuzzRequest,
+} from '../test/fuzz/requests.js';
 
 const WRITE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** Reads change nothing, so a tenth of the runs covers them. */
@@ -34,9 +42,18 @@ const { putChannel } = await import('../functions/data/config-repository.js');
 // The fuzz channels sign with the web channel's demo secret; the runtime already knows it.
 const web = DEMO_CHANNELS.find((channel) => channel.channelId === 'web')!;
 const secret = LOCAL_SECRETS[web.secretName]!;
+const channelApis = await startFuzzChannelApis();
 for (const channel of FUZZ_CHANNELS) {
-  await putChannel({ ...channel, name: channel.channelId, secretName: web.secretName, active: true });
+  await putChannel({
+    ...channel,
+    name: channel.channelId,
+    secretName: web.secretName,
+    active: true,
+    ...fuzzChannelApi(channel.format, channelApis, web.secretName),
+  });
 }
+/** The admin's bearer token, renewed every round: a long run outlives a token's hour. */
+let adminToken = '';
 
 type Tally = Record<string, number>;
 const tallies: Record<string, Tally> = {};
@@ -52,7 +69,11 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
   const url = `${runtime.url}${pathFor(request)}${request.query ? `?${new URLSearchParams(request.query)}` : ''}`;
   const body = request.body;
   const host = new URL(runtime.url).host;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${adminToken}`,
+    ...request.headers,
+  };
   // The handler checks signatures against the URL API Gateway would report: http, the Host header.
   const signedUrl = `http://${host}${url.slice(runtime.url.length).split('?', 1)[0]}`;
   if (request.signAs) Object.assign(headers, signedHeaders(request.signAs, body ?? '', secret, signedUrl));
@@ -101,6 +122,7 @@ try {
   }));
   // Round by round over every endpoint, so that the tally printed after each round covers all.
   for (let round = 0; endpoints.some((endpoint) => round * BATCH < endpoint.runs); round++) {
+    adminToken = (await runtime.tokens.tokenFor({ role: 'admin' })).access_token;
     for (const { name, requests, runs } of endpoints) {
       const size = Math.min(BATCH, runs - round * BATCH);
       if (size <= 0) continue;
@@ -118,6 +140,7 @@ try {
   }
 } finally {
   await runtime.stop();
+  await channelApis.stop();
 }
 
 const total = Object.values(tallies).reduce(

@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { addDlqCommands } from './cli/dlq.js';
+import { addImportCommands } from './cli/import.js';
 import { addStreamsCommands } from './cli/streams.js';
 import { DEFAULT_LOCAL_URL } from './cli/target.js';
 
@@ -11,11 +12,12 @@ import { DEFAULT_LOCAL_URL } from './cli/target.js';
  */
 export function omsProgram(print: (result: unknown) => void = printJson): Command {
   const program = new Command('oms')
-    .description('Operate the OMS: dead letters, failed stream batches')
+    .description('Operate the OMS: dead letters, failed stream batches, CSV imports')
     .option('--aws', 'act on AWS (credentials and region from the environment) instead of the local runtime')
     .option('--url <url>', 'the local runtime', DEFAULT_LOCAL_URL);
   addDlqCommands(program, print);
   addStreamsCommands(program, print);
+  addImportCommands(program, print);
   return program;
 }
 

@@ -99,7 +99,7 @@ export class OmsAuth extends Construct {
     userPool.addTrigger(
       UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
       props.preTokenGeneration,
-      LambdaVersion.V2_0,
+      LambdaVersion.V3_0,
     );
     ROLES.filter((role) => role !== 'integration').forEach((role, precedence) => {
       new UserPoolGroup(this, `Group-${role}`, {

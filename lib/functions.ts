@@ -174,6 +174,16 @@ export function createOmsFunction(
       }),
     );
   }
+  if (spec.writesChannelSecrets) {
+    fn.addEnvironment('CHANNEL_SECRETS_PREFIX', CHANNEL_SECRETS_PREFIX);
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        // A channel's first secret is created; later ones are new versions of it.
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        resources: [channelSecretsArn(Stack.of(scope))],
+      }),
+    );
+  }
   acknowledgeUnscopableResources(role, spec, props.tables);
   return fn;
 }
@@ -222,10 +232,10 @@ function acknowledgeUnscopableResources(
       reason: `${spec.id} queries the global secondary indexes of ${tableId}; an index ARN is the table ARN plus /index/<name>.`,
     });
   }
-  if (spec.readsChannelSecrets) {
+  if (spec.readsChannelSecrets || spec.writesChannelSecrets) {
     validations.acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${CHANNEL_SECRETS_PREFIX}*]`,
-      reason: `Channels are configured at run time: ${spec.id} reads only the secrets under ${CHANNEL_SECRETS_PREFIX}, whose ARNs end in a random suffix.`,
+      reason: `Channels are configured at run time: ${spec.id} ${spec.writesChannelSecrets ? 'writes' : 'reads'} only the secrets under ${CHANNEL_SECRETS_PREFIX}, whose ARNs end in a random suffix.`,
     });
   }
 }

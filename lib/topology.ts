@@ -22,6 +22,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Reads channel signing secrets from Secrets Manager. */
   readsChannelSecrets?: boolean;
+  /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
+  writesChannelSecrets?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -179,10 +181,61 @@ export const FUNCTIONS = {
   preTokenGeneration: {
     id: 'pre-token-generation',
     entry: 'functions/auth/pre-token-generation.ts',
-    description: "Cognito trigger: a store user's locations into the access token",
+    description: "Cognito trigger: a store user's or a machine client's locations into the access token",
     timeoutSeconds: 5,
     memoryMb: 256,
-    tables: [],
+    tables: [{ table: 'Config', access: 'read' }],
+  },
+  machineClientsApi: {
+    id: 'machine-clients-api',
+    entry: 'functions/access/machine-clients-api.ts',
+    description: 'PUT/GET /v1/machine-clients: the locations and channels each machine client acts for',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [{ table: 'Config', access: 'readWrite' }],
+  },
+  adminApi: {
+    id: 'admin-api',
+    entry: 'functions/admin/admin-api.ts',
+    description: 'Admin API: locations, products and channels, and channel signing secrets',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Config', access: 'readWrite' }],
+    writesChannelSecrets: true,
+  },
+  getWorkQueue: {
+    id: 'get-work-queue',
+    entry: 'functions/fulfillment/list-work-queue.ts',
+    description:
+      "GET /v1/locations/{locationId}/fulfillment-orders: a location's work in one status, oldest first",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  getFulfillmentOrder: {
+    id: 'get-fulfillment-order',
+    entry: 'functions/fulfillment/get-fulfillment-order.ts',
+    description: 'GET /v1/fulfillment-orders/{fulfillmentOrderId}: one fulfillment order with its history',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Orders', access: 'read' }],
+  },
+  postFulfillmentAction: {
+    id: 'post-fulfillment-action',
+    entry: 'functions/fulfillment/post-fulfillment-action.ts',
+    description:
+      'POST /v1/fulfillment-orders/{id}/<action>: accept, reject, pick, pack, ship, ready-for-pickup, picked-up, receive, once per Idempotency-Key',
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
   },
   serviceApi: {
     id: 'service-api',
@@ -199,7 +252,8 @@ export const FUNCTIONS = {
   applyChannelChanges: {
     id: 'apply-channel-changes',
     entry: 'functions/service/apply-channel-changes.ts',
-    description: "Channel-changes queue consumer: a channel's cancellation or address change applied to the order",
+    description:
+      "Channel-changes queue consumer: a channel's cancellation or address change applied to the order",
     timeoutSeconds: 30,
     memoryMb: 1024,
     tables: [
@@ -320,6 +374,7 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
         'OrderReceived',
         'BackorderRetry',
         'FulfillmentRejected',
+        'FulfillmentOrderRejected',
         'FulfillmentOrderRerouteRequested',
       ],
     },

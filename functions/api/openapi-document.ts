@@ -2,6 +2,9 @@ import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
 import { CanonicalOrder } from '../domain/order.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
+import { accessOpenApi } from './access-paths.js';
+import { adminOpenApi } from './admin-paths.js';
+import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { serviceOpenApi } from './service-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
@@ -70,6 +73,9 @@ export function openApiDocument() {
         RuleSet: jsonSchema(RuleSet, 'input'),
         SimulationRequest: jsonSchema(SimulationRequest, 'input'),
         ...inventoryOpenApi().schemas,
+        ...accessOpenApi().schemas,
+        ...adminOpenApi().schemas,
+        ...fulfillmentOpenApi().schemas,
         ...serviceOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
@@ -125,6 +131,9 @@ export function openApiDocument() {
       },
       ...routingPaths(),
       ...inventoryOpenApi().paths,
+      ...accessOpenApi().paths,
+      ...adminOpenApi().paths,
+      ...fulfillmentOpenApi().paths,
       ...serviceOpenApi().paths,
       '/openapi.json': {
         get: {

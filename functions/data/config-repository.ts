@@ -97,7 +97,15 @@ export function clearConfigCache(): void {
   locationsCache.clear();
 }
 
+/** The record as its schema knows it: without its keys and who last changed it (admin-repository.ts). */
 function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, entityType: _entityType, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entityType: _entityType,
+    updatedAt: _updatedAt,
+    updatedBy: _updatedBy,
+    ...rest
+  } = item;
   return rest;
 }

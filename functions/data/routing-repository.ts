@@ -944,7 +944,17 @@ function firstFailure(
 }
 
 function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
-  const { pk: _pk, sk: _sk, entityType: _entityType, ...fo } = item;
+  // The index attributes and the outbox of the last action are the table's, not the record's.
+  const {
+    pk: _pk,
+    sk: _sk,
+    entityType: _entityType,
+    workQueue: _workQueue,
+    workSince: _workSince,
+    pendingWorkQueue: _pendingWorkQueue,
+    outbox: _outbox,
+    ...fo
+  } = item;
   return fo as unknown as FulfillmentOrder;
 }
 

@@ -15,6 +15,12 @@ export const SCOPES = {
   'oms/availability.read': 'Read channel availability',
   'oms/routing.read': 'Read routing rule sets and simulate routing',
   'oms/routing.write': 'Store and activate routing rule sets',
+  'oms/access.read': 'Read which locations and channels machine clients act for',
+  'oms/access.write': 'Grant machine clients locations and channels',
+  'oms/config.read': 'Read locations, products and channels',
+  'oms/config.write': 'Configure locations, products, channels and channel secrets',
+  'oms/fulfillment.read': "Read a location's fulfillment orders (its work queue)",
+  'oms/fulfillment.write': 'Accept, reject, pick, pack, ship and hand over fulfillment orders',
   'oms/orders.write': 'Cancel orders and change their shipping address',
   'oms/returns.write': 'Authorize returns and receive returned goods',
 } as const;
@@ -24,9 +30,10 @@ export type Scope = keyof typeof SCOPES;
  * How a route's resource is checked against a principal limited to some locations or channels:
  * `path` takes the id from the route's `{locationId}` / `{channelId}` parameter before the
  * handler runs; `body` (the locations a movement touches) and `record` (the channel of a stored
- * order) are only known to the handler, which checks them once it has parsed or read them.
+ * order, the location of a stored fulfillment order) are only known to the handler, which
+ * checks them with `authorizeResource` once it has parsed or read them.
  */
-export type ResourceCheck = { location: 'path' | 'body' } | { channel: 'path' | 'record' };
+export type ResourceCheck = { location: 'path' | 'body' | 'record' } | { channel: 'path' | 'record' };
 
 export type RouteAccess =
   /** Open to anyone, with the reason. */

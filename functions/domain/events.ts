@@ -223,3 +223,23 @@ function routerCancellation(previous: Order, current: Order): DomainEvent[] {
   };
   return [{ detailType: 'OrderCanceled', detail }];
 }
+
+/** A fulfillment order record as a location's action left it: its version and that action's events. */
+export interface FulfillmentActionRecord {
+  version?: number;
+  outbox?: DomainEvent[];
+}
+
+/**
+ * The outbox rule for fulfillment actions: the write of an action carries the events it caused
+ * (`outbox`, computed with the change, functions/domain/fulfillment/progress.ts), published
+ * once per new version. A replayed stream record publishes the same events with the same ids.
+ */
+export function fulfillmentActionEvents(
+  previous: FulfillmentActionRecord | undefined,
+  current: FulfillmentActionRecord | undefined,
+): DomainEvent[] {
+  if (!current?.outbox || current.version === undefined) return [];
+  if (previous?.version === current.version) return [];
+  return current.outbox;
+}

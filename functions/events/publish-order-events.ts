@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import {
+  fulfillmentActionEvents,
   fulfillmentOrderEvents,
   orderEvents,
   type DomainEvent,
@@ -26,7 +27,7 @@ import { publishStreamEvents } from '../shared/stream-outbox.js';
 
 /**
  * The Orders stream outbox: each committed write of an order or a fulfillment order becomes its
- * event(s) on the bus. Other items (channel keys, raw payloads) publish nothing.
+ * event(s) on the bus: an order's status, a new fulfillment order, a location's action. Other items (channel keys, raw payloads) publish nothing.
  */
 export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
   const previous = image(record.dynamodb?.OldImage);
@@ -35,10 +36,13 @@ export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
     case 'Order':
       return orderEvents(previous && toOrder(previous), current && toOrder(current));
     case 'FulfillmentOrder':
-      return fulfillmentOrderEvents(
-        previous as FulfillmentOrderRecord | undefined,
-        current as FulfillmentOrderRecord | undefined,
-      );
+      return [
+        ...fulfillmentOrderEvents(
+          previous as FulfillmentOrderRecord | undefined,
+          current as FulfillmentOrderRecord | undefined,
+        ),
+        ...fulfillmentActionEvents(previous, current),
+      ];
     // Customer-service records are written once (a condition sees to it): a new one announces itself.
     case 'Cancellation':
       return current && !previous ? cancellationEvents(current as unknown as Cancellation) : [];

@@ -1,3 +1,6 @@
+import { ACCESS_ROUTES } from './access.js';
+import { ADMIN_ROUTES } from './admin.js';
+import { FULFILLMENT_ROUTES } from './fulfillment.js';
 import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
@@ -6,4 +9,12 @@ import { SERVICE_ROUTES } from './service.js';
 export type { RouteDeclaration } from './route.js';
 
 /** Every HTTP route of the OMS, one table per capability. */
-export const ROUTES = [...ORDER_ROUTES, ...ROUTING_ROUTES, ...INVENTORY_ROUTES, ...SERVICE_ROUTES] as const;
+export const ROUTES = [
+  ...ORDER_ROUTES,
+  ...ROUTING_ROUTES,
+  ...INVENTORY_ROUTES,
+  ...ACCESS_ROUTES,
+  ...ADMIN_ROUTES,
+  ...FULFILLMENT_ROUTES,
+  ...SERVICE_ROUTES,
+] as const;

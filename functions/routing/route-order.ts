@@ -28,6 +28,8 @@ import {
   splitMergedLines,
 } from '../domain/routing/merge.js';
 import type { StockLevel } from '../domain/stock.js';
+import { startFulfillment, type FulfillmentOrderState } from '../domain/fulfillment/model.js';
+import { deriveOrderStatus } from '../domain/fulfillment/order-status.js';
 import { sumShards, type ShardPortion, type ShardReservation } from '../data/inventory-repository.js';
 import type {
   CommitIntent,
@@ -135,6 +137,7 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
 
   let rerouted: PlannedLine[] | undefined;
   let statusOf: (plan: RoutingPlan) => OrderStatus = orderStatusFor;
+  let routerStatusOf: (plan: RoutingPlan) => OrderStatus = statusOf;
   let placed: FulfillmentOrder[] = [];
   if (request.kind === 'reroute_rejected') {
     const rejected = await rejectOnce(deps, order, request);
@@ -142,10 +145,16 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
     order = rejected.order;
     rerouted = rejected.lines;
     placed = await deps.listFulfillmentOrders(order.orderId);
-    const othersActive = placed.some((fo) => fo.status === 'CREATED');
-    const previous = order.status;
+    const working = placed.map(toLifecycle);
+    const othersActive = working.some((fo) => fo.status !== 'REJECTED' && fo.status !== 'CANCELED');
+    routerStatusOf = (plan) =>
+      !othersActive ? orderStatusFor(plan) : plan.unplaced.length === 0 ? 'ROUTED' : 'PARTIALLY_ROUTED';
+    // The order may be in fulfillment already: its status follows its fulfillment orders.
     statusOf = (plan) =>
-      !othersActive ? orderStatusFor(plan) : plan.unplaced.length === 0 ? previous : 'PARTIALLY_ROUTED';
+      deriveOrderStatus({
+        routerStatus: routerStatusOf(plan),
+        fulfillmentOrders: [...working, ...plannedStates(plan)],
+      });
   } else if (order.status === 'PARTIALLY_ROUTED') {
     rerouted = linesAwaitingStock(order.routing?.unplaced);
     if (rerouted.length === 0) return { kind: 'skipped', reason: 'no unplaced line waits for stock' };
@@ -154,7 +163,31 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
   } else if (!ROUTABLE.includes(order.status)) {
     return { kind: 'skipped', reason: `order is ${order.status}` };
   }
-  return decideAndCommit(deps, order, rerouted, statusOf, placed);
+  return decideAndCommit(deps, order, rerouted, statusOf, placed, routerStatusOf);
+}
+
+/** Whether a location has worked on the fulfillment order (the lifecycle's record has a version). */
+function hasLifecycle(fo: FulfillmentOrder): boolean {
+  return typeof (fo as { version?: unknown }).version === 'number';
+}
+
+function toLifecycle(fo: FulfillmentOrder): FulfillmentOrderState {
+  return hasLifecycle(fo) ? (fo as unknown as FulfillmentOrderState) : startFulfillment(fo);
+}
+
+/** The fulfillment orders a plan is about to create, as the lifecycle sees them: not started. */
+function plannedStates(plan: RoutingPlan): FulfillmentOrderState[] {
+  return plan.fulfillmentOrders.map((planned, index) =>
+    startFulfillment({
+      fulfillmentOrderId: `planned-${index}`,
+      orderId: '',
+      locationId: planned.locationId,
+      kind: planned.kind,
+      lines: planned.lines,
+      status: 'CREATED',
+      createdAt: '',
+    }),
+  );
 }
 
 async function rejectOnce(
@@ -167,7 +200,10 @@ async function rejectOnce(
   const fulfillmentOrder = await deps.getFulfillmentOrder(order.orderId, request.fulfillmentOrderId);
   if (!fulfillmentOrder) return { kind: 'skipped', reason: 'fulfillment order not found' };
   let current: RoutableOrder | undefined = order;
-  if (fulfillmentOrder.status === 'CREATED') {
+  // A location's own reject (functions/fulfillment) gave the units back and left them waiting
+  // on the order; only the older whole-order message still needs the router to reject.
+  const alreadyWaiting = order.pendingReroute?.fulfillmentOrderId === request.fulfillmentOrderId;
+  if (fulfillmentOrder.status === 'CREATED' && !alreadyWaiting && !hasLifecycle(fulfillmentOrder)) {
     const outcome = await deps.rejectFulfillmentOrder({
       orderId: order.orderId,
       expectedVersion: order.version,
@@ -193,6 +229,7 @@ async function decideAndCommit(
   rerouted: PlannedLine[] | undefined,
   statusOf: (plan: RoutingPlan) => OrderStatus,
   placed: readonly FulfillmentOrder[],
+  routerStatusOf: (plan: RoutingPlan) => OrderStatus = statusOf,
 ): Promise<RouteOrderResult> {
   const lines: readonly PlannedLine[] = rerouted ?? order.lines;
   const skus = [...new Set(lines.map((line) => line.sku))];
@@ -239,6 +276,7 @@ async function decideAndCommit(
         expectedVersion,
         commitId: deps.newId(),
         status,
+        routerStatus: routerStatusOf(plan),
         plan,
         fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
         reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),

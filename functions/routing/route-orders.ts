@@ -22,9 +22,15 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
     'detail-type': z.enum(['OrderReceived', 'BackorderRetry']),
     detail: z.object({ orderId: z.string() }),
   }),
-  // An address change moves unstarted work the way a rejection does: from another location.
   z.object({
-    'detail-type': z.enum(['FulfillmentRejected', 'FulfillmentOrderRerouteRequested']),
+    // FulfillmentOrderRejected: a location's reject or short pick (functions/fulfillment), whose
+    // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form;
+    // FulfillmentOrderRerouteRequested: unstarted work an address change moves (customer service).
+    'detail-type': z.enum([
+      'FulfillmentRejected',
+      'FulfillmentOrderRejected',
+      'FulfillmentOrderRerouteRequested',
+    ]),
     detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
   }),
 ]);
@@ -50,8 +56,14 @@ async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
     message['detail-type'] === 'FulfillmentRejected' ||
+    message['detail-type'] === 'FulfillmentOrderRejected' ||
     message['detail-type'] === 'FulfillmentOrderRerouteRequested'
-      ? { kind: 'reroute_rejected', ...message.detail }
+      ? {
+          kind: 'reroute_rejected',
+          orderId: message.detail.orderId,
+          fulfillmentOrderId: message.detail.fulfillmentOrderId,
+          ...(message.detail.reason !== undefined && { reason: message.detail.reason }),
+        }
       : { kind: 'route', orderId: message.detail.orderId };
   await routeOrder(routerDeps, request);
 }

@@ -35,6 +35,7 @@ import {
   LOCAL_CONSOLE_CLIENT_ID,
   LOCAL_INTEGRATION_CLIENT_ID,
   LocalTokenIssuer,
+  TokenRequest,
   verifyBearer,
 } from './tokens.js';
 
@@ -154,7 +155,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
       '/_local/dlq/redrive': (body) => redrive(queueArgument(body)),
       '/_local/streams/replay': (body) => replay(subscriptionArgument(body)),
-      '/_local/token': (body) => issuer().tokenFor(body),
+      '/_local/token': async (body) => issuer().tokenFor(await withMachineClientGrant(body)),
     },
     dropResponse: (method, route) => faults.shouldDropResponse(method, route.path),
     verifyToken: (authorization) =>
@@ -396,4 +397,25 @@ function withParsedBody<Message extends { body: string }>(message: Message) {
   } catch {
     return message;
   }
+}
+
+/**
+ * A machine client's token asked for without locations or channels gets those of its stored
+ * grant (PUT /v1/machine-clients/{clientId}), as Cognito's pre-token-generation trigger adds them
+ * in AWS; a token request that names them gets exactly what it names.
+ */
+async function withMachineClientGrant(body: unknown): Promise<unknown> {
+  const request = TokenRequest.safeParse(body);
+  if (!request.success) return body;
+  const { role, sub, locationIds, channelIds } = request.data;
+  if (role !== 'integration' || !sub || locationIds || channelIds) return body;
+  // Loaded once the runtime has set the table names the data layer reads.
+  const { getMachineClientGrant } = await import('../../functions/data/machine-clients-repository.js');
+  const grant = await getMachineClientGrant(sub);
+  if (!grant) return body;
+  return {
+    ...request.data,
+    ...(grant.locationIds && { locationIds: grant.locationIds }),
+    ...(grant.channelIds && { channelIds: grant.channelIds }),
+  };
 }

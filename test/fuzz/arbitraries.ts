@@ -158,8 +158,10 @@ function apply(root: Json, change: Mutation): void {
   const { parent, key } = nodes[change.at % nodes.length]!;
   const container = parent as Record<string | number, Json>;
   switch (change.kind) {
+    // Values are cloned as they are placed: two changes may carry the same generated object, and
+    // placing it twice, one inside the other, would make the document circular.
     case 'replace':
-      container[key] = change.value;
+      container[key] = structuredClone(change.value);
       return;
     case 'delete':
       if (Array.isArray(parent)) parent.splice(key as number, 1);
@@ -168,7 +170,7 @@ function apply(root: Json, change: Mutation): void {
     case 'add': {
       const target = container[key];
       if (target !== null && typeof target === 'object' && !Array.isArray(target))
-        target[change.key] = change.value;
+        target[change.key] = structuredClone(change.value);
       return;
     }
     case 'repeat': {

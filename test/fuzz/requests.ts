@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { BIGCOMMERCE_SECRET_HEADER } from '../../functions/channels/bigcommerce.js';
 import { base64Hmac } from '../../functions/channels/common.js';
 import type { Channel } from '../../functions/domain/channel.js';
 import { MAX_AMOUNT, MAX_LINES } from '../../functions/domain/order.js';
 import { signOmsPayload } from '../../functions/domain/signature.js';
 import { bodies, extremeNumber, extremeString, pathId, type Json } from './arbitraries.js';
+import type { FuzzChannelApis } from './channel-apis.js';
 
 /**
  * One generator of requests per endpoint of functions/routes, used in-process by the fuzz
@@ -20,6 +22,8 @@ export interface FuzzRequest {
   body?: string;
   /** For ingest: the format whose signature the request carries (signed when sent). */
   signAs?: string;
+  /** Headers the request carries besides its content type (an Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 export const FUZZ_LOCATIONS = ['STORE-LIS-CHIADO', 'WH-POR'];
@@ -30,6 +34,53 @@ const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, Json>;
 
 const unique = fc.uuid().map((uuid) => uuid.slice(0, 18));
+
+/** Fulfillment orders the fuzz tests create at FUZZ_LOCATIONS (endpoints.test.ts), and one that is not. */
+export const FUZZ_FULFILLMENT_ORDERS = ['FO-FUZZ-1', 'FO-FUZZ-NONE'];
+
+const lineUnits = (quantity: fc.Arbitrary<number>) =>
+  fc.array(fc.record({ lineId: fc.constantFrom('1', '2', 'X'), quantity }), { minLength: 1, maxLength: 2 });
+const units = fc.constantFrom(0, 1, 2, 100_000, 100_001, -1, 1.5);
+
+/** A valid body of each fulfillment action, which bodies() then mutates. */
+const FULFILLMENT_ACTION_SEEDS: Record<string, fc.Arbitrary<Json>> = {
+  accept: fc.constant({}),
+  reject: fc.record(
+    { reason: fc.constantFrom('damaged', ''), lines: lineUnits(units) },
+    { requiredKeys: ['reason'] },
+  ),
+  pick: fc.record({ lines: lineUnits(units) }),
+  pack: fc.record({
+    packages: fc.array(
+      fc.record(
+        {
+          lines: lineUnits(units),
+          weightGrams: fc.constantFrom(1, 800, 1_000_001),
+          dimensionsCm: fc.record({
+            length: fc.constantFrom(1, 20.5, 1001),
+            width: fc.constantFrom(1, 15),
+            height: fc.constantFrom(1, 10),
+          }),
+        },
+        { requiredKeys: ['lines'] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+  }),
+  ship: fc.record(
+    {
+      carrier: fc.constantFrom('CTT', 'UPS', ''),
+      service: fc.constantFrom('Expresso', 'x'.repeat(101)),
+      trackingNumber: fc.constantFrom('CT123456789PT', ''),
+      trackingUrl: fc.constantFrom('https://track.example/1', 'javascript:alert(1)', 'ftp://x'),
+      lines: lineUnits(units),
+    },
+    { requiredKeys: ['carrier', 'trackingNumber'] },
+  ),
+  'ready-for-pickup': fc.constant({}),
+  'picked-up': fc.record({ pickupCode: fc.constantFrom('123456', '12345', 'abcdef', '1234567') }),
+  receive: fc.constant({}),
+};
 
 const line = fc.record({
   lineId: fc.constantFrom('1', '2', 'L-3'),
@@ -118,12 +169,38 @@ export const nativeOrders: Record<string, fc.Arbitrary<Json>> = {
   woocommerce: withId('id', wooCommerce, uniqueNumber),
   magento: withId('entity_id', magento, uniqueNumber),
   amazon: unique.map((id) => ({ ...structuredClone(amazon), order: { ...amazon.order, AmazonOrderId: id } })),
-  square: unique.map((id) => ({
+  square: fc.tuple(unique, fc.boolean()).map(([id, thin]) => ({
     type: 'order.created',
     event_id: id,
-    data: { type: 'order', id, object: { order: { ...structuredClone(square), id } } },
+    // A thin event names the order, which the adapter fetches from the (fake) Orders API.
+    data: {
+      type: 'order',
+      id,
+      object: (thin
+        ? { order_created: { order_id: id, state: 'OPEN' } }
+        : { order: { ...structuredClone(square), id } }) as Json,
+    },
+  })),
+  bigcommerce: fc.tuple(uniqueNumber, unique).map(([id, hash]) => ({
+    scope: 'store/order/created',
+    store_id: '1025646',
+    data: { type: 'order', id },
+    hash,
+    created_at: 1561479335,
+    producer: 'stores/fuzz',
   })),
 };
+
+/** The channel API settings of the formats whose webhooks are thin (test/fuzz/channel-apis.ts). */
+export function fuzzChannelApi(
+  format: string,
+  apis: FuzzChannelApis,
+  accessTokenSecretName: string,
+): Pick<Channel, 'api'> {
+  if (format === 'square') return { api: { baseUrl: apis.squareBaseUrl, accessTokenSecretName } };
+  if (format === 'bigcommerce') return { api: { baseUrl: apis.bigCommerceBaseUrl, accessTokenSecretName } };
+  return {};
+}
 
 /** The channels the fuzzing configures: one per format, all signed with FUZZ_SECRET. */
 export const FUZZ_CHANNELS = Object.keys(nativeOrders).map((format) => ({
@@ -139,6 +216,8 @@ export function signedHeaders(format: string, body: string, secret: string, url:
       return { 'x-wc-webhook-signature': base64Hmac(secret, body) };
     case 'square':
       return { 'x-square-hmacsha256-signature': base64Hmac(secret, `${url}${body}`) };
+    case 'bigcommerce':
+      return { [BIGCOMMERCE_SECRET_HEADER]: secret };
     default:
       return { 'x-oms-signature': signOmsPayload(secret, body, Math.floor(Date.now() / 1000)) };
   }
@@ -228,6 +307,21 @@ const simulation: fc.Arbitrary<Json> = fc
     ruleSet: rules,
   }));
 
+const machineClientGrant: fc.Arbitrary<Json> = fc
+  .record({
+    locationIds: fc.constantFrom<Json>(
+      FUZZ_LOCATIONS,
+      [],
+      Array.from({ length: 201 }, (_, index) => `L-${index}`),
+    ),
+    channelIds: fc.option(fc.constantFrom<Json>(['web'], []), { nil: undefined }),
+  })
+  .map(({ locationIds, channelIds }) => ({
+    description: 'the Lisbon WMS',
+    locationIds,
+    ...(channelIds !== undefined && { channelIds }),
+  }));
+
 const FUZZ_ORDER = '01J0000000000000000000000';
 const serviceLines = (extra: Record<string, fc.Arbitrary<Json>>) =>
   fc.array(
@@ -299,6 +393,84 @@ const query = (keys: Record<string, fc.Arbitrary<string>>) =>
 
 const limit = fc.oneof(fc.constantFrom('1', '500', '501', '0', '-1', '1e3', 'abc'), extremeString);
 
+const listQuery = query({ limit, cursor });
+
+const adminLocation: fc.Arbitrary<Json> = fc
+  .record({ lat: fc.constantFrom(38.7, 90, -90.5, 1e-300), capacity: fc.constantFrom(1, 0, 2 ** 53) })
+  .map(({ lat, capacity }) => ({
+    name: 'Fuzz store',
+    type: 'store',
+    address: { city: 'Lisboa', country: 'PT' },
+    lat,
+    lon: -9.14,
+    timeZone: 'Europe/Lisbon',
+    capabilities: ['ship', 'pickup'],
+    dailyCapacity: capacity,
+  }));
+
+const adminProduct: fc.Arbitrary<Json> = fc
+  .record({
+    reorderPoint: fc.constantFrom(0, 5, -1, 2 ** 53 + 2),
+    vendor: fc.option(fc.constantFrom('VENDOR-NONE', 'STORE-LIS-CHIADO'), { nil: undefined }),
+    release: fc.constantFrom('2027-01-15', '2027-01-15T09:00:00+01:00', 'soon'),
+  })
+  .map(({ reorderPoint, vendor, release }) => ({
+    name: 'Fuzz mug',
+    reorderPoint,
+    hot: true,
+    shards: 4,
+    channelBuffers: { web: 2 },
+    preorderReleaseDate: release,
+    ...(vendor !== undefined && { dropshipVendorLocationId: vendor }),
+  }));
+
+const adminChannel: fc.Arbitrary<Json> = fc
+  .record({
+    format: fc.constantFrom('canonical', 'shopify', 'square', 'telegraph'),
+    secretName: fc.option(fc.constantFrom('oms/channels/fuzz-admin', 'prod/db-password'), { nil: undefined }),
+  })
+  .map(({ format, secretName }) => ({
+    name: 'Fuzz shop',
+    format,
+    ...(secretName !== undefined && { secretName }),
+  }));
+
+const admin = (
+  collection: string,
+  idParameter: string,
+  ids: string[],
+  body: fc.Arbitrary<Json>,
+): Record<string, fc.Arbitrary<FuzzRequest>> => ({
+  [`list ${collection}`]: fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant(`/v1/${collection}`),
+    query: listQuery,
+  }),
+  [`get ${collection}`]: fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant(`/v1/${collection}/{${idParameter}}`),
+    pathParameters: pathId(ids).map((id) => ({ [idParameter]: id })),
+  }),
+  [`put ${collection}`]: fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant(`/v1/${collection}/{${idParameter}}`),
+    pathParameters: pathId(ids).map((id) => ({ [idParameter]: id })),
+    body: bodies(body),
+  }),
+});
+
+export const ADMIN_ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
+  ...admin('locations', 'locationId', ['FUZZ-STORE'], adminLocation),
+  ...admin('products', 'sku', ['FUZZ-MUG'], adminProduct),
+  ...admin('channels', 'channelId', ['fuzz-admin'], adminChannel),
+  'put channel secret': fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant('/v1/channels/{channelId}/secret'),
+    pathParameters: pathId(['fuzz-canonical', 'no-such-channel']).map((channelId) => ({ channelId })),
+    body: bodies(fc.constantFrom<Json>({ secret: 'a-long-enough-secret' }, { secret: 'short' })),
+  }),
+};
+
 /** Every endpoint, by a short name the tallies use. */
 export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   ...Object.fromEntries(Object.keys(nativeOrders).map((format) => [`ingest ${format}`, ingest(format)])),
@@ -365,6 +537,67 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route: fc.constant('/v1/replenishment/suggestions'),
     query: query({ vendorId: extremeString }),
   }),
+  'put machine client': fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant('/v1/machine-clients/{clientId}'),
+    pathParameters: pathId(['wms-fuzz']).map((clientId) => ({ clientId })),
+    body: bodies(machineClientGrant),
+  }),
+  'get machine client': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/machine-clients/{clientId}'),
+    pathParameters: pathId(['wms-fuzz', 'never-granted']).map((clientId) => ({ clientId })),
+  }),
+  'list machine clients': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/machine-clients'),
+  }),
+  ...ADMIN_ENDPOINTS,
+  'work queue': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/locations/{locationId}/fulfillment-orders'),
+    pathParameters: pathId(FUZZ_LOCATIONS).map((locationId) => ({ locationId })),
+    query: query({
+      status: fc.oneof(
+        fc.constantFrom('CREATED', 'ACCEPTED', 'SHIPPED', 'PENDING', 'created'),
+        extremeString,
+      ),
+      limit,
+      cursor: fc.oneof(
+        cursor,
+        fc
+          .record({
+            pk: fc.constantFrom('ORDER#1', 'CHANNEL#web'),
+            sk: fc.constantFrom('FO#1', 'ORDER'),
+            workQueue: fc.constantFrom(
+              ...FUZZ_LOCATIONS.map((location) => `${location}#CREATED`),
+              'x#CREATED',
+            ),
+            workSince: extremeString,
+          })
+          .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+      ),
+    }),
+  }),
+  'fulfillment order': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/fulfillment-orders/{fulfillmentOrderId}'),
+    pathParameters: pathId(FUZZ_FULFILLMENT_ORDERS).map((fulfillmentOrderId) => ({ fulfillmentOrderId })),
+  }),
+  ...Object.fromEntries(
+    Object.entries(FULFILLMENT_ACTION_SEEDS).map(([action, seed]) => [
+      `fulfillment ${action}`,
+      fc.record({
+        method: fc.constant('POST' as const),
+        route: fc.constant(`/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
+        pathParameters: pathId(FUZZ_FULFILLMENT_ORDERS).map((fulfillmentOrderId) => ({ fulfillmentOrderId })),
+        body: bodies(seed),
+        headers: fc
+          .oneof({ weight: 4, arbitrary: unique }, { weight: 1, arbitrary: extremeString })
+          .map((key) => ({ 'idempotency-key': key })),
+      }),
+    ]),
+  ),
   cancel: fc.record({
     method: fc.constant('POST' as const),
     route: fc.constant('/v1/orders/{orderId}/cancel'),
@@ -398,6 +631,12 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route: fc.constant('/v1/returns/{returnId}'),
     pathParameters: returnPath,
   }),
+};
+
+/** Routes with nothing a caller can vary, so nothing to fuzz. */
+export const NOT_FUZZED: Record<string, string> = {
+  'GET /openapi.json': 'a prebuilt document, the same bytes whatever is sent',
+  'GET /v1/routing/rule-sets/active': 'no path parameter, query or body is read',
 };
 
 /**

@@ -25,7 +25,7 @@ describe('who may call the API, in AWS', { timeout: 60_000 }, () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: {
         PreTokenGenerationConfig: {
-          LambdaVersion: 'V2_0',
+          LambdaVersion: 'V3_0',
           LambdaArn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.preTokenGeneration), 'Arn'] },
         },
       },

@@ -14,7 +14,12 @@ const STREAM_ACTIONS = [
   'dynamodb:GetShardIterator',
   'dynamodb:ListStreams',
 ];
-const TABLE_ENV = { Orders: 'ORDERS_TABLE', Inventory: 'INVENTORY_TABLE', Config: 'CONFIG_TABLE' } as const;
+const TABLE_ENV = {
+  Orders: 'ORDERS_TABLE',
+  Inventory: 'INVENTORY_TABLE',
+  Config: 'CONFIG_TABLE',
+  Idempotency: 'IDEMPOTENCY_TABLE',
+} as const;
 type Table = keyof typeof TABLE_ENV;
 
 interface ExpectedFunction {
@@ -28,6 +33,7 @@ interface ExpectedFunction {
   streamOf?: Table;
   publishes?: true;
   readsSecrets?: true;
+  writesSecrets?: true;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -130,6 +136,50 @@ const EXPECTED: ExpectedFunction[] = [
     streamOf: 'Inventory',
     publishes: true,
   },
+  {
+    key: 'preTokenGeneration',
+    id: 'pre-token-generation',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    reads: ['Config'],
+  },
+  {
+    key: 'machineClientsApi',
+    id: 'machine-clients-api',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    writes: ['Config'],
+  },
+  {
+    key: 'adminApi',
+    id: 'admin-api',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    writes: ['Config'],
+    writesSecrets: true,
+  },
+  {
+    key: 'getWorkQueue',
+    id: 'get-work-queue',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders', 'Config'],
+  },
+  {
+    key: 'getFulfillmentOrder',
+    id: 'get-fulfillment-order',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+  },
+  {
+    key: 'postFulfillmentAction',
+    id: 'post-fulfillment-action',
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory', 'Idempotency'],
+  },
   { key: 'preTokenGeneration', id: 'pre-token-generation', memoryMb: 256, timeoutSeconds: 5 },
   {
     key: 'serviceApi',
@@ -191,6 +241,7 @@ describe('the functions', () => {
       'NODE_OPTIONS',
       ...[...(spec.reads ?? []), ...(spec.writes ?? [])].map((table) => TABLE_ENV[table]),
       ...(spec.publishes ? ['EVENT_BUS_NAME'] : []),
+      ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     expect(variables).toMatchObject({
@@ -238,13 +289,14 @@ describe('the functions', () => {
     const secretStatements = statementsOfFunction(spec.key).filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
     );
-    if (!spec.readsSecrets) {
-      expect(secretStatements).toEqual([]);
-      return;
+    const expected = [
+      ...(spec.readsSecrets ? [['secretsmanager:GetSecretValue']] : []),
+      ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
+    ];
+    expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
+    for (const statement of secretStatements) {
+      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
     }
-    expect(secretStatements).toHaveLength(1);
-    expect(secretStatements[0]!.Action).toBe('secretsmanager:GetSecretValue');
-    expect(JSON.stringify(secretStatements[0]!.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
   });
 
   it.each(cases)('$id may publish to the bus only if it is an event publisher', (spec) => {

@@ -48,6 +48,40 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     function: 'getReplenishmentSuggestions',
     token: true,
   },
+  { method: 'PUT', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
+  { method: 'GET', path: '/v1/machine-clients/{clientId}', function: 'machineClientsApi', token: true },
+  { method: 'GET', path: '/v1/machine-clients', function: 'machineClientsApi', token: true },
+  ...['/v1/locations', '/v1/products', '/v1/channels'].flatMap((collection) => {
+    const id = { '/v1/locations': '{locationId}', '/v1/products': '{sku}', '/v1/channels': '{channelId}' }[
+      collection
+    ];
+    return [
+      { method: 'GET', path: collection, function: 'adminApi' as const, token: true },
+      { method: 'GET', path: `${collection}/${id}`, function: 'adminApi' as const, token: true },
+      { method: 'PUT', path: `${collection}/${id}`, function: 'adminApi' as const, token: true },
+    ];
+  }),
+  { method: 'PUT', path: '/v1/channels/{channelId}/secret', function: 'adminApi', token: true },
+  {
+    method: 'GET',
+    path: '/v1/locations/{locationId}/fulfillment-orders',
+    function: 'getWorkQueue',
+    token: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/fulfillment-orders/{fulfillmentOrderId}',
+    function: 'getFulfillmentOrder',
+    token: true,
+  },
+  ...['accept', 'reject', 'pick', 'pack', 'ship', 'ready-for-pickup', 'picked-up', 'receive'].map(
+    (action) => ({
+      method: 'POST',
+      path: `/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
+      function: 'postFulfillmentAction' as const,
+      token: true,
+    }),
+  ),
   { method: 'POST', path: '/v1/orders/{orderId}/cancel', function: 'serviceApi', token: true },
   { method: 'PUT', path: '/v1/orders/{orderId}/shipping-address', function: 'serviceApi', token: true },
   { method: 'GET', path: '/v1/orders/{orderId}/history', function: 'serviceApi', token: true },
@@ -73,7 +107,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 17;
+const FUNCTION_COUNT = 22;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -177,7 +211,7 @@ describe('the work queues', () => {
     });
   });
 
-  it("drains the channel-changes queue into apply-channel-changes, fed by ChannelOrderChangeReceived", () => {
+  it('drains the channel-changes queue into apply-channel-changes, fed by ChannelOrderChangeReceived', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)),
       FunctionName: { Ref: logicalIdOf(stack.functions.applyChannelChanges) },
@@ -213,6 +247,7 @@ describe('the work queues', () => {
           'OrderReceived',
           'BackorderRetry',
           'FulfillmentRejected',
+          'FulfillmentOrderRejected',
           'FulfillmentOrderRerouteRequested',
         ],
       },

@@ -589,12 +589,13 @@ function releaseUnits(fo: FulfillmentOrderState, only: LineQuantities | undefine
   const lines = fo.lines.map((line) => {
     const quantity = wanted(line);
     if (quantity === 0) return line;
-    const remaining = reservedOf(line) - quantity;
+    // Units that left were picked and packed: a release after a partial shipment keeps them.
+    const kept = line.shipped + reservedOf(line) - quantity;
     return {
       ...line,
       released: line.released + quantity,
-      picked: Math.min(line.picked, remaining),
-      packed: Math.min(line.packed, remaining),
+      picked: Math.min(line.picked, kept),
+      packed: Math.min(line.packed, kept),
     };
   });
   const next = { ...fo, lines };

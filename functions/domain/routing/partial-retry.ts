@@ -32,9 +32,11 @@ export function stockForRetry(
   levels: readonly StockLevel[],
   fulfillmentOrders: readonly FulfillmentOrder[],
 ): StockLevel[] {
+  // Any fulfillment order a location still works on holds its marker, not only a new one.
   const held = new Set(
     fulfillmentOrders
-      .filter((fo) => fo.status === 'CREATED' && fo.kind !== 'dropship')
+      .filter((fo) => fo.status !== 'REJECTED' && fo.status !== 'PENDING' && fo.kind !== 'dropship')
+      .filter((fo) => !['CANCELED', 'SHIPPED', 'DELIVERED', 'PICKED_UP'].includes(fo.status as string))
       .flatMap((fo) => fo.lines.map((line) => `${line.sku}|${fo.locationId}`)),
   );
   return levels.filter((level) => !held.has(`${level.sku}|${level.locationId}`));

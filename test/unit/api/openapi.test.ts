@@ -45,16 +45,29 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(served.sort());
     expect(served.sort()).toEqual([
       'GET /openapi.json',
+      'GET /v1/channels',
+      'GET /v1/channels/{channelId}',
       'GET /v1/channels/{channelId}/availability',
+      'GET /v1/fulfillment-orders/{fulfillmentOrderId}',
       'GET /v1/inventory/{sku}',
+      'GET /v1/locations',
+      'GET /v1/locations/{locationId}',
+      'GET /v1/locations/{locationId}/fulfillment-orders',
       'GET /v1/locations/{locationId}/inventory',
+      'GET /v1/machine-clients',
+      'GET /v1/machine-clients/{clientId}',
       'GET /v1/orders/{orderId}',
       'GET /v1/orders/{orderId}/history',
+      'GET /v1/products',
+      'GET /v1/products/{sku}',
       'GET /v1/replenishment/suggestions',
       'GET /v1/returns/{returnId}',
       'GET /v1/routing/rule-sets/active',
       'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}',
       'POST /v1/channels/{channelId}/orders',
+      ...['accept', 'pack', 'pick', 'picked-up', 'ready-for-pickup', 'receive', 'reject', 'ship'].map(
+        (action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
+      ),
       'POST /v1/inventory/movements',
       'POST /v1/locations/{locationId}/pos-sales',
       'POST /v1/orders/{orderId}/cancel',
@@ -64,8 +77,12 @@ describe('the OpenAPI document', () => {
       'POST /v1/routing/rule-sets/validate',
       'POST /v1/routing/rule-sets/{ruleSetId}/versions/{version}/activate',
       'POST /v1/routing/simulate',
+      'PUT /v1/channels/{channelId}',
+      'PUT /v1/channels/{channelId}/secret',
+      'PUT /v1/locations/{locationId}',
+      'PUT /v1/machine-clients/{clientId}',
       'PUT /v1/orders/{orderId}/shipping-address',
-
+      'PUT /v1/products/{sku}',
     ]);
   });
 
