@@ -180,7 +180,6 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders', 'Inventory', 'Idempotency'],
   },
-  { key: 'preTokenGeneration', id: 'pre-token-generation', memoryMb: 256, timeoutSeconds: 5 },
   {
     key: 'serviceApi',
     id: 'service-api',
