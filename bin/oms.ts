@@ -1,35 +1,16 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { OmsStack } from '../lib/oms-stack.js';
+import { OmsStack, stackPropsFor } from '../lib/oms-stack.js';
+import { stageConfigFrom } from '../lib/stage-config.js';
 
 /**
- * The CDK app. Deploy-time choices come from context (`-c key=value` or cdk.json):
- * - retainData (default true): tables and logs survive `cdk destroy`; false for a trial stack.
- * - alarmEmail: where alarms are sent.
- * - jwtIssuer, jwtAudience (comma-separated): accept tokens of your own identity provider instead
- *   of the Cognito user pool the stack creates; with the pool, jwtAudience adds client ids.
- * - consoleCallbackUrls (comma-separated): where the console's sign-in returns.
+ * The CDK app: one stack per stage, `npx cdk deploy -c stage=prod` (default `dev`). A stage's
+ * settings are `stages.<stage>` in cdk.json, validated by lib/stage-config.ts; any of them can be
+ * given for one run with `-c key=value` (docs/deploy.md lists them).
  */
 const app = new App();
-const alarmEmail = app.node.tryGetContext('alarmEmail') as string | undefined;
-const list = (key: string) =>
-  String(app.node.tryGetContext(key) ?? '')
-    .split(',')
-    .map((value) => value.trim())
-    .filter(Boolean);
-const issuer = app.node.tryGetContext('jwtIssuer') as string | undefined;
-const consoleCallbackUrls = list('consoleCallbackUrls');
-
-new OmsStack(app, 'Oms', {
-  description: 'Serverless order-management system: multi-channel ingest, rule-based routing, inventory',
-  retainData: String(app.node.tryGetContext('retainData') ?? 'true') !== 'false',
-  ...(alarmEmail && { alarmEmail }),
-  auth: {
-    ...(issuer && { issuer }),
-    audience: list('jwtAudience'),
-    ...(consoleCallbackUrls.length > 0 && { consoleCallbackUrls }),
-  },
-});
+const config = stageConfigFrom((key) => app.node.tryGetContext(key));
+new OmsStack(app, config.names.stackName, stackPropsFor(config));
 
 // cdk-nag 3 is a policy-validation plugin (it replaced the v2 aspect): synth fails on a finding
 // that is not acknowledged with a reason.

@@ -17,6 +17,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ROLES, SCOPES } from '../functions/domain/access.js';
+import type { StageNames } from './stage-config.js';
 
 /** The resource server of the API: machine clients' scopes are `oms/<name>` (functions/domain/access.ts). */
 export const RESOURCE_SERVER_ID = 'oms';
@@ -33,6 +34,8 @@ export interface OmsAuthProps {
   consoleCallbackUrls?: readonly string[];
   /** The pre-token-generation trigger that puts a user's locations into the access token. */
   preTokenGeneration: IFunction;
+  /** The stage's names: the pool's domain prefix, unique across AWS, carries the stage. */
+  names: StageNames;
   retainData: boolean;
   removalPolicy: RemovalPolicy;
 }
@@ -119,7 +122,7 @@ export class OmsAuth extends Construct {
     const resourceServer = userPool.addResourceServer('Api', { identifier: RESOURCE_SERVER_ID, scopes });
     const stack = Stack.of(this);
     userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: `oms-${stack.account}-${stack.region}` },
+      cognitoDomain: { domainPrefix: props.names.userPoolDomainPrefix(stack.account, stack.region) },
     });
     const consoleClient = userPool.addClient('Console', {
       // A browser app can not keep a secret; PKCE protects its authorization code instead.

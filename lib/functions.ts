@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, Stack, Validations, type CfnElement, type RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import type { StageNames } from './stage-config.js';
 import { TABLES, type TableDefinition } from './tables.js';
 import {
   EVENT_BUS_ENV,
@@ -17,16 +18,11 @@ import {
   STREAM_SUBSCRIPTIONS,
   type FunctionKey,
   type FunctionSpec,
+  type TableAccess,
   type TableId,
 } from './topology.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The CloudWatch namespace of the metrics the handlers publish through Powertools. */
-export const METRICS_NAMESPACE = 'OMS';
-
-/** Channel signing secrets are named `oms/channels/<channelId>`; nothing else is readable. */
-export const CHANNEL_SECRETS_PREFIX = 'oms/channels/';
 
 /**
  * How every handler is bundled, in esbuild's own terms, so that bin/bundle-size.ts measures
@@ -91,6 +87,10 @@ function powertoolsLayer(scope: Construct): ILayerVersion {
 }
 
 export interface OmsFunctionsProps {
+  /** The stage's names: metric namespace, secret prefix, log group names. */
+  names: StageNames;
+  /** Apply FunctionSpec.reservedConcurrency (off where the account's quota can not spare it). */
+  reserveConcurrency: boolean;
   tables: Record<TableId, Table>;
   eventBus: IEventBus;
   logRetention: RetentionDays;
@@ -117,6 +117,7 @@ export function createOmsFunction(
 ): NodejsFunction {
   const container = new Construct(scope, spec.id);
   const logGroup = new LogGroup(container, 'Logs', {
+    logGroupName: `${props.names.logGroupPrefix}${spec.id}`,
     retention: props.logRetention,
     removalPolicy: props.logRemovalPolicy,
   });
@@ -143,9 +144,11 @@ export function createOmsFunction(
     logGroup,
     bundling: BUNDLING,
     layers: [powertoolsLayer(scope)],
+    ...(props.reserveConcurrency &&
+      spec.reservedConcurrency !== undefined && { reservedConcurrentExecutions: spec.reservedConcurrency }),
     environment: {
       POWERTOOLS_SERVICE_NAME: spec.id,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      POWERTOOLS_METRICS_NAMESPACE: props.names.metricsNamespace,
       NODE_OPTIONS: '--enable-source-maps',
     },
   });
@@ -156,11 +159,10 @@ export function createOmsFunction(
       'Node.js 22 is the runtime the handlers are built (esbuild target node22) and tested for, and it is supported into 2027; moving to a newer one is a deliberate upgrade, not a drift.',
   });
 
-  for (const { table: tableId, access } of spec.tables) {
-    const table = props.tables[tableId];
-    fn.addEnvironment(definitionOf(tableId).envVar, table.tableName);
-    if (access === 'readWrite') table.grantReadWriteData(fn);
-    else table.grantReadData(fn);
+  for (const tableAccess of spec.tables) {
+    const table = props.tables[tableAccess.table];
+    fn.addEnvironment(definitionOf(tableAccess.table).envVar, table.tableName);
+    grantTableAccess(fn, table, tableAccess, spec.id);
   }
   if (spec.publishesEvents) {
     fn.addEnvironment(EVENT_BUS_ENV, props.eventBus.eventBusName);
@@ -170,29 +172,66 @@ export function createOmsFunction(
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [channelSecretsArn(Stack.of(scope))],
+        resources: [channelSecretsArn(Stack.of(scope), props.names.channelSecretsPrefix)],
       }),
     );
   }
   if (spec.writesChannelSecrets) {
-    fn.addEnvironment('CHANNEL_SECRETS_PREFIX', CHANNEL_SECRETS_PREFIX);
+    fn.addEnvironment('CHANNEL_SECRETS_PREFIX', props.names.channelSecretsPrefix);
     fn.addToRolePolicy(
       new PolicyStatement({
         // A channel's first secret is created; later ones are new versions of it.
         actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
-        resources: [channelSecretsArn(Stack.of(scope))],
+        resources: [channelSecretsArn(Stack.of(scope), props.names.channelSecretsPrefix)],
       }),
     );
   }
-  acknowledgeUnscopableResources(role, spec, props.tables);
+  acknowledgeUnscopableResources(role, spec, props.names.channelSecretsPrefix);
   return fn;
 }
 
-function channelSecretsArn(stack: Stack): string {
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/**
+ * The actions a TableAccess names, on the table and on each index it queries, instead of
+ * grantReadData/grantReadWriteData: those add Scan, BatchWriteItem and `index/*` to every function,
+ * whether it uses them or not. Table-level reads and transaction checks need no more; the stream
+ * a function is fed by is granted by its event source.
+ */
+function grantTableAccess(fn: NodejsFunction, table: Table, access: TableAccess, functionId: string): void {
+  const actions = [
+    ...READ_ACTIONS,
+    ...(access.access === 'readWrite' ? WRITE_ACTIONS : []),
+    ...(access.actions ?? []).map((action) => `dynamodb:${action}`),
+  ];
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn] }));
+  const indexes = access.indexes ?? [];
+  const defined = definitionOf(access.table).globalSecondaryIndexes?.map((index) => index.indexName) ?? [];
+  const unknown = indexes.filter((name) => !defined.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`${functionId}: ${access.table} has no index ${unknown.join(', ')} (lib/tables.ts).`);
+  }
+  if (indexes.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: indexes.map((name) => `${table.tableArn}/index/${name}`),
+      }),
+    );
+  }
+}
+
+function channelSecretsArn(stack: Stack, prefix: string): string {
   return stack.formatArn({
     service: 'secretsmanager',
     resource: 'secret',
-    resourceName: `${CHANNEL_SECRETS_PREFIX}*`,
+    resourceName: `${prefix}*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
 }
@@ -208,11 +247,7 @@ function definitionOf(tableId: TableId): TableDefinition {
  * reports each wildcard resource as its own finding, so each is acknowledged by name and any
  * other wildcard still fails the checks.
  */
-function acknowledgeUnscopableResources(
-  role: Role,
-  spec: FunctionSpec,
-  tables: Record<TableId, Table>,
-): void {
+function acknowledgeUnscopableResources(role: Role, spec: FunctionSpec, secretsPrefix: string): void {
   const validations = Validations.of(role);
   const readsStreams = STREAM_SUBSCRIPTIONS.some(
     (subscription) => FUNCTIONS[subscription.function].id === spec.id,
@@ -223,19 +258,10 @@ function acknowledgeUnscopableResources(
       ? 'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and dynamodb:ListStreams (its stream subscription) support no resource-level permissions.'
       : 'xray:PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions.',
   });
-  for (const { table: tableId } of spec.tables) {
-    if (!definitionOf(tableId).globalSecondaryIndexes?.length) continue;
-    const table = tables[tableId];
-    const logicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
-    validations.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: `${spec.id} queries the global secondary indexes of ${tableId}; an index ARN is the table ARN plus /index/<name>.`,
-    });
-  }
   if (spec.readsChannelSecrets || spec.writesChannelSecrets) {
     validations.acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${CHANNEL_SECRETS_PREFIX}*]`,
-      reason: `Channels are configured at run time: ${spec.id} ${spec.writesChannelSecrets ? 'writes' : 'reads'} only the secrets under ${CHANNEL_SECRETS_PREFIX}, whose ARNs end in a random suffix.`,
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretsPrefix}*]`,
+      reason: `Channels are configured at run time: ${spec.id} ${spec.writesChannelSecrets ? 'writes' : 'reads'} only the secrets under ${secretsPrefix}, whose ARNs end in a random suffix.`,
     });
   }
 }

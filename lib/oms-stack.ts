@@ -1,5 +1,4 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,17 +11,24 @@ import { Observability } from './observability.js';
 import { Outbox } from './outbox.js';
 import { Routing, type WorkQueue } from './routing.js';
 import { Schedules } from './schedules.js';
+import { StageSettings, type StageConfig, type StageNames } from './stage-config.js';
 import { Stateful } from './stateful.js';
 import { TABLES } from './tables.js';
 import { FUNCTIONS, type FunctionKey, type QueueKey, type TableId } from './topology.js';
 
 export interface OmsStackProps extends StackProps {
+  /** The stage's physical names (lib/stage-config.ts): the stack name carries the stage. */
+  names: StageNames;
   /** Keep tables (deletion protection, RETAIN) and logs when the stack is deleted. */
   retainData: boolean;
   /** Where alarms are sent; without it no SNS topic is created. */
   alarmEmail?: string;
-  /** Stage-wide API limits, sized to let a flash sale of 1,000 concurrent orders in. */
-  apiThrottle?: ThrottleSettings;
+  /** API limits, for every route and per route; the stage settings' defaults without it. */
+  apiThrottle?: StageSettings['throttle'];
+  /** Apply the reserved concurrency FUNCTIONS asks for (default true). */
+  reserveConcurrency?: boolean;
+  /** Channels whose silence raises an anomaly-detection alarm. */
+  ordersExpectedFrom?: readonly string[];
   logRetention?: RetentionDays;
   eventArchiveRetention?: Duration;
   /**
@@ -43,7 +49,7 @@ export class OmsStack extends Stack {
   readonly queues: Record<QueueKey, WorkQueue>;
 
   constructor(scope: Construct, id: string, props: OmsStackProps) {
-    super(scope, id, props);
+    super(scope, id, { stackName: props.names.stackName, ...props });
     const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
@@ -53,6 +59,8 @@ export class OmsStack extends Stack {
       archiveRetention: props.eventArchiveRetention ?? Duration.days(90),
     });
     const functions = new OmsFunctions(this, 'Functions', {
+      names: props.names,
+      reserveConcurrency: props.reserveConcurrency ?? true,
       tables,
       eventBus: bus,
       logRetention,
@@ -62,13 +70,15 @@ export class OmsStack extends Stack {
     const auth = new OmsAuth(this, 'Auth', {
       ...props.auth,
       preTokenGeneration: functions.preTokenGeneration,
+      names: props.names,
       retainData: props.retainData,
       removalPolicy,
     });
     const api = new OmsApi(this, 'Api', {
       functions,
       authorizer: auth.authorizer,
-      throttle: props.apiThrottle ?? { rateLimit: 500, burstLimit: 1000 },
+      throttle: props.apiThrottle ?? StageSettings.parse({}).throttle,
+      names: props.names,
       logRetention,
       logRemovalPolicy: removalPolicy,
     });
@@ -79,6 +89,8 @@ export class OmsStack extends Stack {
     this.queues = routing.queues;
     const workQueues = Object.values(routing.queues);
     const observability = new Observability(this, 'Observability', {
+      names: props.names,
+      ordersExpectedFrom: props.ordersExpectedFrom ?? [],
       api: api.httpApi,
       functions: (Object.keys(FUNCTIONS) as FunctionKey[]).map((key) => ({
         name: FUNCTIONS[key].id,
@@ -117,6 +129,13 @@ export class OmsStack extends Stack {
       new CfnOutput(this, `${spec.id}Url`, { value: queue.queueUrl });
       new CfnOutput(this, `${spec.id}DlqUrl`, { value: deadLetterQueue.queueUrl });
     }
+    new CfnOutput(this, 'Stage', { value: props.names.stage });
+    new CfnOutput(this, 'MetricsNamespace', { value: props.names.metricsNamespace });
+    new CfnOutput(this, 'ChannelSecretsPrefix', {
+      value: props.names.channelSecretsPrefix,
+      description: 'Channel signing secrets are named <prefix><channelId>',
+    });
+    new CfnOutput(this, 'DashboardName', { value: observability.dashboard.dashboardName });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${observability.dashboard.dashboardName}`,
     });
@@ -124,4 +143,23 @@ export class OmsStack extends Stack {
       new CfnOutput(this, 'AlarmTopicArn', { value: observability.alarmTopic.topicArn });
     }
   }
+}
+
+/** The stack's properties for a stage's configuration (bin/oms.ts, and the tests). */
+export function stackPropsFor({ names, settings }: StageConfig): OmsStackProps {
+  const consoleCallbackUrls = settings.consoleCallbackUrls;
+  return {
+    names,
+    description: `Serverless order-management system (stage ${names.stage}): multi-channel ingest, rule-based routing, inventory`,
+    retainData: settings.retainData,
+    ...(settings.alarmEmail && { alarmEmail: settings.alarmEmail }),
+    apiThrottle: settings.throttle,
+    reserveConcurrency: settings.reserveConcurrency,
+    ordersExpectedFrom: settings.ordersExpectedFrom,
+    auth: {
+      ...(settings.jwtIssuer && { issuer: settings.jwtIssuer }),
+      audience: settings.jwtAudience,
+      ...(consoleCallbackUrls && { consoleCallbackUrls }),
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { CHANNEL_UPDATE_EVENTS } from '../functions/channels/updates/events.js';
 import { ROUTES as DECLARED_ROUTES, type RouteDeclaration } from '../functions/routes/index.js';
 import type { TableDefinition } from './tables.js';
 
@@ -17,13 +18,33 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds: number;
   memoryMb: number;
-  tables: { table: TableId; access: 'read' | 'readWrite' }[];
+  /** The tables it reads or writes; its IAM policy grants exactly what this says (lib/functions.ts). */
+  tables: TableAccess[];
   /** Publishes to the event bus (needs EVENT_BUS_NAME and events:PutEvents). */
   publishesEvents?: boolean;
   /** Reads channel signing secrets from Secrets Manager. */
   readsChannelSecrets?: boolean;
   /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
   writesChannelSecrets?: boolean;
+  /**
+   * Concurrency reserved for (and capping) the function, for one that must not take the account's
+   * whole pool or must not run twice at once; the reason sits beside the number.
+   */
+  reservedConcurrency?: number;
+}
+
+/**
+ * A function's use of a table. `read` is GetItem, BatchGetItem and Query on the table; `readWrite`
+ * adds PutItem, UpdateItem, DeleteItem and ConditionCheckItem (what TransactWriteItems checks
+ * item by item). Queried indexes are named, each granted alone; Scan and BatchWriteItem only
+ * when listed in `actions`.
+ */
+export interface TableAccess {
+  table: TableId;
+  access: 'read' | 'readWrite';
+  /** Global secondary indexes it queries (lib/tables.ts). */
+  indexes?: readonly string[];
+  actions?: readonly ('Scan' | 'BatchWriteItem')[];
 }
 
 export const FUNCTIONS = {
@@ -39,6 +60,11 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
     readsChannelSecrets: true,
+    // The public route. At its throttle (500/s, lib/stage-config.ts) it needs about 8 concurrent at
+    // its modelled 15 ms and 200 if DynamoDB slows it to 400 ms (docs/scale.md). When a dependency
+    // slows it further, the cap stops it from taking the account's Lambda pool from the router and
+    // the staff routes; the reservation keeps them from starving it.
+    reservedConcurrency: 300,
   },
   pollAmazon: {
     id: 'poll-amazon',
@@ -51,6 +77,9 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'readWrite' },
     ],
     readsChannelSecrets: true,
+    // A poll that overruns its schedule must not overlap the next one: both would read the same
+    // cursor and spend the channel's API quota twice on the same orders.
+    reservedConcurrency: 1,
   },
   getOrder: {
     id: 'get-order',
@@ -97,7 +126,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 1024,
     tables: [
-      { table: 'Orders', access: 'readWrite' },
+      // byCustomer: the orders a new one may be merged with.
+      { table: 'Orders', access: 'readWrite', indexes: ['byCustomer'] },
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
     ],
@@ -142,7 +172,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     tables: [
-      { table: 'Inventory', access: 'read' },
+      { table: 'Inventory', access: 'read', indexes: ['byLocation'] },
       { table: 'Config', access: 'read' },
     ],
   },
@@ -174,7 +204,8 @@ export const FUNCTIONS = {
     tables: [
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
-      { table: 'Orders', access: 'read' },
+      // byStatus: the backordered orders waiting for a SKU whose stock arrived.
+      { table: 'Orders', access: 'read', indexes: ['byStatus'] },
     ],
     publishesEvents: true,
   },
@@ -211,7 +242,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     tables: [
-      { table: 'Orders', access: 'read' },
+      { table: 'Orders', access: 'read', indexes: ['byWorkQueue'] },
       { table: 'Config', access: 'read' },
     ],
   },
@@ -221,7 +252,7 @@ export const FUNCTIONS = {
     description: 'GET /v1/fulfillment-orders/{fulfillmentOrderId}: one fulfillment order with its history',
     timeoutSeconds: 10,
     memoryMb: 512,
-    tables: [{ table: 'Orders', access: 'read' }],
+    tables: [{ table: 'Orders', access: 'read', indexes: ['byFulfillmentOrder'] }],
   },
   postFulfillmentAction: {
     id: 'post-fulfillment-action',
@@ -231,11 +262,26 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 1024,
     tables: [
-      { table: 'Orders', access: 'readWrite' },
+      // byFulfillmentOrder: the fulfillment order an action names, by its id alone.
+      { table: 'Orders', access: 'readWrite', indexes: ['byFulfillmentOrder'] },
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
       { table: 'Idempotency', access: 'readWrite' },
     ],
+  },
+  channelUpdates: {
+    id: 'channel-updates',
+    entry: 'functions/channels/updates/handler.ts',
+    description:
+      'Channel-updates queue consumer: tells the channel that sold an order of its shipments, pick-ups, cancellations and refunds',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      { table: 'Config', access: 'read' },
+      { table: 'Orders', access: 'read' },
+      { table: 'Idempotency', access: 'readWrite' },
+    ],
+    readsChannelSecrets: true,
   },
   serviceApi: {
     id: 'service-api',
@@ -338,6 +384,22 @@ export const QUEUES = {
       maxConcurrency: 300,
     },
   },
+  channelUpdates: {
+    id: 'ChannelUpdatesQueue',
+    envVar: 'CHANNEL_UPDATES_QUEUE_URL',
+    // 6x the consumer's timeout: a failed update (429, 5xx, timeout) is tried again every 6
+    // minutes, 8 times in all, so a channel's outage of up to about 45 minutes loses nothing.
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    consumer: {
+      function: 'channelUpdates',
+      batchSize: 5,
+      maxBatchingWindowSeconds: 5,
+      // Channel APIs limit requests per store (Shopify's REST bucket refills at 2 a second):
+      // few updates at once keep the OMS inside them.
+      maxConcurrency: 5,
+    },
+  },
   channelChanges: {
     id: 'ChannelChangeQueue',
     envVar: 'CHANNEL_CHANGE_QUEUE_URL',
@@ -379,6 +441,15 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
       ],
     },
     target: { queue: 'routing' },
+  },
+  {
+    id: 'ChannelUpdates',
+    description: 'Shipments, pick-ups, cancellations and refunds to tell the channel that sold the order',
+    pattern: {
+      source: ['oms'],
+      'detail-type': [...CHANNEL_UPDATE_EVENTS],
+    },
+    target: { queue: 'channelUpdates' },
   },
   {
     id: 'ChannelChanges',

@@ -6,6 +6,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { QUEUES } from '../../lib/topology.js';
 import { callLocal, targetOf, type Target, type TargetOptions } from './target.js';
 
 /**
@@ -114,7 +115,14 @@ async function resolveAwsQueues(sqs: SQSClient, queue: string) {
 }
 
 export function addDlqCommands(program: Command, print: (result: unknown) => void): void {
-  const dlq = program.command('dlq').description("a queue's dead letters: inspect them, move them back");
+  const queues = Object.values(QUEUES)
+    .map((spec) => spec.id)
+    .join(', ');
+  const dlq = program
+    .command('dlq')
+    .description(
+      `a queue's dead letters: inspect them, move them back (<queue>: ${queues}; in AWS also its URL)`,
+    );
   const target = () => targetOf(program.opts<TargetOptions>());
   dlq
     .command('list <queue>')

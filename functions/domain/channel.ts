@@ -29,7 +29,9 @@ export const Channel = z.strictObject({
   defaultCountry: z.string().length(2).optional(),
   /**
    * Where the channel's own API is, for channels whose webhooks only name an order (Square,
-   * BigCommerce); the access token is a secret, referenced by name like the signing secret.
+   * BigCommerce), for Amazon (polled), and for the channels told of shipments, pick-ups,
+   * cancellations and refunds (Shopify, WooCommerce: functions/channels/updates/); the access
+   * token is a secret, referenced by name like the signing secret.
    */
   api: z
     .strictObject({

@@ -13,7 +13,9 @@ import {
   getStockItems,
   saveSync,
 } from '../data/inventory-repository.js';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { PendingEvent } from '../shared/event-publisher.js';
+import { metrics } from '../shared/observability.js';
 
 /** What a sync needs besides the SKU's stock, loaded once per batch. */
 export interface SyncContext {
@@ -53,8 +55,12 @@ export async function syncSku(sku: string, context: SyncContext): Promise<void> 
     const decision = decideSync({ previous, next, product, levels, now: context.now() });
     if (!decision) return previous ? flush(previous, pending, context) : undefined;
     const outbox = withDecision(pending, decision);
-    if (await saveSync(decision, outbox, previous?.version))
+    if (await saveSync(decision, outbox, previous?.version)) {
+      // Counted when decided (saved once), not when published (an outbox may be published again).
+      const stockOuts = decision.events.filter((event) => event.detailType === 'OutOfStock').length;
+      if (stockOuts > 0) metrics.addMetric('StockOuts', MetricUnit.Count, stockOuts);
       return flush(decision.aggregate, outbox, context);
+    }
     if (attempt >= MAX_ATTEMPTS)
       throw new Error(`The aggregate of "${sku}" kept changing; the record will be retried.`);
   }
@@ -70,7 +76,9 @@ async function flush(aggregate: InventoryAggregate, outbox: Outbox, context: Syn
     domainEvent,
   }));
   const failed = await context.publish(pending);
-  if (failed.length > 0)
+  if (failed.length > 0) {
+    metrics.addMetric('EventPublishFailures', MetricUnit.Count, failed.length);
     throw new Error(`${failed.length} event(s) of "${aggregate.sku}" were not published.`);
+  }
   await clearOutbox(aggregate.sku, aggregate.version);
 }

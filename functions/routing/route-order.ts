@@ -287,7 +287,7 @@ async function decideAndCommit(
     );
     switch (result.kind) {
       case 'committed':
-        record(order, plan, status, decision);
+        record(order, plan, status, decision, deps.now());
         return { kind: 'committed', status, plan, decisions: decision };
       case 'stock_conflict':
         metrics.addMetric('ReservationConflicts', MetricUnit.Count, 1);
@@ -481,7 +481,7 @@ async function routeMerged(
   switch (result.kind) {
     case 'committed':
       metrics.addMetric('MergedOrders', MetricUnit.Count, others.length);
-      record(order, plan, 'ROUTED', 1);
+      record(order, plan, 'ROUTED', 1, deps.now());
       return { kind: 'committed', status: 'ROUTED', plan, decisions: 1, mergedWith };
     case 'order_changed':
       return { kind: 'skipped', reason: 'order changed concurrently (routed by another delivery)' };
@@ -514,8 +514,29 @@ function withSafetyStockGuard(
   });
 }
 
-function record(order: Order, plan: RoutingPlan, status: OrderStatus, decisions: number): void {
+/**
+ * The routing metrics of a committed plan. OrdersRouted is every commit (first routings, backorder
+ * retries, re-routes), the denominator of the split and backorder rates; ReceivedToRouted and
+ * FulfillmentOrdersPerOrder are measured on an order's first routing only, since a backorder
+ * routed days later, when stock arrives, says nothing about how fast the router is.
+ */
+function record(
+  order: Order,
+  plan: RoutingPlan,
+  status: OrderStatus,
+  decisions: number,
+  committedAt: Date,
+): void {
   metrics.addMetric('RoutingDecisions', MetricUnit.Count, decisions);
+  metrics.addMetric('OrdersRouted', MetricUnit.Count, 1);
+  if (order.status === 'RECEIVED') {
+    metrics.addMetric(
+      'ReceivedToRouted',
+      MetricUnit.Milliseconds,
+      Math.max(0, committedAt.getTime() - Date.parse(order.receivedAt)),
+    );
+    metrics.addMetric('FulfillmentOrdersPerOrder', MetricUnit.Count, plan.fulfillmentOrders.length);
+  }
   if (plan.fulfillmentOrders.length > 1) metrics.addMetric('Splits', MetricUnit.Count, 1);
   if (plan.unplaced.length > 0 && (status === 'BACKORDERED' || status === 'PARTIALLY_ROUTED')) {
     metrics.addMetric('Backorders', MetricUnit.Count, 1);

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { DomainError, PayloadTooLargeError, ValidationError } from '../domain/errors.js';
 import { identifier, MAX_KEY_IDENTIFIER } from '../domain/text.js';
 import { parseJson, parseOrThrow } from '../domain/validation.js';
-import { logger } from './observability.js';
+import { logger, recordHandlerFailures } from './observability.js';
 
 /**
  * HTTP plumbing shared by the API handlers: JSON and RFC 9457 problem responses, and the one
@@ -71,6 +71,7 @@ export function errorResponse(error: unknown, instance?: string): HttpResponse {
     };
   }
   logger.error('Unhandled error', error as Error);
+  recordHandlerFailures(1);
   return problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
 }
 

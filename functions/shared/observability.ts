@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
@@ -12,3 +12,12 @@ export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_N
 // structured and follow POWERTOOLS_LOG_LEVEL like every other line.
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OMS', logger });
 export const tracer = new Tracer();
+
+/**
+ * A failure a handler survived without failing its invocation, so Lambda's Errors metric never
+ * sees it: a 500 answered to an API caller, or batch items reported back for a retry. The
+ * HandlerFailures alarm of each function (lib/observability.ts) fires on this.
+ */
+export function recordHandlerFailures(count: number): void {
+  if (count > 0) metrics.addMetric('HandlerFailures', MetricUnit.Count, count);
+}

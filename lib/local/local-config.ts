@@ -16,10 +16,24 @@ export const DEMO_CHANNEL_SECRETS = {
 
 export const DEMO_SIGNING_SECRET = DEMO_CHANNEL_SECRETS[DEMO_CHANNEL_ID];
 
+/**
+ * LOCAL-ONLY DEMO VALUES, public like the ones above: the Admin API access token of the demo
+ * Shopify store and the REST key (`<consumer key>:<consumer secret>`) of the demo WooCommerce
+ * store, by which the channel updates call them. A demo channel is told of shipments only once
+ * its `api.baseUrl` points at a store that accepts them (the e2e test's local fakes do).
+ */
+export const DEMO_CHANNEL_API_SECRETS = {
+  'oms/channels/shopify-api': 'shpat_local-demo-admin-token',
+  'oms/channels/woocommerce-api': 'ck_local-demo-key:cs_local-demo-secret',
+} as const satisfies Record<string, string>;
+
 /** Secret name (as a channel's `secretName`, `oms/channels/<channelId>`) → secret value. */
-export const LOCAL_SECRETS: Record<string, string> = Object.fromEntries(
-  Object.entries(DEMO_CHANNEL_SECRETS).map(([channelId, secret]) => [`oms/channels/${channelId}`, secret]),
-);
+export const LOCAL_SECRETS: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(DEMO_CHANNEL_SECRETS).map(([channelId, secret]) => [`oms/channels/${channelId}`, secret]),
+  ),
+  ...DEMO_CHANNEL_API_SECRETS,
+};
 
 export const LOCAL_EVENT_BUS_NAME = 'oms-local';
 

@@ -1,4 +1,5 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LOCAL_STAGE, stageNames } from '../stage-config.js';
 import { batchPointerOf, readBatch, replaySucceeded } from '../stream-replay.js';
 import { TABLES } from '../tables.js';
 import {
@@ -243,6 +244,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       OMS_LOCAL_SECRETS: JSON.stringify(LOCAL_SECRETS),
       // One process hosts every function, so POWERTOOLS_SERVICE_NAME can not be set per function.
       POWERTOOLS_DEV: 'true',
+      // Named like a deployed stage's, though nothing is published locally.
+      POWERTOOLS_METRICS_NAMESPACE: stageNames(LOCAL_STAGE).metricsNamespace,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
     });

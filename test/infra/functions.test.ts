@@ -1,5 +1,14 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { describe, expect, it } from 'vitest';
-import type { FunctionKey } from '../../lib/topology.js';
+import { createOmsFunction } from '../../lib/functions.js';
+import { stageNames } from '../../lib/stage-config.js';
+import { Stateful } from '../../lib/stateful.js';
+import { TABLES } from '../../lib/tables.js';
+import { FUNCTIONS, type FunctionKey, type FunctionSpec } from '../../lib/topology.js';
 import { actionsOf, logicalIdOf, statementsOf, synthesizeOms, type Statement } from './oms-app.js';
 
 const WRITE_ACTIONS = [
@@ -34,6 +43,9 @@ interface ExpectedFunction {
   publishes?: true;
   readsSecrets?: true;
   writesSecrets?: true;
+  /** The global secondary indexes it queries, as `Table/index`. */
+  queries?: string[];
+  reservedConcurrency?: number;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -47,6 +59,7 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders'],
     readsSecrets: true,
+    reservedConcurrency: 300,
   },
   {
     key: 'pollAmazon',
@@ -55,6 +68,7 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 300,
     writes: ['Orders', 'Config'],
     readsSecrets: true,
+    reservedConcurrency: 1,
   },
   { key: 'getOrder', id: 'get-order', memoryMb: 512, timeoutSeconds: 10, reads: ['Orders'] },
   { key: 'openApi', id: 'openapi', memoryMb: 256, timeoutSeconds: 5 },
@@ -81,6 +95,7 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 30,
     reads: ['Config'],
     writes: ['Orders', 'Inventory'],
+    queries: ['Orders/byCustomer'],
   },
   {
     key: 'postInventoryMovement',
@@ -111,6 +126,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Inventory', 'Config'],
+    queries: ['Inventory/byLocation'],
   },
   {
     key: 'getChannelAvailability',
@@ -135,6 +151,7 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Inventory'],
     streamOf: 'Inventory',
     publishes: true,
+    queries: ['Orders/byStatus'],
   },
   {
     key: 'preTokenGeneration',
@@ -164,6 +181,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Orders', 'Config'],
+    queries: ['Orders/byWorkQueue'],
   },
   {
     key: 'getFulfillmentOrder',
@@ -171,6 +189,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     reads: ['Orders'],
+    queries: ['Orders/byFulfillmentOrder'],
   },
   {
     key: 'postFulfillmentAction',
@@ -179,6 +198,16 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 15,
     reads: ['Config'],
     writes: ['Orders', 'Inventory', 'Idempotency'],
+    queries: ['Orders/byFulfillmentOrder'],
+  },
+  {
+    key: 'channelUpdates',
+    id: 'channel-updates',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Config', 'Orders'],
+    writes: ['Idempotency'],
+    readsSecrets: true,
   },
   {
     key: 'serviceApi',
@@ -243,9 +272,11 @@ describe('the functions', () => {
       ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
+    // The admin API names the secrets it creates after the stage, as the readers' grants expect.
+    if (spec.writesSecrets) expect(variables.CHANNEL_SECRETS_PREFIX).toBe('oms/test/channels/');
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: spec.id,
-      POWERTOOLS_METRICS_NAMESPACE: 'OMS',
+      POWERTOOLS_METRICS_NAMESPACE: 'OMS/test',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });
@@ -294,8 +325,36 @@ describe('the functions', () => {
     ];
     expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
     for (const statement of secretStatements) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/channels\/\*"\]\]\}$/);
+      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/test\/channels\/\*"\]\]\}$/);
     }
+  });
+
+  it.each(cases)('$id may query exactly the indexes it queries, each by name', (spec) => {
+    const indexResources = statementsOfFunction(spec.key)
+      .flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]))
+      .map((resource) => JSON.stringify(resource))
+      .filter((resource) => resource.includes('/index/'));
+    const queried = indexResources.map((resource) => {
+      const [table] = tablesIn({ Action: [], Effect: 'Allow', Resource: JSON.parse(resource) });
+      return `${table}/${/\/index\/([^"]+)"/.exec(resource)![1]}`;
+    });
+    expect(queried.sort()).toEqual([...(spec.queries ?? [])].sort());
+  });
+
+  it.each(cases)('$id may neither scan a table nor batch-write to one, since none does', (spec) => {
+    const actions = actionsOf(statementsOfFunction(spec.key));
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+  });
+
+  it.each(cases)('$id has reserved concurrency only where it must not take the pool', (spec) => {
+    expect(functionResource(spec.key).Properties.ReservedConcurrentExecutions).toBe(spec.reservedConcurrency);
+  });
+
+  it('reserves no concurrency on a stage that turns reservations off', () => {
+    const { stack: unreserved, template: unreservedTemplate } = synthesizeOms({ reserveConcurrency: false });
+    const postOrder = unreservedTemplate.toJSON().Resources[logicalIdOf(unreserved.functions.postOrder)];
+    expect(postOrder.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it.each(cases)('$id may publish to the bus only if it is an event publisher', (spec) => {
@@ -307,5 +366,61 @@ describe('the functions', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+  });
+});
+
+describe('the indexes', () => {
+  // A tripwire for new indexes: the local runtime does not enforce IAM, so a function that queries
+  // an index it does not name in lib/topology.ts works on a laptop and is refused in AWS.
+  it('are each queried by a function that names it in its table access', () => {
+    const declared = new Set(
+      Object.values(FUNCTIONS as Record<string, FunctionSpec>).flatMap((spec) =>
+        spec.tables.flatMap(({ table, indexes }) => (indexes ?? []).map((index) => `${table}/${index}`)),
+      ),
+    );
+    const defined = TABLES.flatMap((table) =>
+      (table.globalSecondaryIndexes ?? []).map((index) => `${table.id}/${index.indexName}`),
+    );
+    expect(defined.filter((index) => !declared.has(index))).toEqual([]);
+  });
+});
+
+describe('a function whose table access names more', () => {
+  function policyOf(tables: FunctionSpec['tables']) {
+    const app = new App({ context: { [BUNDLING_STACKS]: [] } });
+    const stack = new Stack(app, 'Grants');
+    const { tables: created } = new Stateful(stack, 'Stateful', { retainData: false });
+    const fn = createOmsFunction(
+      stack,
+      { ...FUNCTIONS.getOrder, id: 'import-products', tables },
+      {
+        names: stageNames('test'),
+        reserveConcurrency: true,
+        tables: created,
+        eventBus: new EventBus(stack, 'Bus'),
+        logRetention: RetentionDays.ONE_DAY,
+        logRemovalPolicy: RemovalPolicy.DESTROY,
+      },
+    );
+    return statementsOf(Template.fromStack(stack), logicalIdOf(fn.role!));
+  }
+
+  it('gets Scan and BatchWriteItem when it lists them, on that table only', () => {
+    const statements = policyOf([
+      { table: 'Config', access: 'readWrite', actions: ['Scan', 'BatchWriteItem'] },
+      { table: 'Orders', access: 'read' },
+    ]);
+    const onConfig = statements.find((statement) => JSON.stringify(statement.Resource).includes('Config'));
+    const onOrders = statements.find((statement) => JSON.stringify(statement.Resource).includes('Orders'));
+    expect(actionsOf([onConfig!])).toEqual(
+      expect.arrayContaining(['dynamodb:Scan', 'dynamodb:BatchWriteItem']),
+    );
+    expect(actionsOf([onOrders!])).toEqual(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+  });
+
+  it('is refused at synth time when it names an index its table does not have', () => {
+    expect(() => policyOf([{ table: 'Config', access: 'read', indexes: ['byNothing'] }])).toThrow(
+      'import-products: Config has no index byNothing (lib/tables.ts).',
+    );
   });
 });

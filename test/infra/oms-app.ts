@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { OmsStack, type OmsStackProps } from '../../lib/oms-stack.js';
+import { stageNames } from '../../lib/stage-config.js';
 
 /**
  * The stack as `cdk synth` builds it, minus the bundling: with no stack selected for bundling,
@@ -12,7 +13,8 @@ import { OmsStack, type OmsStackProps } from '../../lib/oms-stack.js';
  */
 export function synthesizeOms(props: Partial<OmsStackProps> = {}) {
   const app = new App({ context: { [BUNDLING_STACKS]: [] } });
-  const stack = new OmsStack(app, 'Oms', { retainData: true, ...props });
+  const names = stageNames('test');
+  const stack = new OmsStack(app, names.stackName, { names, retainData: true, ...props });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

@@ -107,7 +107,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 22;
+const FUNCTION_COUNT = 23;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -189,7 +189,7 @@ describe('the stream outbox', () => {
 describe('the work queues', () => {
   const { stack, template } = synthesizeOms();
   it('moves a routing message to its dead-letter queue after 5 receives, hidden 180 s while routed', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 2);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 180,
       RedrivePolicy: {
@@ -261,13 +261,60 @@ describe('the work queues', () => {
   });
 });
 
+describe('the channel-updates queue', () => {
+  const { stack, template } = synthesizeOms();
+
+  it('moves a channel update to its dead-letter queue after 8 receives, hidden 360 s between tries', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 360,
+      RedrivePolicy: {
+        deadLetterTargetArn: arnOf(logicalIdOf(stack.queues.channelUpdates.deadLetterQueue)),
+        maxReceiveCount: 8,
+      },
+      SqsManagedSseEnabled: true,
+    });
+  });
+
+  it('drains into channel-updates five at a time, at most 5 at once, with partial failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(logicalIdOf(stack.queues.channelUpdates.queue)),
+      FunctionName: { Ref: logicalIdOf(stack.functions.channelUpdates) },
+      BatchSize: 5,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('is fed shipments, pick-ups, cancellations and refunds from the bus', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['oms'],
+        'detail-type': [
+          'ShipmentCreated',
+          'OrderReadyForPickup',
+          'OrderCanceled',
+          'OrderLinesCanceled',
+          'RefundRecorded',
+        ],
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: arnOf(logicalIdOf(stack.queues.channelUpdates.queue)),
+          DeadLetterConfig: { Arn: arnOf(logicalIdOf(stack.queues.channelUpdates.deadLetterQueue)) },
+        }),
+      ],
+    });
+  });
+});
+
 describe('the dashboard and alarms', () => {
   const { template } = synthesizeOms();
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
   const metricNames = alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
 
   it('alarms on a message in any dead-letter queue', () => {
-    const deadLetterQueueCount = 2 + STREAM_SUBSCRIPTIONS.length;
+    const deadLetterQueueCount = 3 + STREAM_SUBSCRIPTIONS.length;
     const onDeadLetters = alarms.filter(
       (alarm) =>
         alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&
@@ -286,8 +333,8 @@ describe('the dashboard and alarms', () => {
   it('charts orders and duplicate deliveries per channel from the OMS metrics', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
-    expect(body).toMatch(/SEARCH\('\{OMS,channel,service\} MetricName=.*OrdersReceived/);
-    expect(body).toMatch(/SEARCH\('\{OMS,channel,service\} MetricName=.*DuplicateDeliveries/);
+    expect(body).toMatch(/SEARCH\('\{OMS\/test,channel,service\} MetricName=.*OrdersReceived/);
+    expect(body).toMatch(/SEARCH\('\{OMS\/test,channel,service\} MetricName=.*DuplicateDeliveries/);
     expect(body).toContain('IteratorAge');
     expect(body).toContain('ApproximateAgeOfOldestMessage');
   });

@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { putChannel } from '../../functions/data/config-repository.js';
 import { getAggregate, stockKey } from '../../functions/data/inventory-repository.js';
 import { recordMovement } from '../../functions/data/movements-repository.js';
@@ -10,6 +10,7 @@ import { getChannelAvailability } from '../../functions/inventory/get-channel-av
 import { getReplenishmentSuggestions } from '../../functions/inventory/get-replenishment-suggestions.js';
 import { createInventorySync } from '../../functions/inventory/inventory-sync.js';
 import type { PendingEvent } from '../../functions/shared/event-publisher.js';
+import { metrics } from '../../functions/shared/observability.js';
 import { anActor, anApiEvent } from '../helpers/factories.js';
 
 import { aChannel, anOrder, aStreamEvent, aStreamRecord } from '../helpers/records.js';
@@ -224,5 +225,44 @@ describe('inventory-sync', () => {
         change.available,
       ]),
     ).toEqual([[0, 1]]);
+  });
+});
+
+describe('the inventory-sync metrics', () => {
+  afterEach(() => vi.restoreAllMocks());
+  const countOf = (addMetric: { mock: { calls: unknown[][] } }, name: string) =>
+    addMetric.mock.calls
+      .filter(([metric]) => metric === name)
+      .reduce((sum, [, , value]) => sum + Number(value), 0);
+
+  it('count a stock-out once, when it is decided, not each time its event is published', async () => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    await sync(
+      aStreamEvent([await move({ type: 'receipt', sku: 'VASE', locationId: 'lisbon', quantity: 1 })]),
+    );
+    const sale = await move({
+      type: 'pos_sale',
+      sku: 'VASE',
+      locationId: 'lisbon',
+      quantity: 1,
+      occurredAt: '2026-11-22T10:00:00Z',
+    });
+    publishing = 'fails';
+    await sync(aStreamEvent([sale]));
+    publishing = 'works';
+    await sync(aStreamEvent([sale]));
+
+    expect(typesOf(published)).toContain('OutOfStock');
+    expect(countOf(addMetric, 'StockOuts')).toBe(1);
+  });
+
+  it('count the events EventBridge refused', async () => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    const record = await move({ type: 'receipt', sku: 'BOWL', locationId: 'lisbon', quantity: 2 });
+    publishing = 'fails';
+
+    await sync(aStreamEvent([record]));
+
+    expect(countOf(addMetric, 'EventPublishFailures')).toBe(1);
   });
 });

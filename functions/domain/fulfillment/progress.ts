@@ -182,7 +182,7 @@ export function publishedEvents(
   fo: FulfillmentOrderState,
   events: FulfillmentResult['events'],
   orders: readonly OrderReference[],
-): DomainEvent[] {
+): DomainEvent<PublishedDetail>[] {
   const lineOrder = new Map(fo.lines.map((line) => [line.lineId, line.orderId ?? fo.orderId]));
   return events.flatMap((event) =>
     orders.map((order) => {
@@ -194,12 +194,14 @@ export function publishedEvents(
   );
 }
 
+type PublishedDetail = { eventId: string } & Record<string, unknown>;
+
 function publishedDetail(
   event: FulfillmentEvent,
   order: OrderReference,
   eventId: string,
   own: <Line extends { lineId: string }>(lines: Line[]) => Line[],
-): { eventId: string } & Record<string, unknown> {
+): PublishedDetail {
   const common = {
     eventId,
     orderId: order.orderId,

@@ -1,9 +1,10 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clearConfigCache } from '../../../functions/data/config-repository.js';
 import { postOrder } from '../../../functions/ingest/post-order.js';
+import { metrics } from '../../../functions/shared/observability.js';
 import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
 import { aCanonicalOrder, aSignedOrderPost } from '../../helpers/factories.js';
 import { bodyOf } from '../../helpers/http.js';
@@ -37,6 +38,7 @@ beforeEach(() => {
   clearConfigCache();
   givenChannels(aChannel());
 });
+afterEach(() => vi.restoreAllMocks());
 
 function givenChannels(...channels: ReturnType<typeof aChannel>[]) {
   dynamo.on(GetCommand, { TableName: CONFIG_TABLE }).resolves({});
@@ -172,6 +174,7 @@ describe('postOrder when DynamoDB races or fails', () => {
     'answers %s, thrown after the SDK gave up retrying, with a 500 and no retry of its own',
     async (_name, error) => {
       dynamo.on(TransactWriteCommand).rejects(error);
+      const addMetric = vi.spyOn(metrics, 'addMetric');
 
       const response = await postOrder(aSignedOrderPost({ order: aCanonicalOrder() }));
 
@@ -179,6 +182,8 @@ describe('postOrder when DynamoDB races or fails', () => {
       expect(response.statusCode).toBe(500);
       expect(response.headers?.['content-type']).toBe('application/problem+json');
       expect(bodyOf(response)).toEqual(INTERNAL_ERROR);
+      // The alarm on HandlerFailures fires although the invocation succeeded.
+      expect(addMetric).toHaveBeenCalledWith('HandlerFailures', 'Count', 1);
     },
   );
 

@@ -8,7 +8,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  vi,
+  type MockInstance,
+} from 'vitest';
 import { clearConfigCache, locationKey } from '../../../functions/data/config-repository.js';
 import { stockKey } from '../../../functions/data/inventory-repository.js';
 import { capacityKey } from '../../../functions/data/routing-repository.js';
@@ -21,6 +31,7 @@ import {
 import type { Location } from '../../../functions/domain/location.js';
 import { newStockLevel } from '../../../functions/domain/stock.js';
 import { routeOrders } from '../../../functions/routing/route-orders.js';
+import { metrics } from '../../../functions/shared/observability.js';
 import { aCanceledTransaction } from '../../helpers/dynamodb-errors.js';
 import { anOrder, anOrderItem, aLocation } from '../../helpers/records.js';
 import { aRoutingMessage, anSqsEvent } from '../../helpers/routing-messages.js';
@@ -243,5 +254,59 @@ describe('routeOrders with daily capacity', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(capacityReads()).toHaveLength(2);
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+});
+
+describe('the routing metrics', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  const routingMetrics = (addMetric: MockInstance<typeof metrics.addMetric>) =>
+    Object.fromEntries(addMetric.mock.calls.map(([name, unit, value]) => [name, { unit, value }]));
+
+  it('report the time from received to routed, the shipments and one routed order', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // anOrder() was received at 10:00:05.000.
+    vi.setSystemTime(new Date('2026-11-22T10:00:06.250Z'));
+    dynamo.on(TransactWriteCommand).resolves({});
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+
+    await routeOrders(anSqsEvent(orderReceived()));
+
+    expect(routingMetrics(addMetric)).toMatchObject({
+      ReceivedToRouted: { unit: 'Milliseconds', value: 1250 },
+      FulfillmentOrdersPerOrder: { unit: 'Count', value: 1 },
+      OrdersRouted: { unit: 'Count', value: 1 },
+    });
+  });
+
+  it('leave the routing latency out when a backordered order is routed again', async () => {
+    const backordered = anOrder({ status: 'BACKORDERED' });
+    dynamo.on(GetCommand, { TableName: 'Orders' }).resolves({
+      Item: anOrderItem({
+        ...backordered,
+        routing: { unplaced: [{ lineId: 'line-1', sku: 'TSHIRT-BLUE-M', quantity: 1, reason: 'no_stock' }] },
+      } as typeof backordered),
+    });
+    dynamo.on(QueryCommand, { TableName: 'Orders' }).resolves({ Items: [] });
+    dynamo.on(TransactWriteCommand).resolves({});
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+
+    await routeOrders(
+      anSqsEvent(
+        aRoutingMessage('BackorderRetry', {
+          version: '1',
+          orderId: backordered.orderId,
+          sku: 'TSHIRT-BLUE-M',
+        }),
+      ),
+    );
+
+    const names = addMetric.mock.calls.map(([name]) => name);
+    expect(names).toContain('OrdersRouted');
+    expect(names).not.toContain('ReceivedToRouted');
+    expect(names).not.toContain('FulfillmentOrdersPerOrder');
   });
 });
