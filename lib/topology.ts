@@ -51,7 +51,8 @@ export const FUNCTIONS = {
   postOrder: {
     id: 'post-order',
     entry: 'functions/ingest/post-order.ts',
-    description: 'POST /v1/channels/{channelId}/orders: authenticate, map and store an order once',
+    description:
+      'POST /v1/channels/{channelId}/orders: authenticate, map and store an order (or a change to one) once',
     timeoutSeconds: 10,
     memoryMb: 1024,
     tables: [
@@ -282,6 +283,31 @@ export const FUNCTIONS = {
     ],
     readsChannelSecrets: true,
   },
+  serviceApi: {
+    id: 'service-api',
+    entry: 'functions/service/service-api.ts',
+    description: 'Customer service: cancellations, address changes, returns received anywhere, order history',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  applyChannelChanges: {
+    id: 'apply-channel-changes',
+    entry: 'functions/service/apply-channel-changes.ts',
+    description:
+      "Channel-changes queue consumer: a channel's cancellation or address change applied to the order",
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -374,6 +400,19 @@ export const QUEUES = {
       maxConcurrency: 5,
     },
   },
+  channelChanges: {
+    id: 'ChannelChangeQueue',
+    envVar: 'CHANNEL_CHANGE_QUEUE_URL',
+    // 6x the consumer's timeout, as for routing.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: {
+      function: 'applyChannelChanges',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 10,
+    },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -389,10 +428,17 @@ export interface EventRuleSpec {
 export const EVENT_RULES: readonly EventRuleSpec[] = [
   {
     id: 'RouteOrders',
-    description: 'Orders to route: new, waiting for stock that has arrived, or rejected by a location',
+    description:
+      'Orders to route: new, waiting for stock that has arrived, rejected by a location, or moved by an address change',
     pattern: {
       source: ['oms'],
-      'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected', 'FulfillmentOrderRejected'],
+      'detail-type': [
+        'OrderReceived',
+        'BackorderRetry',
+        'FulfillmentRejected',
+        'FulfillmentOrderRejected',
+        'FulfillmentOrderRerouteRequested',
+      ],
     },
     target: { queue: 'routing' },
   },
@@ -404,6 +450,12 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
       'detail-type': [...CHANNEL_UPDATE_EVENTS],
     },
     target: { queue: 'channelUpdates' },
+  },
+  {
+    id: 'ChannelChanges',
+    description: "A channel's cancellation or address change of an order it sent, applied off the webhook",
+    pattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
+    target: { queue: 'channelChanges' },
   },
 ];
 

@@ -6,6 +6,7 @@ import { accessOpenApi } from './access-paths.js';
 import { adminOpenApi } from './admin-paths.js';
 import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
+import { serviceOpenApi } from './service-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -75,6 +76,7 @@ export function openApiDocument() {
         ...accessOpenApi().schemas,
         ...adminOpenApi().schemas,
         ...fulfillmentOpenApi().schemas,
+        ...serviceOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -132,6 +134,7 @@ export function openApiDocument() {
       ...accessOpenApi().paths,
       ...adminOpenApi().paths,
       ...fulfillmentOpenApi().paths,
+      ...serviceOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

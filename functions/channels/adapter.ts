@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/channel.js';
-import type { CanonicalOrder } from '../domain/order.js';
+import type { Address, CanonicalOrder } from '../domain/order.js';
 
 /**
  * The seam between channels and the OMS. One adapter per channel format: it checks that a
@@ -26,7 +26,17 @@ export type AdapterResult =
       raw?: unknown;
     }
   /** A well-formed request that carries no order to ingest (an activation ping, a topic we do not act on). */
-  | { kind: 'ignored'; reason: string };
+  | { kind: 'ignored'; reason: string }
+  /** The channel changed an order it sent before: canceled it, or gave it a new shipping address. */
+  | {
+      kind: 'change';
+      externalId: string;
+      change: ChannelOrderChange;
+      deliveryId?: string;
+    };
+
+export type ChannelOrderChange =
+  { type: 'cancel'; reason: string } | { type: 'shipping_address'; address: Address };
 
 export interface ChannelAdapter {
   readonly format: string;

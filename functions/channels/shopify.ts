@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { CanonicalOrderInput } from '../domain/order.js';
-import type { ChannelAdapter } from './adapter.js';
+import type { CanonicalOrder, CanonicalOrderInput } from '../domain/order.js';
+import type { ChannelAdapter, ChannelOrderChange } from './adapter.js';
 import {
   OrderMapping,
   attributesFrom,
@@ -134,17 +134,39 @@ export const shopifyAdapter: ChannelAdapter = {
   async toCanonical(request) {
     const topic = request.headers['x-shopify-topic'];
     // Without a topic the body is taken as an order: that is how an operator replays one by hand.
-    if (topic && topic !== INGESTED_TOPIC) {
+    if (topic && topic !== INGESTED_TOPIC && !(topic in CHANGE_TOPICS)) {
       return {
         kind: 'ignored',
-        reason: `Shopify topic ${topic} is not ingested: orders enter through ${INGESTED_TOPIC}, and changes to them go through the OMS API.`,
+        reason: `Shopify topic ${topic} is not ingested: orders enter through ${INGESTED_TOPIC}, cancellations through orders/cancelled and address changes through orders/updated.`,
       };
     }
     const raw = parseJsonKeepingBigIntegers(request.rawBody);
     const order = mapShopifyOrder(raw);
     const deliveryId = request.headers['x-shopify-event-id'] ?? request.headers['x-shopify-webhook-id'];
+    const change = topic ? CHANGE_TOPICS[topic]?.(raw as { cancel_reason?: unknown }, order) : undefined;
+    if (change === null)
+      return { kind: 'ignored', reason: `Shopify ${topic} carries no shipping address to apply.` };
+    if (change)
+      return { kind: 'change', externalId: order.externalId, change, ...(deliveryId && { deliveryId }) };
     return { kind: 'order', order, raw, ...(deliveryId && { deliveryId }) };
   },
+};
+
+/**
+ * Topics that change an order sent before: the body is the whole order as it is now. A
+ * cancellation cancels it in the OMS; an update applies its shipping address (the OMS decides
+ * whether it changed, and refuses once anything has shipped). `null`: nothing to apply.
+ */
+const CHANGE_TOPICS: Record<
+  string,
+  (raw: { cancel_reason?: unknown }, order: CanonicalOrder) => ChannelOrderChange | null
+> = {
+  'orders/cancelled': (raw) => ({
+    type: 'cancel',
+    reason: `canceled in Shopify (${typeof raw.cancel_reason === 'string' ? raw.cancel_reason : 'no reason given'})`,
+  }),
+  'orders/updated': (_raw, order) =>
+    order.shippingAddress ? { type: 'shipping_address', address: order.shippingAddress } : null,
 };
 
 /** Maps a Shopify order (parsed with big integers kept as strings) to the canonical order. */

@@ -21,6 +21,8 @@ export const SCOPES = {
   'oms/config.write': 'Configure locations, products, channels and channel secrets',
   'oms/fulfillment.read': "Read a location's fulfillment orders (its work queue)",
   'oms/fulfillment.write': 'Accept, reject, pick, pack, ship and hand over fulfillment orders',
+  'oms/orders.write': 'Cancel orders and change their shipping address',
+  'oms/returns.write': 'Authorize returns and receive returned goods',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

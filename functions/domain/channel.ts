@@ -39,5 +39,7 @@ export const Channel = z.strictObject({
       accessTokenSecretName: z.string().min(1).max(512),
     })
     .optional(),
+  /** Days after delivery (or pick-up) within which a customer may return goods (issue #11). */
+  returnWindowDays: z.int().min(0).max(3650).optional(),
 });
 export type Channel = z.output<typeof Channel>;

@@ -17,7 +17,8 @@ export abstract class DomainError extends Error {
     | 'not_found'
     | 'conflict'
     | 'payload_too_large'
-    | 'unavailable';
+    | 'unavailable'
+    | 'unprocessable';
 }
 
 export class ValidationError extends DomainError {
@@ -72,5 +73,17 @@ export class PayloadTooLargeError extends DomainError {
   constructor(readonly limitBytes: number) {
     super(`The request body is larger than ${limitBytes} bytes.`);
     this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** Well-formed and about a known resource, but a business rule refuses it (a return window passed). */
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable';
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'UnprocessableError';
   }
 }

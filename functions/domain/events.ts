@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { PUBLISHED_FULFILLMENT_EVENT_SCHEMAS } from './fulfillment/events.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from './order.js';
+import { OrderCanceledV1, SERVICE_EVENT_CATALOGUE } from './service/events.js';
 
 /**
  * The event catalogue. Every event the OMS publishes is declared here with its detail-type,
@@ -100,7 +101,8 @@ export const EVENT_CATALOGUE = [
   ...Object.values(STATUS_EVENTS).map((detailType) => ({
     detailType,
     version: '1',
-    schema: OrderStatusChangedV1,
+    // OrderCanceled carries the status fields and the cancellation's (issue #11).
+    schema: detailType === 'OrderCanceled' ? OrderCanceledV1 : OrderStatusChangedV1,
   })),
   // The fulfillment lifecycle (functions/domain/fulfillment/events.ts), published from the
   // fulfillment order's record by the outbox.
@@ -109,6 +111,7 @@ export const EVENT_CATALOGUE = [
     version: '1',
     schema,
   })),
+  ...SERVICE_EVENT_CATALOGUE,
 ] as const;
 
 export function orderReceived(order: Order): DomainEvent<OrderReceivedV1> {
@@ -147,6 +150,7 @@ export function orderEvents(previous: Order | undefined, current: Order | undefi
   if (previous.status === current.status) return [];
   const detailType = STATUS_EVENTS[current.status];
   if (!detailType) return [];
+  if (current.status === 'CANCELED') return routerCancellation(previous, current);
   const detail: OrderStatusChangedV1 = {
     version: '1',
     eventId: `${current.orderId}:v${current.version}`,
@@ -190,6 +194,34 @@ export function fulfillmentOrderEvents(
       },
     },
   ];
+}
+
+/**
+ * A cancellation customer service or a channel asked for is announced by its record (the
+ * Cancellation item written with the order, functions/domain/service/events.ts), which the order
+ * names in `canceledBy`. One the router decided (rules that cancel what can not be placed) is
+ * announced here, with the units it could not place.
+ */
+function routerCancellation(previous: Order, current: Order): DomainEvent[] {
+  if ((current as Order & { canceledBy?: string }).canceledBy) return [];
+  const unplaced = (
+    current as Order & { routing?: { unplaced?: { lineId: string; sku: string; quantity: number }[] } }
+  ).routing?.unplaced;
+  const detail: OrderCanceledV1 = {
+    version: '1',
+    eventId: `${current.orderId}:v${current.version}`,
+    orderId: current.orderId,
+    channelId: current.channelId,
+    externalId: current.externalId,
+    status: 'CANCELED',
+    previousStatus: previous.status,
+    orderVersion: current.version,
+    changedAt: current.updatedAt,
+    reason: 'the routing rules cancel what can not be placed',
+    lines: (unplaced ?? current.lines).map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+    canceledAt: current.updatedAt,
+  };
+  return [{ detailType: 'OrderCanceled', detail }];
 }
 
 /** A fulfillment order record as a location's action left it: its version and that action's events. */

@@ -1,6 +1,22 @@
 import { formatMinorUnits } from './money.js';
 import type { Order } from './order.js';
 import type { FulfillmentOrder } from './routing/routing-input.js';
+import type { AddressChange, Cancellation, ReturnAuthorization, StoredRefund } from './service/records.js';
+
+/** What customer service did to the order (functions/data/service-repository.ts). */
+export interface ServiceRecords {
+  cancellations: readonly Cancellation[];
+  addressChanges: readonly AddressChange[];
+  returns: readonly ReturnAuthorization[];
+  refunds: readonly StoredRefund[];
+}
+
+const NO_SERVICE_RECORDS: ServiceRecords = {
+  cancellations: [],
+  addressChanges: [],
+  returns: [],
+  refunds: [],
+};
 
 /** What the router leaves on an order (functions/data/routing-repository.ts). */
 interface RoutingRecord {
@@ -16,9 +32,14 @@ interface RoutingRecord {
 /**
  * What the API shows of an order: everything but internal bookkeeping, the totals rendered in
  * the currency's exponent, the fulfillment orders, and for each line where it went and why, so
- * customer service can answer "where is my order" without reading the router's explanation.
+ * customer service can answer "where is my order" without reading the router's explanation, and
+ * what was canceled, returned and refunded.
  */
-export function toOrderView(order: Order, fulfillmentOrders: readonly FulfillmentOrder[] = []) {
+export function toOrderView(
+  order: Order,
+  fulfillmentOrders: readonly FulfillmentOrder[] = [],
+  service: ServiceRecords = NO_SERVICE_RECORDS,
+) {
   const {
     payloadHash: _payloadHash,
     routingIntent: _routingIntent,
@@ -55,6 +76,17 @@ export function toOrderView(order: Order, fulfillmentOrders: readonly Fulfillmen
         .map(({ quantity, reason }) => ({ quantity, reason })),
     })),
     fulfillmentOrders,
+    cancellations: service.cancellations,
+    addressChanges: service.addressChanges,
+    returns: service.returns,
+    refunds: service.refunds,
+    refunded: {
+      total: service.refunds.reduce((sum, refund) => sum + refund.total, 0),
+      display: `${formatMinorUnits(
+        service.refunds.reduce((sum, refund) => sum + refund.total, 0),
+        order.currency,
+      )} ${order.currency}`,
+    },
     ...(routing && {
       routing: {
         ...routing,

@@ -9,6 +9,19 @@ import {
   type FulfillmentOrderRecord,
 } from '../domain/events.js';
 import { toOrder } from '../data/order-items.js';
+import {
+  addressChangeEvents,
+  cancellationEvents,
+  channelChangeEvents,
+  refundEvents,
+  returnEvents,
+} from '../domain/service/events.js';
+import type {
+  AddressChange,
+  Cancellation,
+  ReturnAuthorization,
+  StoredRefund,
+} from '../domain/service/records.js';
 import { withObservability } from '../shared/middleware.js';
 import { publishStreamEvents } from '../shared/stream-outbox.js';
 
@@ -30,6 +43,25 @@ export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
         ),
         ...fulfillmentActionEvents(previous, current),
       ];
+    // Customer-service records are written once (a condition sees to it): a new one announces itself.
+    case 'Cancellation':
+      return current && !previous ? cancellationEvents(current as unknown as Cancellation) : [];
+    case 'Refund':
+      return current && !previous ? refundEvents(current as unknown as StoredRefund) : [];
+    case 'AddressChange':
+      return current && !previous ? addressChangeEvents(current as unknown as AddressChange) : [];
+    case 'ChannelChange':
+      return current && !previous
+        ? channelChangeEvents(
+            current as unknown as Parameters<typeof channelChangeEvents>[0],
+            String(current.sk),
+          )
+        : [];
+    case 'Return':
+      return returnEvents(
+        previous as unknown as ReturnAuthorization | undefined,
+        current as unknown as ReturnAuthorization | undefined,
+      );
     default:
       return [];
   }

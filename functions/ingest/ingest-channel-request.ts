@@ -1,4 +1,4 @@
-import type { ChannelAdapter, ChannelRequest } from '../channels/adapter.js';
+import type { ChannelAdapter, ChannelOrderChange, ChannelRequest } from '../channels/adapter.js';
 import type { Channel } from '../domain/channel.js';
 import { NotFoundError } from '../domain/errors.js';
 import { identifier, MAX_KEY_IDENTIFIER } from '../domain/text.js';
@@ -9,10 +9,20 @@ export interface IngestDeps extends ReceiveOrderDeps {
   getChannel(channelId: string): Promise<Channel | undefined>;
   adapterFor(format: string): ChannelAdapter | undefined;
   resolveSecret(name: string): Promise<string | undefined>;
+  /** Takes a channel's change to an order it sent before (functions/service/accept-channel-change.ts). */
+  applyChannelChange(args: {
+    channelId: string;
+    externalId: string;
+    change: ChannelOrderChange;
+    deliveryId?: string;
+  }): Promise<IngestResult>;
 }
 
 export type IngestResult =
-  { kind: 'ignored'; reason: string } | { kind: 'order'; orderId: string; created: boolean };
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'order'; orderId: string; created: boolean }
+  /** CHANGE_ACCEPTED: taken off the webhook, applied from a queue; the others: applied. */
+  | { kind: 'changed'; orderId: string; status: 'CHANGE_ACCEPTED' | 'CANCELED' | 'ADDRESS_CHANGED' };
 
 /**
  * Takes a request a channel posted:
@@ -20,7 +30,8 @@ export type IngestResult =
  * 2. authenticates the request the channel's way (401) before reading anything from it;
  * 3. maps the native payload to the canonical order (400 naming the native path), or answers
  *    that there is nothing to ingest (an activation ping, a topic we do not act on);
- * 4. stores the order once, with the payload as received and the channel's delivery id.
+ * 4. stores the order once, with the payload as received and the channel's delivery id;
+ *    a change to an order sent before (a cancellation, a new address) is applied to it instead.
  */
 export async function ingestChannelRequest(
   deps: IngestDeps,
@@ -36,6 +47,14 @@ export async function ingestChannelRequest(
   adapter.authenticate(input.request, secret, Math.floor(deps.now().getTime() / 1000));
   const mapped = await adapter.toCanonical(input.request, channel);
   if (mapped.kind === 'ignored') return mapped;
+  if (mapped.kind === 'change') {
+    return deps.applyChannelChange({
+      channelId: channel.channelId,
+      externalId: mapped.externalId,
+      change: mapped.change,
+      ...(mapped.deliveryId !== undefined && { deliveryId: mapped.deliveryId }),
+    });
+  }
 
   // A delivery id keys an item of its own; a header or payload field can be of any length.
   const deliveryId =

@@ -230,11 +230,11 @@ async function ingestOrder(
     // The envelope the HTTP ingest of an Amazon channel takes, kept as the payload received.
     const envelope = { order, orderItems, ...(shippingAddress !== undefined && { shippingAddress }) };
     const mapped = mapAmazonOrder(envelope);
-    if (mapped.kind === 'ignored') {
+    if (mapped.kind !== 'order') {
       deps.log.info('Amazon order not ingested', {
         channelId: channel.channelId,
         amazonOrderId,
-        reason: mapped.reason,
+        reason: mapped.kind === 'ignored' ? mapped.reason : 'a change to an order, not an order',
       });
       return 'ignored';
     }

@@ -4,6 +4,7 @@ import { FULFILLMENT_ROUTES } from './fulfillment.js';
 import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
+import { SERVICE_ROUTES } from './service.js';
 
 export type { RouteDeclaration } from './route.js';
 
@@ -15,4 +16,5 @@ export const ROUTES = [
   ...ACCESS_ROUTES,
   ...ADMIN_ROUTES,
   ...FULFILLMENT_ROUTES,
+  ...SERVICE_ROUTES,
 ] as const;

@@ -24,8 +24,13 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
   }),
   z.object({
     // FulfillmentOrderRejected: a location's reject or short pick (functions/fulfillment), whose
-    // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form.
-    'detail-type': z.enum(['FulfillmentRejected', 'FulfillmentOrderRejected']),
+    // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form;
+    // FulfillmentOrderRerouteRequested: unstarted work an address change moves (customer service).
+    'detail-type': z.enum([
+      'FulfillmentRejected',
+      'FulfillmentOrderRejected',
+      'FulfillmentOrderRerouteRequested',
+    ]),
     detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
   }),
 ]);
@@ -48,7 +53,9 @@ export const routerDeps: RouteOrderDeps = {
 async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
-    message['detail-type'] === 'FulfillmentRejected' || message['detail-type'] === 'FulfillmentOrderRejected'
+    message['detail-type'] === 'FulfillmentRejected' ||
+    message['detail-type'] === 'FulfillmentOrderRejected' ||
+    message['detail-type'] === 'FulfillmentOrderRerouteRequested'
       ? {
           kind: 'reroute_rejected',
           orderId: message.detail.orderId,

@@ -20,6 +20,7 @@ const STATUS_BY_KIND: Record<DomainError['kind'], { status: number; title: strin
   conflict: { status: 409, title: 'Conflict' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  unprocessable: { status: 422, title: 'Unprocessable content' },
 };
 
 /** A caller told 503 retries after this long: a channel API's hiccup is usually over by then. */

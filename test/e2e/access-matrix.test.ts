@@ -1,7 +1,15 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { changeFulfillmentOrder } from '../../functions/data/fulfillment-changes.js';
+import { listFulfillmentOrderStates } from '../../functions/data/fulfillment-repository.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { ROLES, SCOPES, type Scope } from '../../functions/domain/access.js';
+import {
+  applyFulfillmentAction,
+  type FulfillmentAction,
+} from '../../functions/domain/fulfillment/machine.js';
+import type { FulfillmentOrderState } from '../../functions/domain/fulfillment/model.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { FULFILLMENT_API_ACTIONS } from '../../functions/routes/fulfillment.js';
 import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
@@ -121,6 +129,40 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
       ['admin', 'ops', `a store user of ${HOME}`, 'a machine client with every scope'],
     ]),
   ),
+  'POST /v1/orders/{orderId}/cancel': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+  ],
+  'PUT /v1/orders/{orderId}/shipping-address': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+  ],
+  'GET /v1/orders/{orderId}/history': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+    'the web channel client',
+  ],
+  'POST /v1/returns': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+  'POST /v1/returns/{returnId}/receive': [
+    'admin',
+    'ops',
+    'customer service',
+    `a store user of ${HOME}`,
+    'a machine client with every scope',
+  ],
+  'GET /v1/returns/{returnId}': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+    'the web channel client',
+  ],
 };
 
 /**
@@ -148,6 +190,10 @@ const aRuleSet = (ruleSetId: string) => ({
 
 let runtime: LocalRuntime;
 let orderId = '';
+/** Orders each canceled once, by whoever asks first; an order delivered in full, and a return of it. */
+const cancelable: string[] = [];
+let delivered = '';
+let returnId = '';
 let fulfillmentOrderId = '';
 let requestNumber = 0;
 const tablePrefix = `e2eaccess${Date.now().toString(36)}-`;
@@ -240,6 +286,31 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get(`/v1/locations/${HOME}/fulfillment-orders`);
     case 'GET /v1/fulfillment-orders/{fulfillmentOrderId}':
       return get(`/v1/fulfillment-orders/${fulfillmentOrderId}`);
+    case 'POST /v1/orders/{orderId}/cancel':
+      return post(`/v1/orders/${cancelable.shift()}/cancel`, { reason: 'matrix test' });
+    case 'PUT /v1/orders/{orderId}/shipping-address':
+      return {
+        path: `/v1/orders/${orderId}/shipping-address`,
+        init: {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ address: { line1: 'Rua Garrett 1', city: 'Lisboa', country: 'PT' } }),
+        },
+      };
+    case 'GET /v1/orders/{orderId}/history':
+      return get(`/v1/orders/${orderId}/history`);
+    case 'POST /v1/returns':
+      return post('/v1/returns', {
+        orderId: delivered,
+        lines: [{ lineId: '1', quantity: 1, reason: 'matrix test' }],
+      });
+    case 'POST /v1/returns/{returnId}/receive':
+      return post(`/v1/returns/${returnId}/receive`, {
+        locationId: HOME,
+        lines: [{ lineId: '1', quantity: 1, condition: 'resellable' }],
+      });
+    case 'GET /v1/returns/{returnId}':
+      return get(`/v1/returns/${returnId}`);
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;
@@ -367,8 +438,87 @@ beforeAll(async () => {
     });
     expect(created.status).toBe(201);
   }
-}, 120_000);
+  await prepareServiceRequests();
+}, 180_000);
 afterAll(() => runtime?.stop());
+
+/** The orders, the delivery and the return the customer-service routes act on, one per request. */
+async function prepareServiceRequests() {
+  const signed = async (order: unknown) => {
+    const body = JSON.stringify(order);
+    const response = await fetch(`${runtime.url}/v1/channels/web/orders`, {
+      method: 'POST',
+      headers: {
+        [OMS_SIGNATURE_HEADER]: signOmsPayload(DEMO_SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+    });
+    return ((await response.json()) as { orderId: string }).orderId;
+  };
+  const everyCallerOnce = Object.keys(CALLERS).length + 5;
+  for (let index = 0; index < everyCallerOnce; index++)
+    cancelable.push(await signed(aCanonicalOrder({ externalId: `matrix-cancel-${index}` })));
+  delivered = await signed(
+    aCanonicalOrder({
+      externalId: 'matrix-delivered',
+      lines: [{ lineId: '1', sku: 'IPOD2008RED', quantity: 30, unitPrice: 1000, discount: 0, tax: 0 }],
+      totals: undefined,
+    }),
+  );
+  const fulfillmentOrders = await vi.waitFor(
+    async () => {
+      const found = await listFulfillmentOrderStates(delivered);
+      if (found.length === 0) throw new Error('not routed yet');
+      return found;
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+  for (const fo of fulfillmentOrders) await deliver(fo.fulfillmentOrderId);
+  const authorized = await fetch(`${runtime.url}/v1/returns`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      orderId: delivered,
+      lines: [{ lineId: '1', quantity: 20, reason: 'matrix test' }],
+    }),
+  });
+  expect(authorized.status).toBe(201);
+  returnId = ((await authorized.json()) as { returnId: string }).returnId;
+}
+
+/** Accept, pick, pack, ship and deliver, through the fulfillment side's own data layer. */
+async function deliver(fulfillmentOrderId: string) {
+  const lines = (fo: { lines: { lineId: string; quantity: number }[] }) =>
+    fo.lines.map(({ lineId, quantity }) => ({ lineId, quantity }));
+  const steps: [string, (fo: FulfillmentOrderState) => unknown][] = [
+    ['accept', () => ({})],
+    ['pick', (fo) => ({ lines: lines(fo) })],
+    ['pack', (fo) => ({ packages: [{ lines: lines(fo) }] })],
+    ['ship', () => ({ carrier: 'UPS', trackingNumber: '1Z999' })],
+    [
+      'track',
+      (fo) => ({
+        shipmentId: fo.shipments[0]!.shipmentId,
+        status: 'delivered',
+        occurredAt: new Date().toISOString(),
+      }),
+    ],
+  ];
+  for (const [action, body] of steps) {
+    await changeFulfillmentOrder({
+      fulfillmentOrderId,
+      action: action as FulfillmentAction,
+      decide: (fo) =>
+        applyFulfillmentAction(fo, action, body(fo), {
+          now: new Date().toISOString(),
+          random: Math.random,
+          newId: ulid,
+        }),
+      actor: { sub: 'matrix', role: 'store' },
+      now: () => new Date().toISOString(),
+    });
+  }
+}
 
 const everyCaller = (): Caller[] => [
   ...(Object.keys(CALLERS) as Caller[]),

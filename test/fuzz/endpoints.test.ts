@@ -26,6 +26,7 @@ import { TABLES } from '../../lib/tables.js';
 import { anApiEvent } from '../helpers/factories.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
+import { serviceApi } from '../../functions/service/service-api.js';
 import {
   ENDPOINTS,
   FUZZ_CHANNELS,
@@ -59,6 +60,7 @@ const HANDLERS: Record<string, Handler> = {
   getWorkQueue,
   getFulfillmentOrder,
   postFulfillmentAction,
+  serviceApi: (event) => serviceApi(event),
 };
 
 const SECRET = 'fuzz-secret';

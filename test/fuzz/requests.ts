@@ -322,6 +322,50 @@ const machineClientGrant: fc.Arbitrary<Json> = fc
     ...(channelIds !== undefined && { channelIds }),
   }));
 
+const FUZZ_ORDER = '01J0000000000000000000000';
+const serviceLines = (extra: Record<string, fc.Arbitrary<Json>>) =>
+  fc.array(
+    fc.record({
+      lineId: fc.constantFrom('1', '2', 'L-3'),
+      quantity: fc.constantFrom(1, 2, 100_000),
+      ...extra,
+    }),
+    { minLength: 1, maxLength: 3 },
+  );
+/** A record without the keys whose value is undefined (absent, as a client leaves them out). */
+const present = (record: Record<string, Json | undefined>): Json =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Json;
+const cancellation: fc.Arbitrary<Json> = fc
+  .record({
+    reason: fc.constantFrom('customer changed their mind', 'fraud'),
+    lines: fc.option(serviceLines({}), { nil: undefined }),
+  })
+  .map(present);
+const shippingAddress: fc.Arbitrary<Json> = fc.record({
+  address: fc.constantFrom<Json>(
+    { line1: 'Rua Garrett 1', city: 'Lisboa', country: 'PT', lat: 38.71, lon: -9.14 },
+    { line1: 'Gran Vía 1', city: 'Madrid', country: 'ES' },
+  ),
+  reason: fc.constantFrom('moved', 'typo'),
+});
+const returnRequest: fc.Arbitrary<Json> = fc
+  .record({
+    orderId: fc.constantFrom(FUZZ_ORDER, '01JFUZZ'),
+    lines: serviceLines({ reason: fc.constantFrom('too small', 'damaged') }),
+    initiatedAt: fc.option(fc.constantFrom('2026-11-22T10:00:00Z', '2026-11-22T10:00:00+14:00'), {
+      nil: undefined,
+    }),
+    override: fc.option(fc.constant<Json>({ reason: 'loyal customer' }), { nil: undefined }),
+    replacements: fc.option(fc.constant<Json>([{ sku: FUZZ_SKUS[0]!, quantity: 1 }]), { nil: undefined }),
+  })
+  .map(present);
+const returnReceipt: fc.Arbitrary<Json> = fc.record({
+  locationId: fc.constantFrom(...FUZZ_LOCATIONS),
+  lines: serviceLines({ condition: fc.constantFrom('resellable', 'damaged') }),
+});
+const orderPath = pathId([FUZZ_ORDER]).map((orderId) => ({ orderId }));
+const returnPath = pathId(['01JRETURN']).map((returnId) => ({ returnId }));
+
 const version = fc.oneof(
   fc.integer({ min: 1, max: 3 }).map(String),
   fc.constantFrom('0', '-1', '1.5', '1e300', '9007199254740993', '0x10', '999999', '1000000', ''),
@@ -554,6 +598,39 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
       }),
     ]),
   ),
+  cancel: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/orders/{orderId}/cancel'),
+    pathParameters: orderPath,
+    body: bodies(cancellation),
+  }),
+  'shipping address': fc.record({
+    method: fc.constant('PUT' as const),
+    route: fc.constant('/v1/orders/{orderId}/shipping-address'),
+    pathParameters: orderPath,
+    body: bodies(shippingAddress),
+  }),
+  'order history': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/orders/{orderId}/history'),
+    pathParameters: orderPath,
+  }),
+  returns: fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/returns'),
+    body: bodies(returnRequest),
+  }),
+  'receive return': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/returns/{returnId}/receive'),
+    pathParameters: returnPath,
+    body: bodies(returnReceipt),
+  }),
+  'get return': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/returns/{returnId}'),
+    pathParameters: returnPath,
+  }),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

@@ -209,6 +209,22 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Idempotency'],
     readsSecrets: true,
   },
+  {
+    key: 'serviceApi',
+    id: 'service-api',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory'],
+  },
+  {
+    key: 'applyChannelChanges',
+    id: 'apply-channel-changes',
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory'],
+  },
 ];
 
 describe('the functions', () => {

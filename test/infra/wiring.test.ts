@@ -82,6 +82,12 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
       token: true,
     }),
   ),
+  { method: 'POST', path: '/v1/orders/{orderId}/cancel', function: 'serviceApi', token: true },
+  { method: 'PUT', path: '/v1/orders/{orderId}/shipping-address', function: 'serviceApi', token: true },
+  { method: 'GET', path: '/v1/orders/{orderId}/history', function: 'serviceApi', token: true },
+  { method: 'POST', path: '/v1/returns', function: 'serviceApi', token: true },
+  { method: 'POST', path: '/v1/returns/{returnId}/receive', function: 'serviceApi', token: true },
+  { method: 'GET', path: '/v1/returns/{returnId}', function: 'serviceApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -101,7 +107,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 21;
+const FUNCTION_COUNT = 23;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -183,7 +189,7 @@ describe('the stream outbox', () => {
 describe('the work queues', () => {
   const { stack, template } = synthesizeOms();
   it('moves a routing message to its dead-letter queue after 5 receives, hidden 180 s while routed', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 2);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 3);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 180,
       RedrivePolicy: {
@@ -205,6 +211,21 @@ describe('the work queues', () => {
     });
   });
 
+  it('drains the channel-changes queue into apply-channel-changes, fed by ChannelOrderChangeReceived', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)),
+      FunctionName: { Ref: logicalIdOf(stack.functions.applyChannelChanges) },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
+      Targets: [Match.objectLike({ Arn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)) })],
+    });
+  });
+
   it('refuses unencrypted connections to every queue', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
@@ -218,11 +239,17 @@ describe('the work queues', () => {
     }
   });
 
-  it('sends new, backordered-and-restocked and rejected orders to the routing queue', () => {
+  it('sends new, backordered-and-restocked, rejected and readdressed orders to the routing queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['oms'],
-        'detail-type': ['OrderReceived', 'BackorderRetry', 'FulfillmentRejected', 'FulfillmentOrderRejected'],
+        'detail-type': [
+          'OrderReceived',
+          'BackorderRetry',
+          'FulfillmentRejected',
+          'FulfillmentOrderRejected',
+          'FulfillmentOrderRerouteRequested',
+        ],
       },
       Targets: [
         Match.objectLike({
@@ -287,7 +314,7 @@ describe('the dashboard and alarms', () => {
   const metricNames = alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
 
   it('alarms on a message in any dead-letter queue', () => {
-    const deadLetterQueueCount = 2 + STREAM_SUBSCRIPTIONS.length;
+    const deadLetterQueueCount = 3 + STREAM_SUBSCRIPTIONS.length;
     const onDeadLetters = alarms.filter(
       (alarm) =>
         alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&

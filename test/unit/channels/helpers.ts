@@ -61,7 +61,7 @@ export function signatureHeaders(format: string, body: string, secret = SECRET):
 
 /** Asserts the result is an order that passes the canonical schema, and returns it. */
 export function expectOrder(result: AdapterResult): CanonicalOrder {
-  if (result.kind !== 'order') throw new Error(`expected an order, got ignored: ${result.reason}`);
+  if (result.kind !== 'order') throw new Error(`expected an order, got ${JSON.stringify(result)}`);
   expect(CanonicalOrder.parse(result.order)).toEqual(result.order);
   return result.order;
 }

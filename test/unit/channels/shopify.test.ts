@@ -6,6 +6,7 @@ import {
   aShopifyOrder,
   expectOrder,
   fixture,
+  fixtureText,
   signatureHeaders,
   validationIssues,
   type JsonObject,
@@ -148,19 +149,52 @@ describe('Shopify adapter', () => {
     expect(order.lines.map((line) => line.sku)).toEqual(['39072856', 'IPOD-2008-RED', 'IPOD2008BLACK']);
   });
 
-  it.each(['orders/updated', 'orders/cancelled', 'draft_orders/create'])(
-    'ignores the %s topic',
-    async (topic) => {
-      const body = JSON.stringify(aShopifyOrder());
+  it('maps orders/cancelled to a cancellation of the order, with the reason Shopify gives', async () => {
+    const body = fixtureText('shopify-order-cancelled.json');
+    const order = JSON.stringify(JSON.parse(body).order);
 
-      const result = await shopifyAdapter.toCanonical(
-        ordersCreate(body, { 'x-shopify-topic': topic }),
-        aChannel('shopify'),
-      );
+    const result = await shopifyAdapter.toCanonical(
+      ordersCreate(order, { 'x-shopify-topic': 'orders/cancelled', 'x-shopify-event-id': 'evt-9' }),
+      aChannel('shopify'),
+    );
 
-      expect(result).toEqual({ kind: 'ignored', reason: expect.stringContaining(topic) });
-    },
-  );
+    expect(result).toEqual({
+      kind: 'change',
+      externalId: '450789469',
+      change: { type: 'cancel', reason: 'canceled in Shopify (customer)' },
+      deliveryId: 'evt-9',
+    });
+  });
+
+  it('maps orders/updated to its shipping address, and ignores one without', async () => {
+    const withAddress = await shopifyAdapter.toCanonical(
+      ordersCreate(JSON.stringify(aShopifyOrder()), { 'x-shopify-topic': 'orders/updated' }),
+      aChannel('shopify'),
+    );
+    expect(withAddress).toMatchObject({
+      kind: 'change',
+      change: { type: 'shipping_address', address: { country: expect.any(String) } },
+    });
+
+    const without = await shopifyAdapter.toCanonical(
+      ordersCreate(JSON.stringify(aShopifyOrder({ shipping_address: null })), {
+        'x-shopify-topic': 'orders/updated',
+      }),
+      aChannel('shopify'),
+    );
+    expect(without).toEqual({ kind: 'ignored', reason: expect.stringContaining('orders/updated') });
+  });
+
+  it.each(['draft_orders/create', 'orders/fulfilled'])('ignores the %s topic', async (topic) => {
+    const body = JSON.stringify(aShopifyOrder());
+
+    const result = await shopifyAdapter.toCanonical(
+      ordersCreate(body, { 'x-shopify-topic': topic }),
+      aChannel('shopify'),
+    );
+
+    expect(result).toEqual({ kind: 'ignored', reason: expect.stringContaining(topic) });
+  });
 
   it('names the native path of every amount it can not read', async () => {
     const shopify: NativeOrder = aShopifyOrder({ total_price_set: undefined, total_price: 'lots' });

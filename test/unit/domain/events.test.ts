@@ -164,7 +164,7 @@ describe('fulfillmentOrderEvents', () => {
 });
 
 describe('EVENT_CATALOGUE', () => {
-  it('lists OrderReceived, FulfillmentOrderCreated, every status event and the fulfillment events once, each at version 1', () => {
+  it('lists OrderReceived, FulfillmentOrderCreated, every status event, the fulfillment events and the customer-service events once, each at version 1', () => {
     const detailTypes = EVENT_CATALOGUE.map((entry) => entry.detailType);
 
     expect(detailTypes).toEqual([
@@ -195,6 +195,13 @@ describe('EVENT_CATALOGUE', () => {
       'FulfillmentCancelRequested',
       'FulfillmentCancelRefused',
       'FulfillmentOrderCanceled',
+      'OrderLinesCanceled',
+      'RefundRecorded',
+      'OrderShippingAddressChanged',
+      'FulfillmentOrderRerouteRequested',
+      'ReturnAuthorized',
+      'ReturnReceived',
+      'ChannelOrderChangeReceived',
     ]);
     expect(new Set(detailTypes).size).toBe(detailTypes.length);
     expect(EVENT_CATALOGUE.every((entry) => entry.version === '1')).toBe(true);
