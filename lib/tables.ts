@@ -52,6 +52,14 @@ export const ORDERS_TABLE: TableDefinition = {
       partitionKey: { name: 'workQueue', type: 'S' },
       sortKey: { name: 'workSince', type: 'S' },
     },
+    // Open fulfillment work by due-by, oldest first: sparse, only items carrying `openWork`
+    // (set while a location still owes the work, removed when it leaves), for the SLA listing.
+    // A third index: one more stack update on an existing table (docs/deploy.md).
+    {
+      indexName: 'openWorkByDueBy',
+      partitionKey: { name: 'openWork', type: 'S' },
+      sortKey: { name: 'dueBy', type: 'S' },
+    },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
 };
