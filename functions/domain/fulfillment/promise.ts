@@ -349,8 +349,13 @@ export interface PromisedFulfillmentOrder {
   promise?: FulfillmentPromise;
   shipments?: readonly { status: string; shippedAt: string; deliveredAt?: string }[];
   pickedUpAt?: string;
-  readyAt?: string;
-  updatedAt?: string;
+  /** The lifecycle's steps (functions/domain/fulfillment/progress.ts `withStep`). */
+  history?: readonly { to: string; at: string }[];
+}
+
+/** When the fulfillment order first entered one of these states, from its history. */
+export function reachedAt(fo: Pick<PromisedFulfillmentOrder, 'history'>, states: readonly string[]) {
+  return fo.history?.find((step) => states.includes(step.to))?.at;
 }
 
 export interface OrderProjection {
@@ -422,8 +427,9 @@ function projectOne(
 ): Projection {
   const shipments = fo.shipments ?? [];
   const readyAt = READY_STATES.includes(fo.status)
-    ? (fo.readyAt ?? fo.pickedUpAt ?? fo.updatedAt)
+    ? (reachedAt(fo, READY_STATES) ?? fo.pickedUpAt)
     : undefined;
+  const pickedAt = PICKED_STATES.includes(fo.status) ? (reachedAt(fo, PICKED_STATES) ?? now) : undefined;
   const allDelivered = fo.status === 'DELIVERED' && shipments.every((shipment) => shipment.deliveredAt);
   const lastOf = (times: (string | undefined)[]) =>
     times
@@ -432,7 +438,7 @@ function projectOne(
       .at(-1);
   const open = !['SHIPPED', 'IN_TRANSIT', 'DELIVERED'].includes(fo.status);
   const progress = {
-    ...(PICKED_STATES.includes(fo.status) && { pickedAt: fo.updatedAt ?? now }),
+    ...(pickedAt && { pickedAt }),
     // Units still at the location (a partial shipment) keep the projection on the location's clock.
     ...(!open &&
       shipments.length > 0 && { shippedAt: lastOf(shipments.map((shipment) => shipment.shippedAt))! }),
