@@ -82,6 +82,15 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
       token: true,
     }),
   ),
+  { method: 'GET', path: '/v1/orders/{orderId}/tracking', function: 'getOrderTracking', token: true },
+  {
+    method: 'POST',
+    path: '/v1/fulfillment-orders/{fulfillmentOrderId}/labels',
+    function: 'buyLabel',
+    token: true,
+  },
+  { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
+  { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -101,7 +110,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 21;
+const FUNCTION_COUNT = 26;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
