@@ -6,6 +6,7 @@ import { accessOpenApi } from './access-paths.js';
 import { adminOpenApi } from './admin-paths.js';
 import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
+import { promiseOpenApi } from './promise-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -57,6 +58,7 @@ export function openApiDocument() {
           name: OMS_SIGNATURE_HEADER,
           description: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; rejected outside ±${SIGNATURE_TOLERANCE_SECONDS} s. Several v1 values may be sent during secret rotation.`,
         },
+        ...promiseOpenApi().securitySchemes,
       },
       schemas: {
         CanonicalOrder: jsonSchema(CanonicalOrder, 'input'),
@@ -75,6 +77,7 @@ export function openApiDocument() {
         ...accessOpenApi().schemas,
         ...adminOpenApi().schemas,
         ...fulfillmentOpenApi().schemas,
+        ...promiseOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -132,6 +135,7 @@ export function openApiDocument() {
       ...accessOpenApi().paths,
       ...adminOpenApi().paths,
       ...fulfillmentOpenApi().paths,
+      ...promiseOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
