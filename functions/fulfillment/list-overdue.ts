@@ -7,7 +7,7 @@ import { withApiAccess } from '../shared/middleware.js';
 
 /**
  * GET /v1/fulfillment-orders?overdue=true&limit&cursor: open work whose due-by has passed, the
- * most overdue first, for ops to chase (docs/runbook.md, "Stuck fulfillment").
+ * most overdue first, for ops to chase (docs/runbook.md, "Overdue fulfillment").
  */
 export async function listOverdue(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
   try {
