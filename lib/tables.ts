@@ -46,7 +46,7 @@ export const ORDERS_TABLE: TableDefinition = {
     { indexName: 'byFulfillmentOrder', partitionKey: { name: 'fulfillmentOrderId', type: 'S' } },
     // A location's work in one status, oldest first (functions/data/work-queue.ts). Sparse:
     // PENDING fulfillment orders carry no workQueue. CloudFormation adds one index per stack
-    // update to an existing table: deploy these two in two updates (docs/deploy.md).
+    // update to an existing table: deploy these in separate updates (docs/deploy.md).
     {
       indexName: 'byWorkQueue',
       partitionKey: { name: 'workQueue', type: 'S' },
