@@ -86,6 +86,8 @@ export function expectedSdkClients(spec: FunctionSpec): string[] {
   return [
     ...(spec.tables.length > 0 ? ['client-dynamodb'] : []),
     ...(spec.publishesEvents ? ['client-eventbridge'] : []),
-    ...(spec.readsChannelSecrets || spec.writesChannelSecrets ? ['client-secrets-manager'] : []),
+    ...(spec.readsChannelSecrets || spec.writesChannelSecrets || spec.readsCarrierSecrets
+      ? ['client-secrets-manager']
+      : []),
   ].sort();
 }

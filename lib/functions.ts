@@ -186,7 +186,21 @@ export function createOmsFunction(
       }),
     );
   }
+  if (spec.readsCarrierSecrets) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [channelSecretsArn(Stack.of(scope), props.names.carrierSecretsPrefix)],
+      }),
+    );
+  }
   acknowledgeUnscopableResources(role, spec, props.names.channelSecretsPrefix);
+  if (spec.readsCarrierSecrets) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${props.names.carrierSecretsPrefix}*]`,
+      reason: `Carrier accounts are configured at run time: ${spec.id} reads only the secrets under ${props.names.carrierSecretsPrefix}, whose ARNs end in a random suffix.`,
+    });
+  }
   return fn;
 }
 

@@ -30,6 +30,8 @@ export function stageNames(stage: string) {
     metricsNamespace: `OMS/${name}`,
     /** Channel signing secrets are named `<prefix><channelId>`; a stage's functions read no other. */
     channelSecretsPrefix: `oms/${name}/channels/`,
+    /** Label providers' API tokens and webhook secrets (Config `CARRIER / <id>` names them). */
+    carrierSecretsPrefix: `oms/${name}/carriers/`,
     dashboardName: `OMS-${name}`,
     apiName: `OMS-${name}`,
     /** Alarm names start with it, so one stage's alarms sort together and never clash with another's. */

@@ -46,11 +46,19 @@ export const ORDERS_TABLE: TableDefinition = {
     { indexName: 'byFulfillmentOrder', partitionKey: { name: 'fulfillmentOrderId', type: 'S' } },
     // A location's work in one status, oldest first (functions/data/work-queue.ts). Sparse:
     // PENDING fulfillment orders carry no workQueue. CloudFormation adds one index per stack
-    // update to an existing table: deploy these two in two updates (docs/deploy.md).
+    // update to an existing table: deploy these in separate updates (docs/deploy.md).
     {
       indexName: 'byWorkQueue',
       partitionKey: { name: 'workQueue', type: 'S' },
       sortKey: { name: 'workSince', type: 'S' },
+    },
+    // Open fulfillment work by due-by, oldest first: sparse, only items carrying `openWork`
+    // (set while a location still owes the work, removed when it leaves), for the SLA listing.
+    // A third index: one more stack update on an existing table (docs/deploy.md).
+    {
+      indexName: 'openWorkByDueBy',
+      partitionKey: { name: 'openWork', type: 'S' },
+      sortKey: { name: 'dueBy', type: 'S' },
     },
   ],
   stream: 'NEW_AND_OLD_IMAGES',

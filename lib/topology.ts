@@ -24,6 +24,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Reads channel signing secrets from Secrets Manager. */
   readsChannelSecrets?: boolean;
+  /** Reads label providers' API tokens and webhook secrets (the stage's carrier prefix) from Secrets Manager. */
+  readsCarrierSecrets?: boolean;
   /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
   writesChannelSecrets?: boolean;
   /**
@@ -308,6 +310,60 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
   },
+  // Promise, carriers, tracking and SLA (#10, items 5, 6 and 8).
+  getOrderTracking: {
+    id: 'get-order-tracking',
+    entry: 'functions/api/get-order-tracking.ts',
+    description: "GET /v1/orders/{orderId}/tracking: the customer's view, with the projected delivery date",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  buyLabel: {
+    id: 'buy-label',
+    entry: 'functions/fulfillment/carriers/post-label.ts',
+    description: 'POST /v1/fulfillment-orders/{id}/labels: buy a shipping label from the label provider',
+    // Two provider calls of at most 10 s each, with time to store the label.
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'readWrite', indexes: ['byFulfillmentOrder'] },
+      { table: 'Config', access: 'read' },
+    ],
+    readsCarrierSecrets: true,
+  },
+  shippoTracking: {
+    id: 'shippo-tracking',
+    entry: 'functions/fulfillment/carriers/post-shippo-tracking.ts',
+    description: "POST /v1/carriers/shippo/tracking: Shippo's signed tracking events move shipments",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'readWrite', indexes: ['byFulfillmentOrder'] },
+      { table: 'Inventory', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+    readsCarrierSecrets: true,
+  },
+  listOverdueFulfillmentOrders: {
+    id: 'list-overdue-fulfillment-orders',
+    entry: 'functions/fulfillment/list-overdue.ts',
+    description: 'GET /v1/fulfillment-orders?overdue=true: open work past its due-by, most overdue first',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Orders', access: 'read', indexes: ['openWorkByDueBy'] }],
+  },
+  countOverdueFulfillmentOrders: {
+    id: 'count-overdue-fulfillment-orders',
+    entry: 'functions/fulfillment/count-overdue.ts',
+    description: 'Scheduled: the OverdueFulfillmentOrders metric ops alarm on',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    tables: [{ table: 'Orders', access: 'read', indexes: ['openWorkByDueBy'] }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -468,6 +524,7 @@ export interface ScheduleSpec {
 
 export const SCHEDULES: readonly ScheduleSpec[] = [
   { id: 'PollAmazon', function: 'pollAmazon', rateMinutes: 5 },
+  { id: 'CountOverdueFulfillmentOrders', function: 'countOverdueFulfillmentOrders', rateMinutes: 5 },
 ];
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';

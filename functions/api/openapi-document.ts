@@ -7,6 +7,7 @@ import { adminOpenApi } from './admin-paths.js';
 import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { serviceOpenApi } from './service-paths.js';
+import { promiseOpenApi } from './promise-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -58,6 +59,7 @@ export function openApiDocument() {
           name: OMS_SIGNATURE_HEADER,
           description: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>; rejected outside ±${SIGNATURE_TOLERANCE_SECONDS} s. Several v1 values may be sent during secret rotation.`,
         },
+        ...promiseOpenApi().securitySchemes,
       },
       schemas: {
         CanonicalOrder: jsonSchema(CanonicalOrder, 'input'),
@@ -77,6 +79,7 @@ export function openApiDocument() {
         ...adminOpenApi().schemas,
         ...fulfillmentOpenApi().schemas,
         ...serviceOpenApi().schemas,
+        ...promiseOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -135,6 +138,7 @@ export function openApiDocument() {
       ...adminOpenApi().paths,
       ...fulfillmentOpenApi().paths,
       ...serviceOpenApi().paths,
+      ...promiseOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

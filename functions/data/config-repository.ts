@@ -1,5 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Channel } from '../domain/channel.js';
+import { CarrierAccount } from '../domain/fulfillment/carrier.js';
+import { CarrierServices } from '../domain/fulfillment/promise.js';
 import { Location } from '../domain/location.js';
 import { CONFIG_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
@@ -74,6 +76,74 @@ export async function listLocations(now = Date.now()): Promise<Location[]> {
   return locations;
 }
 
+export const carrierServicesKey = { pk: 'CONFIG', sk: 'CARRIER_SERVICES' } as const;
+
+export async function putCarrierServices(config: CarrierServices): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(CONFIG_TABLE.envVar),
+      Item: { ...carrierServicesKey, entityType: 'CarrierServices', ...CarrierServices.parse(config) },
+    }),
+  );
+  carrierServicesCache.clear();
+}
+
+/**
+ * The carrier services and their transit days, read by the router for every order's promise and
+ * by the tracking view: cached like the locations, and as rarely changed. Undefined while none
+ * is configured: orders are then routed without a promised date.
+ */
+const carrierServicesCache = new Map<
+  string,
+  { config: Promise<CarrierServices | undefined>; until: number }
+>();
+
+export async function getCarrierServices(now = Date.now()): Promise<CarrierServices | undefined> {
+  const table = tableName(CONFIG_TABLE.envVar);
+  const cached = carrierServicesCache.get(table);
+  if (cached && cached.until > now) return cached.config;
+  const config = dynamo()
+    .send(new GetCommand({ TableName: table, Key: carrierServicesKey }))
+    .then(({ Item }) => (Item ? CarrierServices.parse(stripKeys(Item)) : undefined));
+  carrierServicesCache.set(table, { config, until: now + LOCATIONS_CACHE_MS });
+  config.catch(() => carrierServicesCache.delete(table));
+  return config;
+}
+
+export const carrierAccountKey = (carrierId: string) => ({ pk: 'CARRIER', sk: carrierId });
+
+export async function putCarrierAccount(account: CarrierAccount): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(CONFIG_TABLE.envVar),
+      Item: {
+        ...carrierAccountKey(account.carrierId),
+        entityType: 'CarrierAccount',
+        ...CarrierAccount.parse(account),
+      },
+    }),
+  );
+  carrierAccountCache.clear();
+}
+
+/** A label provider's account; cached like a channel, for the label and webhook functions. */
+const carrierAccountCache = new Map<string, { account: CarrierAccount | undefined; until: number }>();
+
+export async function getCarrierAccount(
+  carrierId: string,
+  now = Date.now(),
+): Promise<CarrierAccount | undefined> {
+  const key = `${tableName(CONFIG_TABLE.envVar)}\n${carrierId}`;
+  const cached = carrierAccountCache.get(key);
+  if (cached && cached.until > now) return cached.account;
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(CONFIG_TABLE.envVar), Key: carrierAccountKey(carrierId) }),
+  );
+  const account = Item ? CarrierAccount.parse(stripKeys(Item)) : undefined;
+  carrierAccountCache.set(key, { account, until: now + CHANNEL_CACHE_MS });
+  return account;
+}
+
 async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: Record<string, unknown> | undefined;
@@ -95,6 +165,8 @@ async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
 export function clearConfigCache(): void {
   channelCache.clear();
   locationsCache.clear();
+  carrierServicesCache.clear();
+  carrierAccountCache.clear();
 }
 
 /** The record as its schema knows it: without its keys and who last changed it (admin-repository.ts). */

@@ -22,6 +22,7 @@ import { toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { capacityKey, fulfillmentOrderKey, reservationKey } from './routing-repository.js';
 import { shipmentRecordPut, type ShipmentRecord } from './shipments-repository.js';
+import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
 import { WORK_QUEUE_INDEX, workQueueAttributes } from './work-queue.js';
 
 /**
@@ -49,7 +50,7 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 /** A stored fulfillment order: the lifecycle state, and what the router recorded with it. */
 export type StoredFulfillmentOrder = FulfillmentOrderState &
-  Pick<FulfillmentOrder, 'distanceKm' | 'mergedOrderIds'> & { dueBy?: string };
+  Pick<FulfillmentOrder, 'distanceKm' | 'mergedOrderIds' | 'promise' | 'promisedBy' | 'dueBy'>;
 
 export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFulfillmentOrder {
   const {
@@ -60,15 +61,19 @@ export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFu
     workSince: _workSince,
     pendingWorkQueue: _pendingWorkQueue,
     outbox: _outbox,
+    [OPEN_WORK_ATTRIBUTE]: _openWork,
     ...record
   } = item;
   // The router writes the record without a version; the lifecycle starts from it.
   if (typeof record.version === 'number') return record as unknown as StoredFulfillmentOrder;
-  const routed = record as unknown as FulfillmentOrder & { dueBy?: string };
+  const routed = record as unknown as FulfillmentOrder;
   return {
     ...startFulfillment(routed),
     ...(routed.distanceKm !== undefined && { distanceKm: routed.distanceKm }),
     ...(routed.mergedOrderIds !== undefined && { mergedOrderIds: routed.mergedOrderIds }),
+    // The router's promise stays with the fulfillment order: the SLA and the projection read it.
+    ...(routed.promise !== undefined && { promise: routed.promise }),
+    ...(routed.promisedBy !== undefined && { promisedBy: routed.promisedBy }),
     ...(routed.dueBy !== undefined && { dueBy: routed.dueBy }),
     version: 0,
   };
@@ -275,6 +280,8 @@ function fulfillmentOrderPut(change: FulfillmentChange): TransactItem {
         entityType: 'FulfillmentOrder',
         ...after,
         ...workQueueAttributes(after),
+        // In the SLA's index while the location still owes the work (fulfillment-sla-repository.ts).
+        ...openWorkAttribute(after),
         outbox: change.outbox,
       },
       // The router's record has no version yet: it must still be the one that was read.

@@ -20,6 +20,7 @@ import {
 import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, stockKey } from './inventory-repository.js';
+import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
 import { toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
@@ -494,7 +495,8 @@ export async function rejectFulfillmentOrder(rejection: Rejection): Promise<'rej
           TableName: orders,
           Key: fulfillmentOrderKey(orderId, fo.fulfillmentOrderId),
           UpdateExpression:
-            'SET #status = :rejected, rejectedAt = :now, rejectionReason = :reason, workQueue = :queue',
+            'SET #status = :rejected, rejectedAt = :now, rejectionReason = :reason, workQueue = :queue ' +
+            `REMOVE ${OPEN_WORK_ATTRIBUTE}`,
           ConditionExpression: '#status = :created',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -733,6 +735,7 @@ function putFulfillmentOrder(fo: FulfillmentOrder): Entry {
           entityType: 'FulfillmentOrder',
           ...fo,
           ...(fo.status === 'PENDING' ? announcedWorkQueue(fo) : workQueueAttributes(fo)),
+          ...openWorkAttribute(fo),
         },
       },
     },
@@ -953,6 +956,7 @@ function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
     workSince: _workSince,
     pendingWorkQueue: _pendingWorkQueue,
     outbox: _outbox,
+    [OPEN_WORK_ATTRIBUTE]: _openWork,
     ...fo
   } = item;
   return fo as unknown as FulfillmentOrder;

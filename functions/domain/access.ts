@@ -19,8 +19,9 @@ export const SCOPES = {
   'oms/access.write': 'Grant machine clients locations and channels',
   'oms/config.read': 'Read locations, products and channels',
   'oms/config.write': 'Configure locations, products, channels and channel secrets',
-  'oms/fulfillment.read': "Read a location's fulfillment orders (its work queue)",
-  'oms/fulfillment.write': 'Accept, reject, pick, pack, ship and hand over fulfillment orders',
+  'oms/fulfillment.read': "Read fulfillment orders: a location's work queue, overdue work",
+  'oms/fulfillment.write':
+    'Accept, reject, pick, pack, ship and hand over fulfillment orders; buy shipping labels',
   'oms/orders.write': 'Cancel orders and change their shipping address',
   'oms/returns.write': 'Authorize returns and receive returned goods',
 } as const;

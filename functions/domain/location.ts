@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { WEEKDAYS } from './fulfillment/calendar.js';
 import { CountryCode } from './order.js';
 
 /**
@@ -40,8 +41,30 @@ export const Location = z.strictObject({
   costPerShipment: z.int().min(0).default(0),
   costCurrency: z.string().length(3).default('EUR'),
   active: z.boolean().default(true),
+  /**
+   * The shipping calendar the promise reads (functions/domain/fulfillment/promise.ts); absent
+   * fields take LOCATION_SCHEDULE_DEFAULTS, so a location configured before promises still gets one.
+   * `processingDays`: working days from the day work starts to the day the goods leave (0: same day).
+   */
+  processingDays: z.int().min(0).max(30).optional(),
+  /** Orders routed at or after this local time (`timeZone`) are worked from the next working day. */
+  cutoffTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour HH:MM time such as 18:00')
+    .optional(),
+  workingDays: z.array(z.enum(WEEKDAYS)).min(1, 'needs at least one working day').max(7).optional(),
+  /** Local days the location does not work (`YYYY-MM-DD`). */
+  holidays: z.array(z.iso.date()).max(366).optional(),
 });
 export type Location = z.output<typeof Location>;
+
+/** A location that says nothing of its calendar ships the same working day, Monday to Friday, before 17:00. */
+export const LOCATION_SCHEDULE_DEFAULTS = {
+  processingDays: 0,
+  cutoffTime: '17:00',
+  workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  holidays: [],
+} as const satisfies Required<Pick<Location, 'processingDays' | 'cutoffTime' | 'workingDays' | 'holidays'>>;
 
 /** Names already found valid: every parse of every location checks one, and the check is costly. */
 const knownTimeZones = new Set<string>();

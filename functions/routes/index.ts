@@ -1,6 +1,7 @@
 import { ACCESS_ROUTES } from './access.js';
 import { ADMIN_ROUTES } from './admin.js';
 import { FULFILLMENT_ROUTES } from './fulfillment.js';
+import { CARRIER_ROUTES, SLA_ROUTES } from './carriers.js';
 import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
@@ -17,4 +18,6 @@ export const ROUTES = [
   ...ADMIN_ROUTES,
   ...FULFILLMENT_ROUTES,
   ...SERVICE_ROUTES,
+  ...CARRIER_ROUTES,
+  ...SLA_ROUTES,
 ] as const;

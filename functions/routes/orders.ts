@@ -18,6 +18,12 @@ export const ORDER_ROUTES = [
   },
   {
     method: 'GET',
+    path: '/v1/orders/{orderId}/tracking',
+    function: 'getOrderTracking',
+    access: { roles: EVERY_READER, scope: 'oms/orders.read', resource: { channel: 'record' } },
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     function: 'openApi',
     access: { public: 'The OpenAPI document is the public contract integrators read; it holds no data.' },

@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { promisesFor, type CarrierServices } from '../domain/fulfillment/promise.js';
 import type { Location as ConfiguredLocation } from '../domain/location.js';
 import type { Order, OrderStatus } from '../domain/order.js';
 import {
@@ -54,6 +55,8 @@ export interface RouteOrderDeps {
   getOrder(orderId: string): Promise<RoutableOrder | undefined>;
   getActiveRuleSet(): Promise<RuleSet>;
   listLocations(): Promise<ConfiguredLocation[]>;
+  /** Transit days per carrier service, for each fulfillment order's promise; undefined: none configured. */
+  getCarrierServices(): Promise<CarrierServices | undefined>;
   getStockLevels(sku: string): Promise<StockLevel[]>;
   /** Shard counts of the SKUs among these that are hot with more than one shard; others are absent. */
   getHotShards(skus: readonly string[]): Promise<Record<string, number>>;
@@ -233,14 +236,15 @@ async function decideAndCommit(
 ): Promise<RouteOrderResult> {
   const lines: readonly PlannedLine[] = rerouted ?? order.lines;
   const skus = [...new Set(lines.map((line) => line.sku))];
-  const [ruleSet, locations, products, hotShards] = await Promise.all([
+  const [ruleSet, locations, products, hotShards, services] = await Promise.all([
     deps.getActiveRuleSet(),
     deps.listLocations(),
     deps.getProducts(skus),
     deps.getHotShards(skus),
+    deps.getCarrierServices(),
   ]);
   if (!rerouted && ruleSet.merge && order.status === 'RECEIVED') {
-    const merged = await routeMerged(deps, order, ruleSet, ruleSet.merge.windowMinutes, locations);
+    const merged = await routeMerged(deps, order, ruleSet, ruleSet.merge.windowMinutes, locations, services);
     if (merged) return merged;
   }
   let expectedVersion = order.version;
@@ -278,7 +282,12 @@ async function decideAndCommit(
         status,
         routerStatus: routerStatusOf(plan),
         plan,
-        fulfillmentOrders: fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
+        fulfillmentOrders: fulfillmentOrdersOf(plan, {
+          orderId: order.orderId,
+          newId: deps.newId,
+          now,
+          promise: promisesFor({ order, locations, services, now }),
+        }),
         reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),
         capacity: capacityChargesOf(plan, locations, ruleSet, now),
         now,
@@ -428,6 +437,7 @@ async function routeMerged(
   ruleSet: RuleSet,
   windowMinutes: number,
   locations: readonly ConfiguredLocation[],
+  services: CarrierServices | undefined,
 ): Promise<RouteOrderResult | undefined> {
   if (order.customerKey === undefined) return undefined;
   const others = (await deps.listCustomerOrders(order.customerKey, order.placedAt, windowMinutes)).filter(
@@ -466,7 +476,12 @@ async function routeMerged(
     status: 'ROUTED',
     plan,
     fulfillmentOrders: splitMergedLines(
-      fulfillmentOrdersOf(plan, { orderId: order.orderId, newId: deps.newId, now }),
+      fulfillmentOrdersOf(plan, {
+        orderId: order.orderId,
+        newId: deps.newId,
+        now,
+        promise: promisesFor({ order, locations, services, now }),
+      }),
       [order.orderId, ...mergedWith],
     ),
     reservations: withSafetyStockGuard(reservationsOf(plan), plan, ruleSet, stockLevels),

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
 import * as z from 'zod';
-import { listLocations } from '../data/config-repository.js';
+import { getCarrierServices, listLocations } from '../data/config-repository.js';
 import {
   getStockItems,
   getStockLevels,
@@ -41,6 +41,7 @@ export const routerDeps: RouteOrderDeps = {
   getOrder,
   getActiveRuleSet: () => getActiveRuleSet(),
   listLocations,
+  getCarrierServices: () => getCarrierServices(),
   getStockLevels,
   getHotShards,
   getStockItems,

@@ -1,8 +1,16 @@
-import { putChannel, putLocation } from '../../functions/data/config-repository.js';
+import {
+  putCarrierAccount,
+  putCarrierServices,
+  putChannel,
+  putLocation,
+} from '../../functions/data/config-repository.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import type { Channel } from '../../functions/domain/channel.js';
+import type { CarrierAccount } from '../../functions/domain/fulfillment/carrier.js';
+import type { CarrierServices } from '../../functions/domain/fulfillment/promise.js';
 import type { Location } from '../../functions/domain/location.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
+import { DEMO_SHIPPO_SECRETS } from './local-config.js';
 
 /**
  * Demo data for the local runtime: channels, locations in Lisbon, Porto and Madrid (real
@@ -35,6 +43,68 @@ type DemoLocation = Pick<
 > &
   Partial<Location>;
 
+/**
+ * Shipping calendars (the promise, docs/fulfillment.md): warehouses take a working day to
+ * process and hand over to the carrier at 15:00; stores ship the same day until 18:00, Saturdays too.
+ */
+const WAREHOUSE_CALENDAR = {
+  processingDays: 1,
+  cutoffTime: '15:00',
+  workingDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+} satisfies Partial<Location>;
+const STORE_CALENDAR = {
+  processingDays: 0,
+  cutoffTime: '18:00',
+  workingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+} satisfies Partial<Location>;
+
+/** Transit days of the demo's carrier services per zone, and the service promised by default. */
+export const DEMO_CARRIER_SERVICES: CarrierServices = {
+  services: [
+    {
+      carrier: 'CTT',
+      service: 'Expresso',
+      methods: ['express', 'standard'],
+      deliveryDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      zones: [
+        { zone: 'domestic', from: ['PT'], destinations: ['PT'], transitDays: 1 },
+        { zone: 'iberia', from: ['PT'], destinations: ['ES'], transitDays: 2 },
+        { zone: 'world', destinations: ['*'], transitDays: 6 },
+      ],
+    },
+    {
+      carrier: 'SEUR',
+      service: '24',
+      methods: [],
+      deliveryDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      zones: [
+        { zone: 'domestic', from: ['ES'], destinations: ['ES'], transitDays: 1 },
+        { zone: 'iberia', from: ['ES'], destinations: ['PT'], transitDays: 2 },
+      ],
+    },
+    {
+      carrier: 'UPS',
+      service: 'Ground',
+      methods: [],
+      deliveryDays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      zones: [
+        { zone: 'regional', from: ['US'], destinations: ['US-NJ', 'US-NY', 'US-PA'], transitDays: 1 },
+        { zone: 'national', from: ['US'], destinations: ['US'], transitDays: 4 },
+        { zone: 'canada', from: ['US'], destinations: ['CA'], transitDays: 5 },
+      ],
+    },
+  ],
+  defaultService: { carrier: 'CTT', service: 'Expresso' },
+};
+
+/** The demo Shippo account; its secrets are in local-config.ts (DEMO_SHIPPO_SECRETS). */
+export const DEMO_SHIPPO_ACCOUNT: CarrierAccount = {
+  carrierId: 'shippo',
+  apiTokenSecretName: DEMO_SHIPPO_SECRETS.apiToken.name,
+  webhookSecretName: DEMO_SHIPPO_SECRETS.webhook.name,
+  active: true,
+};
+
 const LISBON = 'Europe/Lisbon';
 const MADRID = 'Europe/Madrid';
 
@@ -47,6 +117,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 38.7436,
     lon: -9.1027,
     timeZone: LISBON,
+    ...WAREHOUSE_CALENDAR,
     capabilities: ['ship', 'transfer'],
     regionsServed: ['PT', 'ES'],
     dailyCapacity: 2000,
@@ -61,6 +132,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 41.2357,
     lon: -8.6199,
     timeZone: LISBON,
+    ...WAREHOUSE_CALENDAR,
     capabilities: ['ship', 'transfer'],
     regionsServed: ['PT'],
     dailyCapacity: 1000,
@@ -75,6 +147,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 40.3057,
     lon: -3.7329,
     timeZone: MADRID,
+    ...WAREHOUSE_CALENDAR,
     capabilities: ['ship', 'transfer'],
     regionsServed: ['ES', 'PT'],
     dailyCapacity: 2000,
@@ -89,6 +162,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 38.7107,
     lon: -9.142,
     timeZone: LISBON,
+    ...STORE_CALENDAR,
     capabilities: ['ship', 'pickup', 'ship_to_store'],
     regionsServed: ['PT'],
     dailyCapacity: 60,
@@ -103,6 +177,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 38.7541,
     lon: -9.1886,
     timeZone: LISBON,
+    ...STORE_CALENDAR,
     capabilities: ['pickup', 'ship_to_store'],
     priority: 60,
   },
@@ -114,6 +189,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 41.149,
     lon: -8.606,
     timeZone: LISBON,
+    ...STORE_CALENDAR,
     capabilities: ['ship', 'pickup', 'ship_to_store'],
     regionsServed: ['PT'],
     dailyCapacity: 40,
@@ -128,6 +204,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 40.4169,
     lon: -3.7035,
     timeZone: MADRID,
+    ...STORE_CALENDAR,
     capabilities: ['ship', 'pickup', 'ship_to_store'],
     regionsServed: ['ES'],
     dailyCapacity: 60,
@@ -142,6 +219,7 @@ export const DEMO_LOCATIONS: DemoLocation[] = [
     lat: 40.5187,
     lon: -74.4121,
     timeZone: 'America/New_York',
+    ...WAREHOUSE_CALENDAR,
     capabilities: ['ship', 'transfer'],
     regionsServed: ['US', 'CA'],
     dailyCapacity: 3000,
@@ -186,6 +264,8 @@ export function demoOnHand(skuIndex: number, locationIndex: number): number {
 
 export async function seedDemoData(now = new Date().toISOString()): Promise<{ stockLevels: number }> {
   for (const channel of DEMO_CHANNELS) await putChannel(channel);
+  await putCarrierServices(DEMO_CARRIER_SERVICES);
+  await putCarrierAccount(DEMO_SHIPPO_ACCOUNT);
   for (const location of DEMO_LOCATIONS) {
     await putLocation({
       timeZone: 'UTC',

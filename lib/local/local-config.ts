@@ -27,12 +27,23 @@ export const DEMO_CHANNEL_API_SECRETS = {
   'oms/channels/woocommerce-api': 'ck_local-demo-key:cs_local-demo-secret',
 } as const satisfies Record<string, string>;
 
-/** Secret name (as a channel's `secretName`, `oms/channels/<channelId>`) → secret value. */
+/**
+ * The demo Shippo account's secrets (Config `CARRIER / shippo`, lib/local/demo-data.ts): a token
+ * Shippo refuses, so labels fail with a 503 until you put your own Shippo test token
+ * (`shippo_test_…`) here, and the secret the tracking webhook is signed with.
+ */
+export const DEMO_SHIPPO_SECRETS = {
+  apiToken: { name: 'oms/carriers/shippo/api-token', value: 'shippo_test_local-demo-token' },
+  webhook: { name: 'oms/carriers/shippo/webhook', value: 'local-shippo-webhook-secret' },
+} as const;
+
+/** Secret name (a channel's `secretName`, `oms/channels/<channelId>`, or `oms/carriers/…`) → value. */
 export const LOCAL_SECRETS: Record<string, string> = {
   ...Object.fromEntries(
     Object.entries(DEMO_CHANNEL_SECRETS).map(([channelId, secret]) => [`oms/channels/${channelId}`, secret]),
   ),
   ...DEMO_CHANNEL_API_SECRETS,
+  ...Object.fromEntries(Object.values(DEMO_SHIPPO_SECRETS).map(({ name, value }) => [name, value])),
 };
 
 export const LOCAL_EVENT_BUS_NAME = 'oms-local';

@@ -13,8 +13,9 @@ import type { FulfillmentOrderState } from '../../functions/domain/fulfillment/m
 import { newStockLevel } from '../../functions/domain/stock.js';
 import { FULFILLMENT_API_ACTIONS } from '../../functions/routes/fulfillment.js';
 import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
+import { SHIPPO_SIGNATURE_HEADER } from '../../functions/fulfillment/carriers/shippo-webhook.js';
 import { localClient } from '../../lib/local/dynamodb-local.js';
-import { DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
+import { DEMO_SHIPPO_SECRETS, DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../lib/local/runtime.js';
 import { TABLES } from '../../lib/tables.js';
 import { ROUTES } from '../../lib/topology.js';
@@ -148,6 +149,13 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
     'a machine client with every scope',
     'the web channel client',
   ],
+  'GET /v1/orders/{orderId}/tracking': [
+    'admin',
+    'ops',
+    'customer service',
+    'a machine client with every scope',
+    'the web channel client',
+  ],
   'POST /v1/returns': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
   'POST /v1/returns/{returnId}/receive': [
     'admin',
@@ -163,6 +171,14 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
     'a machine client with every scope',
     'the web channel client',
   ],
+  'POST /v1/fulfillment-orders/{fulfillmentOrderId}/labels': [
+    'admin',
+    'ops',
+    `a store user of ${HOME}`,
+    'a machine client with every scope',
+  ],
+  'POST /v1/carriers/shippo/tracking': EVERYONE,
+  'GET /v1/fulfillment-orders': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -170,9 +186,11 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
  * allowed caller's `accept` leaves the next one's out of order. For them, allowed means past
  * every access check: the state machine answers (2xx, or 409 out of order), never 401 or 403.
  */
-const STATEFUL = new Set(
-  FULFILLMENT_API_ACTIONS.map((action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
-);
+const STATEFUL = new Set([
+  ...FULFILLMENT_API_ACTIONS.map((action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
+  // A label is for packed work that a carrier takes: the matrix's pick-up is answered 409.
+  'POST /v1/fulfillment-orders/{fulfillmentOrderId}/labels',
+]);
 
 const aRuleSet = (ruleSetId: string) => ({
   ruleSetId,
@@ -311,6 +329,29 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       });
     case 'GET /v1/returns/{returnId}':
       return get(`/v1/returns/${returnId}`);
+    case 'GET /v1/orders/{orderId}/tracking':
+      return get(`/v1/orders/${orderId}/tracking`);
+    case 'POST /v1/fulfillment-orders/{fulfillmentOrderId}/labels':
+      return post(`/v1/fulfillment-orders/${fulfillmentOrderId}/labels`, {
+        parcel: { weightGrams: 500, dimensionsCm: { length: 20, width: 10, height: 5 } },
+      });
+    case 'POST /v1/carriers/shippo/tracking': {
+      const body = JSON.stringify({
+        event: 'track_updated',
+        data: { carrier: 'usps', tracking_number: id, tracking_status: { status: 'TRANSIT' } },
+      });
+      const signature = signOmsPayload(
+        DEMO_SHIPPO_SECRETS.webhook.value,
+        body,
+        Math.floor(Date.now() / 1000),
+      );
+      return {
+        path: '/v1/carriers/shippo/tracking',
+        init: { method: 'POST', headers: { [SHIPPO_SIGNATURE_HEADER]: signature }, body },
+      };
+    }
+    case 'GET /v1/fulfillment-orders':
+      return get('/v1/fulfillment-orders?overdue=true');
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineClientsApi } from '../../functions/access/machine-clients-api.js';
 import { adminApi } from '../../functions/admin/admin-api.js';
 import { getOrderById } from '../../functions/api/get-order.js';
-import { putChannel } from '../../functions/data/config-repository.js';
+import { getOrderTracking } from '../../functions/api/get-order-tracking.js';
+import { putCarrierAccount, putChannel } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
+import { postLabel } from '../../functions/fulfillment/carriers/post-label.js';
+import { postShippoTracking } from '../../functions/fulfillment/carriers/post-shippo-tracking.js';
+import { listOverdue } from '../../functions/fulfillment/list-overdue.js';
 import { postOrder } from '../../functions/ingest/post-order.js';
 import { getChannelAvailability } from '../../functions/inventory/get-channel-availability.js';
 import { getLocationInventory } from '../../functions/inventory/get-location-inventory.js';
@@ -61,6 +65,10 @@ const HANDLERS: Record<string, Handler> = {
   getFulfillmentOrder,
   postFulfillmentAction,
   serviceApi: (event) => serviceApi(event),
+  getOrderTracking,
+  buyLabel: postLabel,
+  shippoTracking: postShippoTracking,
+  listOverdueFulfillmentOrders: listOverdue,
 };
 
 const SECRET = 'fuzz-secret';
@@ -70,10 +78,20 @@ const RUNS_PER_ENDPOINT = Number(process.env.FUZZ_TEST_RUNS ?? 100);
 beforeAll(async () => {
   await useLocalTables();
   process.env.OMS_SECRETS_PROVIDER = 'local';
-  process.env.OMS_LOCAL_SECRETS = JSON.stringify({ 'oms/channels/fuzz': SECRET });
+  process.env.OMS_LOCAL_SECRETS = JSON.stringify({
+    'oms/channels/fuzz': SECRET,
+    'oms/carriers/fuzz': SECRET,
+  });
   const { seedDemoData } = await import('../../lib/local/demo-data.js');
   await seedDemoData();
   channelApis = await startFuzzChannelApis();
+  // Shippo's webhooks signed with the fuzz secret, so that their bodies get past the signature.
+  await putCarrierAccount({
+    carrierId: 'shippo',
+    apiTokenSecretName: 'oms/carriers/fuzz',
+    webhookSecretName: 'oms/carriers/fuzz',
+    active: true,
+  });
   for (const channel of FUZZ_CHANNELS) {
     await putChannel({
       ...channel,

@@ -218,6 +218,8 @@ export function signedHeaders(format: string, body: string, secret: string, url:
       return { 'x-square-hmacsha256-signature': base64Hmac(secret, `${url}${body}`) };
     case 'bigcommerce':
       return { [BIGCOMMERCE_SECRET_HEADER]: secret };
+    case 'shippo':
+      return { 'shippo-auth-signature': signOmsPayload(secret, body, Math.floor(Date.now() / 1000)) };
     default:
       return { 'x-oms-signature': signOmsPayload(secret, body, Math.floor(Date.now() / 1000)) };
   }
@@ -470,6 +472,53 @@ export const ADMIN_ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     body: bodies(fc.constantFrom<Json>({ secret: 'a-long-enough-secret' }, { secret: 'short' })),
   }),
 };
+/** A label request: a packed package or a parcel, leaning to the bounds of weight and size. */
+const labelRequest: fc.Arbitrary<Json> = fc.record(
+  {
+    packageId: fc.oneof(fc.constant('PKG-1'), extremeString),
+    parcel: fc.record({
+      weightGrams: fc.oneof(fc.constantFrom(1, 1_000_000, 1_000_001, 0, -1, 1.5), extremeNumber),
+      dimensionsCm: fc.record({
+        length: fc.oneof(fc.constantFrom(30, 1000, 1001, 0), extremeNumber),
+        width: fc.constantFrom(20, 0.1),
+        height: fc.constantFrom(15, -1),
+      }),
+    }),
+    carrier: fc.oneof(fc.constant('USPS'), extremeString),
+    service: fc.oneof(fc.constant('usps_priority'), extremeString),
+  },
+  { requiredKeys: [] },
+);
+
+/** Shippo's `track_updated` webhook, for a tracking number that may or may not be ours. */
+const shippoTracking: fc.Arbitrary<Json> = fc.record({
+  event: fc.constantFrom('track_updated', 'transaction_created', ''),
+  test: fc.boolean(),
+  data: fc.record({
+    carrier: fc.oneof(fc.constantFrom('usps', 'ups'), extremeString),
+    tracking_number: fc.oneof(fc.constant('9400111899223197428490'), extremeString),
+    tracking_status: fc.record(
+      {
+        status: fc.constantFrom('PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE', 'UNKNOWN', ''),
+        status_date: fc.oneof(fc.constant('2026-12-01T10:00:00Z'), fc.constant(null), extremeString),
+      },
+      { requiredKeys: [] },
+    ),
+  }),
+});
+
+/** Cursors of the overdue listing: well-formed keys outside the query, and garbage. */
+const overdueCursor = fc.oneof(
+  cursor,
+  fc
+    .record({
+      pk: extremeString,
+      sk: extremeString,
+      openWork: fc.constantFrom('OPEN', 'CLOSED'),
+      dueBy: extremeString,
+    })
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+);
 
 /** Every endpoint, by a short name the tallies use. */
 export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
@@ -630,6 +679,32 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     method: fc.constant('GET' as const),
     route: fc.constant('/v1/returns/{returnId}'),
     pathParameters: returnPath,
+  }),
+  'get order tracking': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/orders/{orderId}/tracking'),
+    pathParameters: pathId(['01J0000000000000000000000']).map((orderId) => ({ orderId })),
+  }),
+  'buy label': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/fulfillment-orders/{fulfillmentOrderId}/labels'),
+    pathParameters: pathId(['FO-FUZZ']).map((fulfillmentOrderId) => ({ fulfillmentOrderId })),
+    body: bodies(labelRequest),
+  }),
+  'shippo tracking': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/carriers/shippo/tracking'),
+    body: bodies(shippoTracking),
+    signAs: fc.constant('shippo'),
+  }),
+  'overdue fulfillment orders': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/fulfillment-orders'),
+    query: query({
+      overdue: fc.oneof(fc.constantFrom('true', 'false', 'TRUE'), extremeString),
+      limit,
+      cursor: overdueCursor,
+    }),
   }),
 };
 

@@ -43,6 +43,8 @@ interface ExpectedFunction {
   publishes?: true;
   readsSecrets?: true;
   writesSecrets?: true;
+  /** Reads label providers' secrets (the stage's carrier prefix). */
+  readsCarrierSecrets?: true;
   /** The global secondary indexes it queries, as `Table/index`. */
   queries?: string[];
   reservedConcurrency?: number;
@@ -225,6 +227,49 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Config'],
     writes: ['Orders', 'Inventory'],
   },
+  {
+    key: 'getOrderTracking',
+    id: 'get-order-tracking',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders', 'Config'],
+  },
+  {
+    key: 'buyLabel',
+    id: 'buy-label',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    reads: ['Config'],
+    writes: ['Orders'],
+    readsCarrierSecrets: true,
+    queries: ['Orders/byFulfillmentOrder'],
+  },
+  {
+    key: 'shippoTracking',
+    id: 'shippo-tracking',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Config'],
+    writes: ['Orders', 'Inventory'],
+    readsCarrierSecrets: true,
+    queries: ['Orders/byFulfillmentOrder'],
+  },
+  {
+    key: 'listOverdueFulfillmentOrders',
+    id: 'list-overdue-fulfillment-orders',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+    queries: ['Orders/openWorkByDueBy'],
+  },
+  {
+    key: 'countOverdueFulfillmentOrders',
+    id: 'count-overdue-fulfillment-orders',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    reads: ['Orders'],
+    queries: ['Orders/openWorkByDueBy'],
+  },
 ];
 
 describe('the functions', () => {
@@ -315,19 +360,25 @@ describe('the functions', () => {
     expect(actionsOf(onOrders).filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
   });
 
-  it.each(cases)('$id reads channel secrets only if it authenticates channels, and only those', (spec) => {
-    const secretStatements = statementsOfFunction(spec.key).filter((statement) =>
-      actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
-    );
-    const expected = [
-      ...(spec.readsSecrets ? [['secretsmanager:GetSecretValue']] : []),
-      ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
-    ];
-    expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
-    for (const statement of secretStatements) {
-      expect(JSON.stringify(statement.Resource)).toMatch(/:secret:oms\/test\/channels\/\*"\]\]\}$/);
-    }
-  });
+  it.each(cases)(
+    '$id reads secrets only if it authenticates channels or buys labels, and only those',
+    (spec) => {
+      const secretStatements = statementsOfFunction(spec.key).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+      );
+      const expected = [
+        ...(spec.readsSecrets || spec.readsCarrierSecrets ? [['secretsmanager:GetSecretValue']] : []),
+        ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
+      ];
+      expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
+      const prefix = spec.readsCarrierSecrets
+        ? /:secret:oms\/test\/carriers\/\*"\]\]\}$/
+        : /:secret:oms\/test\/channels\/\*"\]\]\}$/;
+      for (const statement of secretStatements) {
+        expect(JSON.stringify(statement.Resource)).toMatch(prefix);
+      }
+    },
+  );
 
   it.each(cases)('$id may query exactly the indexes it queries, each by name', (spec) => {
     const indexResources = statementsOfFunction(spec.key)

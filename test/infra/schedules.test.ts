@@ -6,31 +6,38 @@ describe('the schedules', () => {
   const { stack, template } = synthesizeOms();
 
   // Stated, not read from SCHEDULES: a schedule dropped or slowed in topology must fail here.
-  it('are one rule, polling Amazon (which never pushes its orders) every 5 minutes, retrying a failed delivery', () => {
+  it('are two rules every 5 minutes, retrying a failed delivery: polling Amazon (which never pushes its orders) and counting overdue fulfillment orders', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (rule) => rule.Properties.ScheduleExpression !== undefined,
     );
 
-    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual(['rate(5 minutes)']);
-    expect(rules[0]!.Properties.Targets).toEqual([
-      expect.objectContaining({
-        Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.pollAmazon), 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
-      }),
+    expect(rules.map((rule) => rule.Properties.ScheduleExpression)).toEqual([
+      'rate(5 minutes)',
+      'rate(5 minutes)',
     ]);
+    expect(rules.map((rule) => rule.Properties.Targets)).toEqual(
+      (['pollAmazon', 'countOverdueFulfillmentOrders'] as const).map((key) => [
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions[key]), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
+        }),
+      ]),
+    );
   });
 
-  it('let EventBridge invoke the poller and nothing else', () => {
+  it('let EventBridge invoke the poller and the overdue count, and nothing else', () => {
     const invokedByEvents = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
       (permission) => permission.Properties.Principal === 'events.amazonaws.com',
     );
 
-    expect(invokedByEvents.map((permission) => permission.Properties)).toEqual([
-      expect.objectContaining({
-        Action: 'lambda:InvokeFunction',
-        FunctionName: { 'Fn::GetAtt': [logicalIdOf(stack.functions.pollAmazon), 'Arn'] },
-      }),
-    ]);
+    expect(invokedByEvents.map((permission) => permission.Properties)).toEqual(
+      (['pollAmazon', 'countOverdueFulfillmentOrders'] as const).map((key) =>
+        expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          FunctionName: { 'Fn::GetAtt': [logicalIdOf(stack.functions[key]), 'Arn'] },
+        }),
+      ),
+    );
   });
 
   it('give the poller five minutes and 512 MB: it stops 75 s before its timeout (STOP_MARGIN_MS)', () => {

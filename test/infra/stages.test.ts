@@ -126,9 +126,13 @@ describe('two stages in one account', () => {
     }
   });
 
-  it('read channel secrets under prefixes of their own', () => {
-    expect(new Set(secretResources(dev!.template))).toEqual(new Set(['oms/dev/channels/']));
-    expect(new Set(secretResources(prod!.template))).toEqual(new Set(['oms/prod/channels/']));
+  it('read channel and carrier secrets under prefixes of their own', () => {
+    expect(new Set(secretResources(dev!.template))).toEqual(
+      new Set(['oms/dev/channels/', 'oms/dev/carriers/']),
+    );
+    expect(new Set(secretResources(prod!.template))).toEqual(
+      new Set(['oms/prod/channels/', 'oms/prod/carriers/']),
+    );
   });
 });
 

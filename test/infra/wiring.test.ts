@@ -88,6 +88,15 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'POST', path: '/v1/returns', function: 'serviceApi', token: true },
   { method: 'POST', path: '/v1/returns/{returnId}/receive', function: 'serviceApi', token: true },
   { method: 'GET', path: '/v1/returns/{returnId}', function: 'serviceApi', token: true },
+  { method: 'GET', path: '/v1/orders/{orderId}/tracking', function: 'getOrderTracking', token: true },
+  {
+    method: 'POST',
+    path: '/v1/fulfillment-orders/{fulfillmentOrderId}/labels',
+    function: 'buyLabel',
+    token: true,
+  },
+  { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
+  { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -107,7 +116,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 23;
+const FUNCTION_COUNT = 28;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

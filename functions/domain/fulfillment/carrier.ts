@@ -97,3 +97,21 @@ export function trackBodyFor(fo: FulfillmentOrderState, update: TrackingUpdate):
   if (!shipment) return undefined;
   return { shipmentId: shipment.shipmentId, status: update.status, occurredAt: update.occurredAt };
 }
+
+/**
+ * A label provider account (Config `CARRIER / <carrierId>`): where its API is and the names of
+ * its secrets (Secrets Manager in AWS, `oms/carriers/*`; the local runtime's configuration
+ * locally). The secrets themselves are never stored in the Config table.
+ */
+export const CarrierAccount = z.strictObject({
+  carrierId: z.literal('shippo'),
+  /** Absent: the provider's public API. Set to a fake on 127.0.0.1 in tests. */
+  baseUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  apiTokenSecretName: z.string().min(1).max(200),
+  webhookSecretName: z.string().min(1).max(200),
+  active: z.boolean().default(true),
+});
+export type CarrierAccount = z.output<typeof CarrierAccount>;

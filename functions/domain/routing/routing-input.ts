@@ -1,3 +1,4 @@
+import type { FulfillmentPromise } from '../fulfillment/promise.js';
 import type { Location as ConfiguredLocation } from '../location.js';
 import type { Order, OrderStatus } from '../order.js';
 import type { StockLevel as StoredStockLevel } from '../stock.js';
@@ -254,11 +255,22 @@ export interface FulfillmentOrder {
   transferTo?: string;
   distanceKm?: number;
   createdAt: string;
+  /** The promise made when it was routed (functions/domain/fulfillment/promise.ts). */
+  promise?: FulfillmentPromise;
+  /** When the customer was promised the goods (the promise's deliver-by day). */
+  promisedBy?: string;
+  /** When the location must have shipped or readied the goods to keep the promise (the SLA). */
+  dueBy?: string;
 }
 
 export function fulfillmentOrdersOf(
   plan: Pick<RoutingPlan, 'fulfillmentOrders'>,
-  args: { orderId: string; newId: () => string; now: string },
+  args: {
+    orderId: string;
+    newId: () => string;
+    now: string;
+    promise?: (planned: RoutingPlan['fulfillmentOrders'][number]) => FulfillmentPromise | undefined;
+  },
 ): FulfillmentOrder[] {
   return plan.fulfillmentOrders.map((planned) => ({
     fulfillmentOrderId: args.newId(),
@@ -270,7 +282,12 @@ export function fulfillmentOrdersOf(
     ...(planned.transferTo !== undefined && { transferTo: planned.transferTo }),
     ...(planned.distanceKm !== undefined && { distanceKm: planned.distanceKm }),
     createdAt: args.now,
+    ...promised(args.promise?.(planned)),
   }));
+}
+
+function promised(promise: FulfillmentPromise | undefined) {
+  return promise ? { promise, promisedBy: promise.deliverBy, dueBy: promise.dueBy } : {};
 }
 
 /**

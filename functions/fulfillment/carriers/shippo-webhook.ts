@@ -1,7 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import type { TrackingUpdate } from '../../domain/fulfillment/carrier.js';
-import { UnauthorizedError } from '../../domain/errors.js';
+import { verifyTimestampedSignature, type SignatureCheck } from '../../domain/signature.js';
 import { parseOrThrow } from '../../domain/validation.js';
 
 /**
@@ -12,30 +11,12 @@ import { parseOrThrow } from '../../domain/validation.js';
 export const SHIPPO_SIGNATURE_HEADER = 'shippo-auth-signature';
 export const SHIPPO_SIGNATURE_TOLERANCE_SECONDS = 300;
 
-export function verifyShippoSignature(args: {
-  header: string | undefined;
-  rawBody: string;
-  secret: string;
-  nowUnixSeconds: number;
-  toleranceSeconds?: number;
-}): void {
-  const { header, rawBody, secret, nowUnixSeconds } = args;
-  const tolerance = args.toleranceSeconds ?? SHIPPO_SIGNATURE_TOLERANCE_SECONDS;
-  if (!header) throw new UnauthorizedError(`Missing ${SHIPPO_SIGNATURE_HEADER} header.`);
-  const fields = header.split(',').map((part) => part.trim().split('=', 2));
-  const timestamp = fields.find(([key]) => key === 't')?.[1];
-  const signatures = fields
-    .filter(([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/i.test(value))
-    .map(([, value]) => Buffer.from(value!, 'hex'));
-  if (!timestamp || !/^\d+$/.test(timestamp) || signatures.length === 0)
-    throw new UnauthorizedError(
-      `Malformed ${SHIPPO_SIGNATURE_HEADER} header: expected t=<unix seconds>,v1=<hex>.`,
-    );
-  if (Math.abs(nowUnixSeconds - Number(timestamp)) > tolerance)
-    throw new UnauthorizedError(`Signature timestamp is outside the ±${tolerance} s window.`);
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
-  if (!signatures.some((given) => given.length === expected.length && timingSafeEqual(given, expected)))
-    throw new UnauthorizedError('Signature does not match the body.');
+export function verifyShippoSignature(args: SignatureCheck): void {
+  verifyTimestampedSignature({
+    ...args,
+    headerName: SHIPPO_SIGNATURE_HEADER,
+    toleranceSeconds: args.toleranceSeconds ?? SHIPPO_SIGNATURE_TOLERANCE_SECONDS,
+  });
 }
 
 const TrackUpdated = z.object({

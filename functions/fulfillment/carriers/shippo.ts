@@ -5,6 +5,7 @@ import type {
   ShipmentAddress,
   ShipmentDetails,
 } from '../../domain/fulfillment/carrier.js';
+import { DomainError } from '../../domain/errors.js';
 import { toMinorUnits } from '../../domain/money.js';
 
 /**
@@ -24,7 +25,12 @@ export interface ShippoOptions {
   labelFileType?: 'PDF' | 'PDF_4x6' | 'PNG' | 'ZPLII';
 }
 
-export class CarrierApiError extends Error {
+/**
+ * The label provider failed, did not answer in time, or answered what we can not use: not the
+ * caller's fault, so the API answers 503 with Retry-After and nothing is written.
+ */
+export class CarrierApiError extends DomainError {
+  readonly kind = 'unavailable';
   constructor(
     message: string,
     readonly status?: number,

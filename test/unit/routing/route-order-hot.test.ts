@@ -32,6 +32,7 @@ beforeEach(() => {
     getOrder: vi.fn(async () => order),
     getActiveRuleSet: async () => DEFAULT_RULE_SET,
     listLocations: async () => [STORE],
+    getCarrierServices: async () => undefined,
     getStockLevels: vi.fn(async () => []),
     getProducts: async () => ({}),
     getCapacityUsed: async () => ({}),
