@@ -117,13 +117,13 @@ describe('POST /v1/channels/{channelId}/orders on DynamoDB Local', () => {
     const body = JSON.stringify({ id: 2002, name: '#2002', currency: 'USD', line_items: [] });
     const itemsBefore = await tables.itemCount('ORDERS_TABLE');
 
-    const response = await postOrder(aShopifyWebhook(body, 'orders/updated', 'evt-ignored'));
+    const response = await postOrder(aShopifyWebhook(body, 'orders/paid', 'evt-ignored'));
 
     expect(response.statusCode).toBe(200);
     expect(bodyOf(response)).toEqual({
       status: 'ignored',
       reason:
-        'Shopify topic orders/updated is not ingested: orders enter through orders/create, and changes to them go through the OMS API.',
+        'Shopify topic orders/paid is not ingested: orders enter through orders/create, cancellations through orders/cancelled and address changes through orders/updated.',
     });
     expect(await tables.itemCount('ORDERS_TABLE')).toBe(itemsBefore);
   });
