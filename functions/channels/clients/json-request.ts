@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { parseJsonKeepingBigIntegers } from '../common.js';
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUT_MS, failureOf, readText, type RetryPolicy } from './http.js';
 
@@ -114,6 +115,35 @@ export async function requestJson(
     }
   }
   throw new ChannelRequestError(`${what} failed after ${attempts} attempts (${lastFailure}).`, true);
+}
+
+/**
+ * A typed caller for one channel's API: every answer is checked against the schema the client
+ * expects, so a changed or broken API fails here, with the channel's name, not deep in our code.
+ */
+export function channelApiCaller(
+  channelName: string,
+  root: string,
+  headers: Record<string, string>,
+  options: JsonRequestOptions,
+) {
+  return async function call<Schema extends z.ZodType>(
+    method: JsonRequest['method'],
+    path: string,
+    deadline: number,
+    schema: Schema,
+    body?: unknown,
+  ): Promise<z.output<Schema>> {
+    const answer = await requestJson({ method, url: `${root}${path}`, headers, body, deadline }, options);
+    const parsed = schema.safeParse(answer.body);
+    if (!parsed.success) {
+      throw new ChannelRequestError(
+        `${channelName} ${method} ${path} answered an unexpected shape: ${z.prettifyError(parsed.error)}`,
+        true,
+      );
+    }
+    return parsed.data;
+  };
 }
 
 function parseJson(text: string, what: string): unknown {

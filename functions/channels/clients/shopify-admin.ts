@@ -1,10 +1,5 @@
 import * as z from 'zod';
-import {
-  ChannelRequestError,
-  requestJson,
-  type JsonRequest,
-  type JsonRequestOptions,
-} from './json-request.js';
+import { ChannelRequestError, channelApiCaller, type JsonRequestOptions } from './json-request.js';
 
 /**
  * The slice of Shopify's Admin API that tells a Shopify store what the OMS did with its order.
@@ -97,23 +92,7 @@ export function createShopifyAdminClient(options: ShopifyAdminOptions) {
   const root = `${options.baseUrl.replace(/\/+$/, '')}/admin/api/${options.apiVersion ?? SHOPIFY_ADMIN_API_VERSION}`;
   const headers = { 'x-shopify-access-token': options.accessToken };
 
-  async function call<Schema extends z.ZodType>(
-    method: JsonRequest['method'],
-    path: string,
-    deadline: number,
-    schema: Schema,
-    body?: unknown,
-  ): Promise<z.output<Schema>> {
-    const answer = await requestJson({ method, url: `${root}${path}`, headers, body, deadline }, options);
-    const parsed = schema.safeParse(answer.body);
-    if (!parsed.success) {
-      throw new ChannelRequestError(
-        `Shopify ${method} ${path} answered an unexpected shape: ${z.prettifyError(parsed.error)}`,
-        true,
-      );
-    }
-    return parsed.data;
-  }
+  const call = channelApiCaller('Shopify', root, headers, options);
 
   const order = (orderId: string) => `/orders/${encodeURIComponent(orderId)}`;
 

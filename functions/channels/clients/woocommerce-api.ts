@@ -1,10 +1,5 @@
 import * as z from 'zod';
-import {
-  ChannelRequestError,
-  requestJson,
-  type JsonRequest,
-  type JsonRequestOptions,
-} from './json-request.js';
+import { channelApiCaller, type JsonRequestOptions } from './json-request.js';
 
 /**
  * The slice of WooCommerce's REST API v3 (`<site>/wp-json/wc/v3`) that tells a store what the
@@ -41,23 +36,7 @@ export function createWooCommerceClient(options: WooCommerceApiOptions) {
     authorization: `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString('base64')}`,
   };
 
-  async function call<Schema extends z.ZodType>(
-    method: JsonRequest['method'],
-    path: string,
-    deadline: number,
-    schema: Schema,
-    body?: unknown,
-  ): Promise<z.output<Schema>> {
-    const answer = await requestJson({ method, url: `${root}${path}`, headers, body, deadline }, options);
-    const parsed = schema.safeParse(answer.body);
-    if (!parsed.success) {
-      throw new ChannelRequestError(
-        `WooCommerce ${method} ${path} answered an unexpected shape: ${z.prettifyError(parsed.error)}`,
-        true,
-      );
-    }
-    return parsed.data;
-  }
+  const call = channelApiCaller('WooCommerce', root, headers, options);
 
   const order = (orderId: string) => `/orders/${encodeURIComponent(orderId)}`;
 
