@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { DEMO_CHANNELS } from '../lib/local/demo-data.js';
-import { LOCAL_SECRETS } from '../lib/local/local-config.js';
+import { DEMO_SHIPPO_SECRETS, LOCAL_SECRETS } from '../lib/local/local-config.js';
 import { startLocalRuntime } from '../lib/local/runtime.js';
 import { startFuzzChannelApis } from '../test/fuzz/channel-apis.js';
 import {
@@ -76,7 +76,11 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
   };
   // The handler checks signatures against the URL API Gateway would report: http, the Host header.
   const signedUrl = `http://${host}${url.slice(runtime.url.length).split('?', 1)[0]}`;
-  if (request.signAs) Object.assign(headers, signedHeaders(request.signAs, body ?? '', secret, signedUrl));
+  if (request.signAs) {
+    // Shippo signs its webhook with the carrier account's secret, not a channel's.
+    const signingSecret = request.signAs === 'shippo' ? DEMO_SHIPPO_SECRETS.webhook.value : secret;
+    Object.assign(headers, signedHeaders(request.signAs, body ?? '', signingSecret, signedUrl));
+  }
   let status: string;
   try {
     const response = await fetch(url, {
