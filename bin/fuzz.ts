@@ -6,7 +6,8 @@
  * a problem document. Settings: FUZZ_RUNS (per write endpoint), FUZZ_BATCH (requests per
  * endpoint per round), FUZZ_CONCURRENCY (requests in flight; keep it low on a small machine, or
  * handlers pass their Lambda timeout and answer 500 for want of CPU), FUZZ_ONLY (endpoint names,
- * comma-separated). `FUZZ_RUNS=500 npm run fuzz` for a quick look.
+ * comma-separated). Logs only errors (a 5xx's cause is in the line the handler writes) unless
+ * POWERTOOLS_LOG_LEVEL says otherwise. `FUZZ_RUNS=500 npm run fuzz` for a quick look.
  */
 import fc from 'fast-check';
 import { DEMO_CHANNELS } from '../lib/local/demo-data.js';
@@ -25,8 +26,6 @@ import {
 const WRITE_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 /** Reads change nothing, so a tenth of the runs covers them. */
 const READ_RUNS = Math.max(1, Math.ceil(WRITE_RUNS / 10));
-// Errors only: a 5xx's cause is in the log line the handler writes.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
 const BATCH = Number(process.env.FUZZ_BATCH ?? 500);
 
