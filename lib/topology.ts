@@ -206,8 +206,8 @@ export const FUNCTIONS = {
     tables: [
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
-      // byStatus: the backordered orders waiting for a SKU whose stock arrived.
-      { table: 'Orders', access: 'read', indexes: ['byStatus'] },
+      // backordersWaiting: the orders waiting for a SKU whose stock arrived.
+      { table: 'Orders', access: 'read', indexes: ['backordersWaiting'] },
     ],
     publishesEvents: true,
   },

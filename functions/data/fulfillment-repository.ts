@@ -18,7 +18,7 @@ import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, shardKey, stockKey, type ShardPortion } from './inventory-repository.js';
 import { movementKey } from './movements-repository.js';
 import type { Order } from '../domain/order.js';
-import { toOrder } from './order-items.js';
+import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { capacityKey, fulfillmentOrderKey, reservationKey } from './routing-repository.js';
 import { shipmentRecordPut, type ShipmentRecord } from './shipments-repository.js';
@@ -299,6 +299,7 @@ function fulfillmentOrderPut(change: FulfillmentChange): TransactItem {
 
 function orderUpdate(order: FulfillmentChange['orders'][number], now: string): TransactItem {
   const reroute = order.reroute;
+  const backorder = backorderIndexUpdate(order.orderId, order.status);
   return {
     Update: {
       TableName: tableName(ORDERS_TABLE.envVar),
@@ -307,7 +308,8 @@ function orderUpdate(order: FulfillmentChange['orders'][number], now: string): T
         'SET #status = :status, routerStatus = :routerStatus, #version = :next, updatedAt = :now' +
         (reroute
           ? ', pendingReroute = :pending, rejectedLocationIds = list_append(if_not_exists(rejectedLocationIds, :none), :location)'
-          : ''),
+          : '') +
+        (backorder.set ? `, ${backorder.set}` : ` REMOVE ${backorder.remove}`),
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
@@ -316,6 +318,7 @@ function orderUpdate(order: FulfillmentChange['orders'][number], now: string): T
         ':next': order.expectedVersion + 1,
         ':expected': order.expectedVersion,
         ':now': now,
+        ...backorder.values,
         ...(reroute && {
           ':pending': { fulfillmentOrderId: reroute.fulfillmentOrderId, lines: reroute.lines },
           ':none': [],

@@ -21,7 +21,7 @@ import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, stockKey } from './inventory-repository.js';
 import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
-import { toOrder } from './order-items.js';
+import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
 
@@ -782,6 +782,7 @@ function orderUpdateItem(
   announcement?: PendingAnnouncement,
 ): TransactItem {
   const { plan } = commit;
+  const backorder = backorderIndexUpdate(orderId, commit.status);
   return {
     Update: {
       TableName: tableName(ORDERS_TABLE.envVar),
@@ -789,8 +790,10 @@ function orderUpdateItem(
       UpdateExpression:
         'SET #status = :status, routerStatus = :routerStatus, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
         (mergedWith.length > 0 ? ', mergedWith = :mergedWith' : '') +
-        (announcement ? ', pendingAnnouncement = :announcement ' : ' ') +
-        'REMOVE routingIntent, pendingReroute',
+        (announcement ? ', pendingAnnouncement = :announcement' : '') +
+        (backorder.set ? `, ${backorder.set} ` : ' ') +
+        'REMOVE routingIntent, pendingReroute' +
+        (backorder.remove ? `, ${backorder.remove}` : ''),
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
@@ -800,6 +803,7 @@ function orderUpdateItem(
         ':expected': expectedVersion,
         ':now': commit.now,
         ':commitId': commit.commitId,
+        ...backorder.values,
         ...(mergedWith.length > 0 && { ':mergedWith': mergedWith }),
         ...(announcement && { ':announcement': announcement }),
         ':routing': {

@@ -153,7 +153,7 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Inventory'],
     streamOf: 'Inventory',
     publishes: true,
-    queries: ['Orders/byStatus'],
+    queries: ['Orders/backordersWaiting'],
   },
   {
     key: 'preTokenGeneration',
