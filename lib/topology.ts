@@ -364,6 +364,15 @@ export const FUNCTIONS = {
     memoryMb: 256,
     tables: [{ table: 'Orders', access: 'read', indexes: ['openWorkByDueBy'] }],
   },
+  listOrders: {
+    id: 'list-orders',
+    entry: 'functions/api/list-orders.ts',
+    description: 'GET /v1/orders: order summaries by placed day, status, channel or customer, newest first',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // byPlacedDay: orders by the day they were placed; byCustomer: a customer's orders.
+    tables: [{ table: 'Orders', access: 'read', indexes: ['byPlacedDay', 'byCustomer'] }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;

@@ -270,6 +270,14 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Orders'],
     queries: ['Orders/openWorkByDueBy'],
   },
+  {
+    key: 'listOrders',
+    id: 'list-orders',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+    queries: ['Orders/byPlacedDay', 'Orders/byCustomer'],
+  },
 ];
 
 describe('the functions', () => {
