@@ -24,10 +24,12 @@ export interface OrderPage {
 }
 
 /**
- * Queries one request may make before it answers with what it found and a cursor: a search whose
- * filters match few orders walks the window over several pages instead of in one long request.
+ * Queries one request may make before it answers with what it found and a cursor: enough for the
+ * default window's 31 days of PLACED_DAY_SHARDS shards in one request (an empty partition costs
+ * one read unit and a few milliseconds, the shards of a day are read in parallel); a longer
+ * window, or filters that match few orders among many, go on over several pages.
  */
-const MAX_QUERIES = 64;
+const MAX_QUERIES = 32 * PLACED_DAY_SHARDS;
 
 /** Sorts after every character of a placed-day sort key: the top of a day (`<day>~`). */
 const TOP = '~';
