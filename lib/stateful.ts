@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
+  ProjectionType,
   StreamViewType,
   Table,
   TableEncryption,
@@ -43,6 +44,10 @@ export class Stateful extends Construct {
             indexName: index.indexName,
             partitionKey: attributeOf(index.partitionKey),
             ...(index.sortKey && { sortKey: attributeOf(index.sortKey) }),
+            ...(index.projectedAttributes && {
+              projectionType: ProjectionType.INCLUDE,
+              nonKeyAttributes: [...index.projectedAttributes],
+            }),
           });
         }
         return [definition.id, table];

@@ -1,3 +1,5 @@
+import { SUMMARY_ATTRIBUTES } from '../functions/domain/order-index.js';
+
 /**
  * The tables, defined once as plain data: the CDK stack (lib/stateful.ts) and the local runtime
  * (lib/local/dynamodb.ts) both build their tables from this list, so what runs on a laptop has
@@ -16,7 +18,13 @@ export interface TableDefinition {
   envVar: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
-  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+  globalSecondaryIndexes?: {
+    indexName: string;
+    partitionKey: KeyAttribute;
+    sortKey?: KeyAttribute;
+    /** Non-key attributes the index holds (INCLUDE); absent, it holds every attribute (ALL). */
+    projectedAttributes?: readonly string[];
+  }[];
   stream?: 'NEW_AND_OLD_IMAGES';
   timeToLiveAttribute?: string;
 }
@@ -36,11 +44,22 @@ export const ORDERS_TABLE: TableDefinition = {
       partitionKey: { name: 'customerKey', type: 'S' },
       sortKey: { name: 'placedAt', type: 'S' },
     },
-    // Orders by status, for backorder retries and ops views of stuck work.
+    // Orders waiting for stock, for the backorder retry: sparse, only BACKORDERED and
+    // PARTIALLY_ROUTED orders carry `backorderShard` (functions/data/order-items.ts), spread over
+    // a few partitions so that a sold-out flash sale's backorders do not pile onto one.
     {
-      indexName: 'byStatus',
-      partitionKey: { name: 'status', type: 'S' },
+      indexName: 'backordersWaiting',
+      partitionKey: { name: 'backorderShard', type: 'S' },
       sortKey: { name: 'updatedAt', type: 'S' },
+    },
+    // Orders by the UTC day they were placed, newest first (GET /v1/orders): a partition per day
+    // and shard (`ORDERS#<day>#<n>`), so that no key takes every new order. It holds what a
+    // summary shows, so that writes of anything else on the order do not write it.
+    {
+      indexName: 'byPlacedDay',
+      partitionKey: { name: 'placedDay', type: 'S' },
+      sortKey: { name: 'placedSort', type: 'S' },
+      projectedAttributes: SUMMARY_ATTRIBUTES,
     },
     // A fulfillment order by its id alone (GET /v1/fulfillment-orders/{id} and its actions).
     { indexName: 'byFulfillmentOrder', partitionKey: { name: 'fulfillmentOrderId', type: 'S' } },

@@ -206,8 +206,8 @@ export const FUNCTIONS = {
     tables: [
       { table: 'Inventory', access: 'readWrite' },
       { table: 'Config', access: 'read' },
-      // byStatus: the backordered orders waiting for a SKU whose stock arrived.
-      { table: 'Orders', access: 'read', indexes: ['byStatus'] },
+      // backordersWaiting: the orders waiting for a SKU whose stock arrived.
+      { table: 'Orders', access: 'read', indexes: ['backordersWaiting'] },
     ],
     publishesEvents: true,
   },
@@ -363,6 +363,15 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     memoryMb: 256,
     tables: [{ table: 'Orders', access: 'read', indexes: ['openWorkByDueBy'] }],
+  },
+  listOrders: {
+    id: 'list-orders',
+    entry: 'functions/api/list-orders.ts',
+    description: 'GET /v1/orders: order summaries by placed day, status, channel or customer, newest first',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    // byPlacedDay: orders by the day they were placed; byCustomer: a customer's orders.
+    tables: [{ table: 'Orders', access: 'read', indexes: ['byPlacedDay', 'byCustomer'] }],
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,5 +1,6 @@
 import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
-import { CanonicalOrder } from '../domain/order.js';
+import { CanonicalOrder, ORDER_STATUSES } from '../domain/order.js';
+import { DEFAULT_RANGE_DAYS, MAX_LIMIT, MAX_RANGE_DAYS } from '../domain/order-search.js';
 import { RuleSet } from '../domain/routing/rules.js';
 import { SimulationRequest } from '../domain/routing/simulation.js';
 import { accessOpenApi } from './access-paths.js';
@@ -40,6 +41,13 @@ const Problem = {
     },
   },
 };
+
+const orderQuery = (name: string, schema: Record<string, unknown>) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+});
 
 export function openApiDocument() {
   return withAccess({
@@ -115,6 +123,38 @@ export function openApiDocument() {
             '503': problemResponse(
               "A thin webhook's order could not be fetched from the channel's API (an error, a timeout or an oversized answer); deliver it again after `Retry-After` seconds.",
             ),
+          },
+        },
+      },
+      '/v1/orders': {
+        get: {
+          operationId: 'listOrders',
+          summary: 'Find orders: placed within a window, newest first, by status, channel or customer',
+          parameters: [
+            orderQuery('status', { type: 'string', enum: [...ORDER_STATUSES] }),
+            orderQuery('channelId', { type: 'string' }),
+            orderQuery('customer', {
+              type: 'string',
+              description:
+                'An email address or a phone number in international form: the customer across every channel.',
+            }),
+            orderQuery('placedFrom', {
+              type: 'string',
+              description: `A UTC day (YYYY-MM-DD) or an ISO 8601 date-time; default ${DEFAULT_RANGE_DAYS} days before placedTo. At most ${MAX_RANGE_DAYS} days before placedTo.`,
+            }),
+            orderQuery('placedTo', {
+              type: 'string',
+              description: 'A UTC day (the whole day) or an ISO 8601 date-time; default now.',
+            }),
+            orderQuery('cursor', { type: 'string', description: '`next` of the previous page.' }),
+            orderQuery('limit', { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 25 }),
+          ],
+          responses: {
+            '200': {
+              description:
+                '`{ orders: [{ orderId, channelId, externalId, channelOrderNumber?, status, placedAt, currency, totals, customerName? }], next? }`. A page may hold fewer orders than `limit` while `next` is present.',
+            },
+            '400': problemResponse('A query parameter or the cursor is invalid; `errors` names it.'),
           },
         },
       },

@@ -192,8 +192,17 @@ async function servedOrder(
   return { order, fulfillmentOrders: [...own, ...shared] };
 }
 
-/** The counter the router charged: the location's local day when the fulfillment order was made. */
-async function capacityDayOf(fo: StoredFulfillmentOrder): Promise<{ locationId: string; day: string }> {
+/**
+ * The counter the router charged: the location's local day when the fulfillment order was made,
+ * on the shard it recorded (shard 0, the single counter of old, when it recorded none).
+ */
+async function capacityDayOf(
+  fo: StoredFulfillmentOrder,
+): Promise<{ locationId: string; day: string; shard: number }> {
   const location = (await listLocations()).find((candidate) => candidate.locationId === fo.locationId);
-  return { locationId: fo.locationId, day: localDay(fo.createdAt, location?.timeZone ?? 'UTC') };
+  return {
+    locationId: fo.locationId,
+    day: localDay(fo.createdAt, location?.timeZone ?? 'UTC'),
+    shard: fo.capacityShard ?? 0,
+  };
 }

@@ -18,7 +18,7 @@ import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, shardKey, stockKey, type ShardPortion } from './inventory-repository.js';
 import { movementKey } from './movements-repository.js';
 import type { Order } from '../domain/order.js';
-import { toOrder } from './order-items.js';
+import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { capacityKey, fulfillmentOrderKey, reservationKey } from './routing-repository.js';
 import { shipmentRecordPut, type ShipmentRecord } from './shipments-repository.js';
@@ -50,7 +50,10 @@ const MAX_TRANSACTION_ITEMS = 100;
 
 /** A stored fulfillment order: the lifecycle state, and what the router recorded with it. */
 export type StoredFulfillmentOrder = FulfillmentOrderState &
-  Pick<FulfillmentOrder, 'distanceKm' | 'mergedOrderIds' | 'promise' | 'promisedBy' | 'dueBy'>;
+  Pick<
+    FulfillmentOrder,
+    'distanceKm' | 'mergedOrderIds' | 'promise' | 'promisedBy' | 'dueBy' | 'capacityShard'
+  >;
 
 export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFulfillmentOrder {
   const {
@@ -75,6 +78,8 @@ export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFu
     ...(routed.promise !== undefined && { promise: routed.promise }),
     ...(routed.promisedBy !== undefined && { promisedBy: routed.promisedBy }),
     ...(routed.dueBy !== undefined && { dueBy: routed.dueBy }),
+    // The capacity shard it counted on gets its unit back (fulfillment-changes.ts).
+    ...(routed.capacityShard !== undefined && { capacityShard: routed.capacityShard }),
     version: 0,
   };
 }
@@ -216,8 +221,8 @@ export interface FulfillmentChange {
     };
   })[];
   stock: readonly StockChange[];
-  /** The day's capacity counter the fulfillment order was counted on, to give back. */
-  capacity?: { locationId: string; day: string };
+  /** The day's capacity counter shard the fulfillment order was counted on, to give back. */
+  capacity?: { locationId: string; day: string; shard: number };
   corrections: readonly Correction[];
   shipment?: ShipmentRecord;
   outbox: readonly DomainEvent[];
@@ -299,6 +304,7 @@ function fulfillmentOrderPut(change: FulfillmentChange): TransactItem {
 
 function orderUpdate(order: FulfillmentChange['orders'][number], now: string): TransactItem {
   const reroute = order.reroute;
+  const backorder = backorderIndexUpdate(order.orderId, order.status);
   return {
     Update: {
       TableName: tableName(ORDERS_TABLE.envVar),
@@ -307,7 +313,8 @@ function orderUpdate(order: FulfillmentChange['orders'][number], now: string): T
         'SET #status = :status, routerStatus = :routerStatus, #version = :next, updatedAt = :now' +
         (reroute
           ? ', pendingReroute = :pending, rejectedLocationIds = list_append(if_not_exists(rejectedLocationIds, :none), :location)'
-          : ''),
+          : '') +
+        (backorder.set ? `, ${backorder.set}` : ` REMOVE ${backorder.remove}`),
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
@@ -316,6 +323,7 @@ function orderUpdate(order: FulfillmentChange['orders'][number], now: string): T
         ':next': order.expectedVersion + 1,
         ':expected': order.expectedVersion,
         ':now': now,
+        ...backorder.values,
         ...(reroute && {
           ':pending': { fulfillmentOrderId: reroute.fulfillmentOrderId, lines: reroute.lines },
           ':none': [],
@@ -497,11 +505,11 @@ function stockUpdate(delta: ItemDelta, now: string): TransactItem {
 
 /** The counter goes down by one when it holds this fulfillment order; an expired one is left alone. */
 async function capacityRelease(
-  day: { locationId: string; day: string },
+  day: { locationId: string; day: string; shard: number },
   now: string,
 ): Promise<TransactItem[]> {
   const table = tableName(INVENTORY_TABLE.envVar);
-  const key = capacityKey(day.locationId, day.day);
+  const key = capacityKey(day.locationId, day.day, day.shard);
   const { Item } = await dynamo().send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
   const used = Number(Item?.used ?? 0);
   if (used < 1) return [];

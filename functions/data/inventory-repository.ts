@@ -14,7 +14,8 @@ import type { InventoryAggregate } from '../domain/inventory/aggregate.js';
 import { EMPTY_OUTBOX, type Outbox, type SyncDecision } from '../domain/inventory/sync.js';
 import type { ReplenishmentLine } from '../domain/inventory-events.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
-import type { OrderStatus } from '../domain/order.js';
+import { BACKORDER_SHARDS, backorderPartition } from '../domain/order-index.js';
+import { BACKORDER_INDEX } from './order-items.js';
 import type { UnplacedLine } from '../domain/routing/index.js';
 import { linesAwaitingStock } from '../domain/routing/partial-retry.js';
 import type { StockLevel } from '../domain/stock.js';
@@ -360,50 +361,49 @@ export function sumShards(levels: readonly StockLevel[]): StockLevel[] {
 }
 
 /**
- * Orders waiting for the SKU, from the Orders table's byStatus index: BACKORDERED orders with a
- * line for it, and PARTIALLY_ROUTED ones with an unplaced line of it that waits for stock
- * (partial-retry.ts). The one read of orders the inventory makes. It reads every such order
- * (keys, lines and unplaced lines only) and filters in code, because a filter can not look inside
- * a list. That is fine while they number in the thousands (one 1 MB page holds a few thousand);
- * beyond that, a per-SKU backorder index (written by the router when it parks an order) is the
- * next step.
+ * Orders waiting for the SKU, from the Orders table's sparse `backordersWaiting` index, which
+ * only orders the retry routes again carry (BACKORDERED and PARTIALLY_ROUTED ones, see
+ * functions/data/order-items.ts): BACKORDERED orders with a line for it, and PARTIALLY_ROUTED
+ * ones with an unplaced line of it that waits for stock (partial-retry.ts). The one read of orders
+ * the inventory makes: every shard of the index, in parallel, keys, lines and unplaced lines only,
+ * filtered in code, because a filter can not look inside a list. That is fine while waiting
+ * orders number in the thousands (one 1 MB page holds a few thousand); beyond that, a per-SKU
+ * backorder index (written by the router when it parks an order) is the next step.
  */
 export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
-  const [backordered, partial] = await Promise.all([
-    queryByStatus('BACKORDERED', (item) =>
-      ((item.lines ?? []) as { sku?: string }[]).some((line) => line.sku === sku),
-    ),
-    queryByStatus('PARTIALLY_ROUTED', (item) => {
-      const routing = item.routing as { unplaced?: UnplacedLine[] } | undefined;
-      return linesAwaitingStock(routing?.unplaced).some((line) => line.sku === sku);
-    }),
-  ]);
-  return [...backordered, ...partial];
+  const shards = Array.from({ length: BACKORDER_SHARDS }, (_, shard) => backorderPartition(shard));
+  const pages = await Promise.all(shards.map((shard) => queryWaiting(shard)));
+  return pages
+    .flat()
+    .filter((item) =>
+      item.status === 'BACKORDERED'
+        ? ((item.lines ?? []) as { sku?: string }[]).some((line) => line.sku === sku)
+        : linesAwaitingStock((item.routing as { unplaced?: UnplacedLine[] } | undefined)?.unplaced).some(
+            (line) => line.sku === sku,
+          ),
+    )
+    .map((item) => String(item.orderId));
 }
 
-async function queryByStatus(
-  status: OrderStatus,
-  waitsForSku: (item: Record<string, unknown>) => boolean,
-): Promise<string[]> {
-  const orderIds: string[] = [];
+async function queryWaiting(shard: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: tableName(ORDERS_TABLE.envVar),
-        IndexName: 'byStatus',
-        KeyConditionExpression: '#status = :status',
-        FilterExpression: 'entityType = :order',
-        ProjectionExpression: 'orderId, #lines, #routing.unplaced',
+        IndexName: BACKORDER_INDEX,
+        KeyConditionExpression: 'backorderShard = :shard',
+        ProjectionExpression: 'orderId, #status, #lines, #routing.unplaced',
         ExpressionAttributeNames: { '#status': 'status', '#lines': 'lines', '#routing': 'routing' },
-        ExpressionAttributeValues: { ':status': status, ':order': 'Order' },
+        ExpressionAttributeValues: { ':shard': shard },
         ExclusiveStartKey: cursor,
       }),
     );
-    for (const item of page.Items ?? []) if (waitsForSku(item)) orderIds.push(String(item.orderId));
+    items.push(...(page.Items ?? []));
     cursor = page.LastEvaluatedKey;
   } while (cursor);
-  return orderIds;
+  return items;
 }
 
 async function queryAll(input: {

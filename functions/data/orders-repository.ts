@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../domain/order.js';
+import { backorderShardOf, placedIndexAttributes } from '../domain/order-index.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { toOrder } from './order-items.js';
@@ -70,7 +71,7 @@ export async function createOrder(order: Order, received?: ReceivedPayload): Pro
       {
         Put: {
           TableName: table,
-          Item: { ...orderKey(order.orderId), entityType: 'Order', ...order },
+          Item: orderItem(order),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -109,6 +110,18 @@ export async function createOrder(order: Order, received?: ReceivedPayload): Pro
       await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
   }
+}
+
+/** The order with its keys and the attributes of the indexes it belongs in (lib/tables.ts). */
+export function orderItem(order: Order): Record<string, unknown> {
+  const backorderShard = backorderShardOf(order.orderId, order.status);
+  return {
+    ...orderKey(order.orderId),
+    entityType: 'Order',
+    ...order,
+    ...placedIndexAttributes(order),
+    ...(backorderShard !== undefined && { backorderShard }),
+  };
 }
 
 function receivedPayloadItems(table: string, order: Order, received: ReceivedPayload) {

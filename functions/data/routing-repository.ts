@@ -11,7 +11,14 @@ import {
 import type { Order, OrderStatus } from '../domain/order.js';
 import type { Product, RoutingPlan } from '../domain/routing/index.js';
 import {
+  CAPACITY_SHARDS,
+  placeOnShards,
+  preferredCapacityShard,
+  shardShare,
+} from '../domain/routing/capacity-shards.js';
+import {
   compactExplanation,
+  takesCapacity,
   type CapacityCharge,
   type CapacityDay,
   type FulfillmentOrder,
@@ -21,7 +28,7 @@ import { CONFIG_TABLE, INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, stockKey } from './inventory-repository.js';
 import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
-import { toOrder } from './order-items.js';
+import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
 
@@ -31,13 +38,14 @@ import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
  * Layout added to the tables:
  *   Inventory  SKU#<sku> / RES#<orderId>#<locationId>   units of the SKU held for the order there
  *   Orders     ORDER#<orderId> / FO#<fulfillmentOrderId>   a fulfillment order of the order
- *   Inventory  CAPACITY#<locationId> / <YYYY-MM-DD>       fulfillment orders the location took
- *                                                         that local day (`used`)
+ *   Inventory  CAPACITY#<locationId>[#S<n>] / <YYYY-MM-DD>  fulfillment orders the location took
+ *                                                         that local day (`used`), shard n of
+ *                                                         CAPACITY_SHARDS (shard 0 without #S0)
  *
  * Committing a plan is ONE TransactWriteItems when it fits in 100 items: per (sku, location) a
  * stock update conditional on `available >= :quantity` plus a reservation marker that must not
- * exist yet, per location an `ADD used` on its capacity counter (conditional on the room left
- * when the strategy requires capacity), the fulfillment orders, and the order update conditional
+ * exist yet, per location an `ADD used` on a shard of its capacity counter (conditional on the
+ * room left in the shard's share when the strategy requires capacity), the fulfillment orders, and the order update conditional
  * on its version. Either everything holds or nothing is written, and a cancellation reason names
  * the item that failed.
  *
@@ -80,9 +88,14 @@ export const fulfillmentOrderKey = (orderId: string, fulfillmentOrderId: string)
 });
 /**
  * In the Inventory table rather than Config: it changes with every order, in the same
- * transactions as the stock, while Config holds what a retailer edits and routers cache.
+ * transactions as the stock, while Config holds what a retailer edits and routers cache. One
+ * shard of a location-day's counter (capacity-shards.ts), each in its own partition; shard 0
+ * keeps the key of the single counter it replaces, so a day's count survives the deploy.
  */
-export const capacityKey = (locationId: string, day: string) => ({ pk: `CAPACITY#${locationId}`, sk: day });
+export const capacityKey = (locationId: string, day: string, shard = 0) => ({
+  pk: shard === 0 ? `CAPACITY#${locationId}` : `CAPACITY#${locationId}#S${shard}`,
+  sk: day,
+});
 
 /** A counter only matters on its day; kept a week for ops to look back (the table has no TTL). */
 const CAPACITY_RETENTION_SECONDS = 7 * 24 * 3600;
@@ -159,15 +172,113 @@ interface Entry {
   role: Role;
 }
 
+/**
+ * Commits a plan (see above). Each location's new fulfillment orders count on the capacity
+ * shard the order id hashes to; when that shard is full, the location's shards are read and
+ * the commit is tried again on shards with room, a bounded number of times, before the router
+ * is told the location is full.
+ */
 export async function commitRoutingPlan(
   commit: RoutingCommit,
   maxItems = MAX_TRANSACTION_ITEMS,
 ): Promise<CommitResult> {
+  let placement = preferredPlacement(commit);
+  for (let attempt = 1; ; attempt++) {
+    if (placement.kind === 'full') {
+      return {
+        kind: 'capacity_conflict',
+        locationId: placement.locationId,
+        orderVersion: commit.expectedVersion,
+      };
+    }
+    const result = await commitPlaced(commit, placement.shards, maxItems);
+    // A large commit undoes its saga on a capacity conflict: the router decides again.
+    const untouched = result.kind === 'capacity_conflict' && result.orderVersion === commit.expectedVersion;
+    if (!untouched || attempt > CAPACITY_SHARDS) return result;
+    placement = await placementWithRoom(commit, placement.shards, [result.locationId]);
+  }
+}
+
+/** Per location, the capacity shard of each fulfillment order the commit counts there. */
+type Placement = ReadonlyMap<string, readonly number[]>;
+type PlacementOutcome = { kind: 'placed'; shards: Placement } | { kind: 'full'; locationId: string };
+
+/** Every location's charge on the order's own shard, or the next ones whose share can hold it. */
+function preferredPlacement(commit: RoutingCommit): PlacementOutcome {
+  const preferred = preferredCapacityShard(commit.orderId);
+  const shards = new Map<string, readonly number[]>();
+  for (const charge of commit.capacity ?? []) {
+    const placed =
+      charge.limit === undefined
+        ? Array.from({ length: charge.count }, () => preferred)
+        : placeOnShards(charge.count, [], charge.limit, preferred);
+    if (!placed) return { kind: 'full', locationId: charge.locationId };
+    shards.set(charge.locationId, placed);
+  }
+  return { kind: 'placed', shards };
+}
+
+/**
+ * The charges at `locationIds` placed again on the shards that have room as read now (the
+ * others keep their place); full when a location's shards together have no room left.
+ */
+async function placementWithRoom(
+  commit: RoutingCommit,
+  placement: Placement,
+  locationIds: readonly string[],
+): Promise<PlacementOutcome> {
+  const charges = (commit.capacity ?? []).filter(
+    (charge) => charge.limit !== undefined && locationIds.includes(charge.locationId),
+  );
+  const used = await getCapacityShards(charges);
+  const shards = new Map(placement);
+  for (const charge of charges) {
+    const placed = placeOnShards(
+      charge.count,
+      used[charge.locationId] ?? [],
+      charge.limit!,
+      preferredCapacityShard(commit.orderId),
+    );
+    if (!placed) return { kind: 'full', locationId: charge.locationId };
+    shards.set(charge.locationId, placed);
+  }
+  return { kind: 'placed', shards };
+}
+
+/** The fulfillment orders with the capacity shard each counts on, to give it back there. */
+function withCapacityShards(commit: RoutingCommit, placement: Placement): FulfillmentOrder[] {
+  const next = new Map<string, number>();
+  return commit.fulfillmentOrders.map((fo) => {
+    const shards = placement.get(fo.locationId);
+    if (!shards || !takesCapacity(fo)) return fo;
+    const index = next.get(fo.locationId) ?? 0;
+    next.set(fo.locationId, index + 1);
+    const shard = shards[index];
+    return shard === undefined ? fo : { ...fo, capacityShard: shard };
+  });
+}
+
+/** One counter update per (location, shard) the placement uses. */
+function capacityEntriesOf(commit: RoutingCommit, placement: Placement): Entry[] {
+  return (commit.capacity ?? []).flatMap((charge) => {
+    const counts = new Map<number, number>();
+    for (const shard of placement.get(charge.locationId) ?? [])
+      counts.set(shard, (counts.get(shard) ?? 0) + 1);
+    return [...counts].map(([shard, count]) => chargeCapacity({ ...charge, count }, shard, commit.now));
+  });
+}
+
+async function commitPlaced(
+  commit: RoutingCommit,
+  placement: Placement,
+  maxItems: number,
+): Promise<CommitResult> {
   const orderUpdate = finalOrderUpdate(commit, commit.expectedVersion);
   const mergedEntries = (commit.mergedOrders ?? []).map((merged) => mergedOrderUpdate(commit, merged));
   const reservationEntries = commit.reservations.flatMap((reservation) => reserve(commit, reservation));
-  const foEntries = commit.fulfillmentOrders.map(putFulfillmentOrder);
-  const capacityEntries = (commit.capacity ?? []).map((charge) => chargeCapacity(charge, commit.now));
+  const fulfillmentOrders = withCapacityShards(commit, placement);
+  const foEntries = fulfillmentOrders.map(putFulfillmentOrder);
+  const capacityEntries = capacityEntriesOf(commit, placement);
   const hotEntries = (commit.hotReservations ?? []).map((hot) => holdHotMarker(commit, hot));
   const entries = [
     orderUpdate,
@@ -196,7 +307,18 @@ export async function commitRoutingPlan(
   }
   // A saga's steps hold one order's intent; several orders' would not undo as one.
   if (mergedEntries.length > 0) return { kind: 'merge_too_large' };
-  return commitInChunks(commit, [...hotEntries, ...capacityEntries], maxItems);
+  // Its fulfillment orders are written before the last transaction: their shards must hold.
+  const counted = (commit.capacity ?? []).map((charge) => charge.locationId);
+  const withRoom = await placementWithRoom(commit, placement, counted);
+  if (withRoom.kind === 'full') {
+    return {
+      kind: 'capacity_conflict',
+      locationId: withRoom.locationId,
+      orderVersion: commit.expectedVersion,
+    };
+  }
+  const placed = { ...commit, fulfillmentOrders: withCapacityShards(commit, withRoom.shards) };
+  return commitInChunks(placed, [...hotEntries, ...capacityEntriesOf(commit, withRoom.shards)], maxItems);
 }
 
 /** `lastEntries` (hot markers, capacity counters) go into the last transaction, with the order. */
@@ -297,24 +419,42 @@ export async function listCustomerOrders(
 }
 
 /**
- * Fulfillment orders counted today at these locations, by location id. One read for up to 100
- * locations; consistent, so that a decision taken again after a full location sees it full.
+ * Fulfillment orders counted today at these locations, by location id: the sum over each
+ * location's shards. One read for up to 25 locations; consistent, so that a decision taken again
+ * after a full location sees it full.
  */
 export async function getCapacityUsed(days: readonly CapacityDay[]): Promise<Record<string, number>> {
+  const shards = await getCapacityShards(days);
+  return Object.fromEntries(
+    Object.entries(shards).map(([locationId, used]) => [locationId, used.reduce((sum, n) => sum + n, 0)]),
+  );
+}
+
+/** Each shard's `used`, by location id; a location none of whose counters exists is left out. */
+async function getCapacityShards(days: readonly CapacityDay[]): Promise<Record<string, number[]>> {
   const inventory = tableName(INVENTORY_TABLE.envVar);
-  const used: Record<string, number> = {};
-  for (const chunk of chunksOf(days, 100)) {
-    let keys: Record<string, unknown>[] | undefined = chunk.map(({ locationId, day }) =>
-      capacityKey(locationId, day),
-    );
-    while (keys && keys.length > 0) {
+  const owners = new Map<string, { locationId: string; shard: number }>();
+  const keys = days.flatMap(({ locationId, day }) =>
+    Array.from({ length: CAPACITY_SHARDS }, (_, shard) => {
+      const key = capacityKey(locationId, day, shard);
+      owners.set(`${key.pk}\n${key.sk}`, { locationId, shard });
+      return key;
+    }),
+  );
+  const used: Record<string, number[]> = {};
+  for (const chunk of chunksOf(keys, 100)) {
+    let pending: Record<string, unknown>[] | undefined = chunk;
+    while (pending && pending.length > 0) {
       const page: BatchGetCommandOutput = await dynamo().send(
-        new BatchGetCommand({ RequestItems: { [inventory]: { Keys: keys, ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [inventory]: { Keys: pending, ConsistentRead: true } } }),
       );
       for (const item of page.Responses?.[inventory] ?? []) {
-        used[String(item.pk).slice('CAPACITY#'.length)] = Number(item.used ?? 0);
+        const owner = owners.get(`${String(item.pk)}\n${String(item.sk)}`);
+        if (!owner) continue;
+        const shards = (used[owner.locationId] ??= new Array<number>(CAPACITY_SHARDS).fill(0));
+        shards[owner.shard] = Number(item.used ?? 0);
       }
-      keys = page.UnprocessedKeys?.[inventory]?.Keys;
+      pending = page.UnprocessedKeys?.[inventory]?.Keys;
     }
   }
   return used;
@@ -696,17 +836,19 @@ function holdHotMarker(commit: RoutingCommit, hot: { sku: string; locationId: st
 }
 
 /**
- * Counts a location's new fulfillment orders for the day. With a limit, the counter must leave
- * room for them: `used + count <= limit`, written as `used <= limit - count` (conditions can not add).
+ * Counts a location's new fulfillment orders for the day on one shard. With a limit, the shard
+ * must leave room for them within its share: `used + count <= share`, written as
+ * `used <= share - count` (conditions can not add); the placement never asks for more than a share.
  */
-function chargeCapacity(charge: CapacityCharge, now: string): Entry {
-  const { locationId, day, count, limit } = charge;
+function chargeCapacity(charge: CapacityCharge, shard: number, now: string): Entry {
+  const { locationId, day, count } = charge;
+  const limit = charge.limit === undefined ? undefined : shardShare(charge.limit, shard);
   const expiresAt = Math.floor(Date.parse(now) / 1000) + CAPACITY_RETENTION_SECONDS;
   return {
     item: {
       Update: {
         TableName: tableName(INVENTORY_TABLE.envVar),
-        Key: capacityKey(locationId, day),
+        Key: capacityKey(locationId, day, shard),
         UpdateExpression:
           'SET entityType = :entityType, expiresAt = :expiresAt, updatedAt = :now ADD used :count',
         ...(limit !== undefined && {
@@ -782,6 +924,7 @@ function orderUpdateItem(
   announcement?: PendingAnnouncement,
 ): TransactItem {
   const { plan } = commit;
+  const backorder = backorderIndexUpdate(orderId, commit.status);
   return {
     Update: {
       TableName: tableName(ORDERS_TABLE.envVar),
@@ -789,8 +932,10 @@ function orderUpdateItem(
       UpdateExpression:
         'SET #status = :status, routerStatus = :routerStatus, #version = :next, routing = :routing, updatedAt = :now, lastCommitId = :commitId' +
         (mergedWith.length > 0 ? ', mergedWith = :mergedWith' : '') +
-        (announcement ? ', pendingAnnouncement = :announcement ' : ' ') +
-        'REMOVE routingIntent, pendingReroute',
+        (announcement ? ', pendingAnnouncement = :announcement' : '') +
+        (backorder.set ? `, ${backorder.set} ` : ' ') +
+        'REMOVE routingIntent, pendingReroute' +
+        (backorder.remove ? `, ${backorder.remove}` : ''),
       ConditionExpression: '#version = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
       ExpressionAttributeValues: {
@@ -800,6 +945,7 @@ function orderUpdateItem(
         ':expected': expectedVersion,
         ':now': commit.now,
         ':commitId': commit.commitId,
+        ...backorder.values,
         ...(mergedWith.length > 0 && { ':mergedWith': mergedWith }),
         ...(announcement && { ':announcement': announcement }),
         ':routing': {

@@ -17,7 +17,7 @@ import type {
 } from '../domain/service/records.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
-import { toOrder } from './order-items.js';
+import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
 
 /**
@@ -186,11 +186,16 @@ export async function commitServiceChange(change: ServiceChange): Promise<Servic
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, unknown> = { ':expected': version, ':next': version + 1, ':now': change.now };
   const sets = ['#version = :next', 'updatedAt = :now'];
+  const removes: string[] = [];
   const update = change.orderUpdate ?? {};
   if (update.status !== undefined) {
     sets.push('#status = :status');
     names['#status'] = 'status';
     values[':status'] = update.status;
+    const backorder = backorderIndexUpdate(orderId, update.status);
+    if (backorder.set) sets.push(backorder.set);
+    if (backorder.remove) removes.push(backorder.remove);
+    Object.assign(values, backorder.values);
   }
   if (update.shippingAddress !== undefined) {
     sets.push('shippingAddress = :address');
@@ -210,7 +215,8 @@ export async function commitServiceChange(change: ServiceChange): Promise<Servic
       Update: {
         TableName: table,
         Key: orderKey(orderId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression:
+          `SET ${sets.join(', ')}` + (removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''),
         ConditionExpression: '#version = :expected',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

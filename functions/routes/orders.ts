@@ -24,6 +24,12 @@ export const ORDER_ROUTES = [
   },
   {
     method: 'GET',
+    path: '/v1/orders',
+    function: 'listOrders',
+    access: { roles: EVERY_READER, scope: 'oms/orders.read' },
+  },
+  {
+    method: 'GET',
     path: '/openapi.json',
     function: 'openApi',
     access: { public: 'The OpenAPI document is the public contract integrators read; it holds no data.' },

@@ -166,7 +166,9 @@ export function createTableInput(definition: TableDefinition, tableName: string)
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
           ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: index.projectedAttributes
+          ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projectedAttributes] }
+          : { ProjectionType: 'ALL' as const },
       })),
     }),
     ...(definition.stream && {

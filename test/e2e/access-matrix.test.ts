@@ -179,6 +179,8 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   ],
   'POST /v1/carriers/shippo/tracking': EVERYONE,
   'GET /v1/fulfillment-orders': ['admin', 'ops', 'a machine client with every scope'],
+  // A client limited to some channels is refused: a listing spans every channel.
+  'GET /v1/orders': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
 };
 
 /**
@@ -352,6 +354,8 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
     }
     case 'GET /v1/fulfillment-orders':
       return get('/v1/fulfillment-orders?overdue=true');
+    case 'GET /v1/orders':
+      return get('/v1/orders?status=RECEIVED&limit=5');
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;

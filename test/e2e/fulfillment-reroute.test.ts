@@ -1,13 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putChannel, putLocation } from '../../functions/data/config-repository.js';
-import { dynamo, tableName } from '../../functions/data/dynamo.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { getMovement } from '../../functions/data/movements-repository.js';
-import { capacityKey } from '../../functions/data/routing-repository.js';
+import { getCapacityUsed } from '../../functions/data/routing-repository.js';
 import { localDay } from '../../functions/domain/routing/routing-input.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
-import { INVENTORY_TABLE } from '../../lib/tables.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
 import {
   actOk,
@@ -58,15 +55,10 @@ async function post(externalId: string, lines: { lineId: string; sku: string; qu
   return ((await posted.json()) as { orderId: string }).orderId;
 }
 
+/** The location's use of the day, summed over its counter's shards. */
 async function capacityUsed(locationId: string): Promise<number> {
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: tableName(INVENTORY_TABLE.envVar),
-      Key: capacityKey(locationId, localDay(new Date().toISOString(), 'Europe/Lisbon')),
-      ConsistentRead: true,
-    }),
-  );
-  return Number(Item?.used ?? 0);
+  const day = localDay(new Date().toISOString(), 'Europe/Lisbon');
+  return (await getCapacityUsed([{ locationId, day }]))[locationId] ?? 0;
 }
 
 /** Waits until the order's active fulfillment orders are exactly at these locations. */

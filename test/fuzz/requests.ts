@@ -520,6 +520,28 @@ const overdueCursor = fc.oneof(
     .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
 );
 
+/** Cursors of the order search: positions outside the window, keys of other indexes, garbage. */
+const orderSearchCursor = fc.oneof(
+  cursor,
+  fc
+    .oneof(
+      fc.constantFrom('2026-12-01~', '1999-01-01~', '2999-01-01T00:00:00.000Z#X', '~', ''),
+      fc.date({ noInvalidDate: true }).map((date) => `${date.toISOString()}#01JD0000000000000000000001`),
+      extremeString,
+    )
+    .map((placedSort) => Buffer.from(JSON.stringify({ placedSort })).toString('base64url')),
+  fc
+    .record({ pk: extremeString, sk: extremeString, customerKey: extremeString, placedAt: extremeString })
+    .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+);
+
+/** A bound of the placed window: days, instants, nonsense and windows far too long. */
+const placedBound = fc.oneof(
+  fc.constantFrom('2026-12-01', '2026-02-30', '1970-01-01', '2026-12-01T10:00:00Z', '2026-12-01T10:00:00'),
+  fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+  extremeString,
+);
+
 /** Every endpoint, by a short name the tallies use. */
 export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
   ...Object.fromEntries(Object.keys(nativeOrders).map((format) => [`ingest ${format}`, ingest(format)])),
@@ -704,6 +726,22 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
       overdue: fc.oneof(fc.constantFrom('true', 'false', 'TRUE'), extremeString),
       limit,
       cursor: overdueCursor,
+    }),
+  }),
+  'find orders': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/orders'),
+    query: query({
+      status: fc.oneof(fc.constantFrom('RECEIVED', 'BACKORDERED', 'received', 'NOPE'), extremeString),
+      channelId: fc.oneof(fc.constantFrom('web', 'pos'), extremeString),
+      customer: fc.oneof(
+        fc.constantFrom('ana@example.com', '+351 912 345 678', '912345678', '@', 'not a customer'),
+        extremeString,
+      ),
+      placedFrom: placedBound,
+      placedTo: placedBound,
+      limit: fc.oneof(fc.constantFrom('1', '100', '101', '0'), limit),
+      cursor: orderSearchCursor,
     }),
   }),
 };

@@ -5,7 +5,7 @@ import type { Location } from '../../functions/domain/location.js';
 import { newOrder } from '../../functions/domain/new-order.js';
 import { CanonicalOrder, type CanonicalOrderInput, type Order } from '../../functions/domain/order.js';
 import { channelKey } from '../../functions/data/config-repository.js';
-import { channelOrderKey, orderKey } from '../../functions/data/orders-repository.js';
+import { channelOrderKey, orderItem } from '../../functions/data/orders-repository.js';
 import { aCanonicalOrder } from './factories.js';
 
 /**
@@ -33,7 +33,7 @@ export function anOrder(overrides: Partial<Order> = {}, canonical: Partial<Canon
 
 /** An order as the Orders table holds it (keys and entityType included). */
 export function anOrderItem(order: Order = anOrder()): Record<string, unknown> {
-  return { ...orderKey(order.orderId), entityType: 'Order', ...order };
+  return orderItem(order);
 }
 
 /** The (channel, externalId) key item written beside every order. */

@@ -153,7 +153,7 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Inventory'],
     streamOf: 'Inventory',
     publishes: true,
-    queries: ['Orders/byStatus'],
+    queries: ['Orders/backordersWaiting'],
   },
   {
     key: 'preTokenGeneration',
@@ -269,6 +269,14 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 60,
     reads: ['Orders'],
     queries: ['Orders/openWorkByDueBy'],
+  },
+  {
+    key: 'listOrders',
+    id: 'list-orders',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+    queries: ['Orders/byPlacedDay', 'Orders/byCustomer'],
   },
 ];
 

@@ -97,6 +97,7 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   },
   { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
   { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
+  { method: 'GET', path: '/v1/orders', function: 'listOrders', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [

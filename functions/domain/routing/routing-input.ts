@@ -190,7 +190,7 @@ export function capacityChargesOf(
   const enforced = strategy?.filters.requireCapacity === true;
   const counts = new Map<string, number>();
   for (const fulfillmentOrder of plan.fulfillmentOrders) {
-    if (fulfillmentOrder.kind === 'transfer' || fulfillmentOrder.kind === 'dropship') continue;
+    if (!takesCapacity(fulfillmentOrder)) continue;
     counts.set(fulfillmentOrder.locationId, (counts.get(fulfillmentOrder.locationId) ?? 0) + 1);
   }
   return [...counts].flatMap(([locationId, count]) => {
@@ -201,6 +201,11 @@ export function capacityChargesOf(
       { locationId, day: localDay(now, location.timeZone), count, ...(limit !== undefined && { limit }) },
     ];
   });
+}
+
+/** Whether a fulfillment order counts against its location's day (capacityChargesOf). */
+export function takesCapacity(fulfillmentOrder: Pick<FulfillmentOrder, 'kind'>): boolean {
+  return fulfillmentOrder.kind !== 'transfer' && fulfillmentOrder.kind !== 'dropship';
 }
 
 /** Units of one SKU held for one order at one location. */
@@ -261,6 +266,8 @@ export interface FulfillmentOrder {
   promisedBy?: string;
   /** When the location must have shipped or readied the goods to keep the promise (the SLA). */
   dueBy?: string;
+  /** The shard of its location's day counter it counts on (capacity-shards.ts), to give back. */
+  capacityShard?: number;
 }
 
 export function fulfillmentOrdersOf(

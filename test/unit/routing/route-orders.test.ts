@@ -23,6 +23,11 @@ import { clearConfigCache, locationKey } from '../../../functions/data/config-re
 import { stockKey } from '../../../functions/data/inventory-repository.js';
 import { capacityKey } from '../../../functions/data/routing-repository.js';
 import {
+  CAPACITY_SHARDS,
+  preferredCapacityShard,
+  shardShare,
+} from '../../../functions/domain/routing/capacity-shards.js';
+import {
   activeRuleSetKey,
   clearRuleSetCache,
   DEFAULT_RULE_SET,
@@ -96,7 +101,9 @@ describe('routeOrders (routing queue consumer)', () => {
     });
     expect(items[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     // Counted although the store has no daily capacity: ops see every location's load.
-    expect(items[3]?.Update).toMatchObject({ Key: { pk: 'CAPACITY#lisboa-1' } });
+    // On the shard of the counter the order id hashes to (capacity-shards.ts).
+    const shard = preferredCapacityShard(order.orderId);
+    expect(items[3]?.Update).toMatchObject({ Key: { pk: capacityKey('lisboa-1', '', shard).pk } });
     expect(items[3]?.Update?.ConditionExpression).toBeUndefined();
     expect(items[4]?.Put?.Item).toMatchObject({ entityType: 'FulfillmentOrder', locationId: 'lisboa-1' });
   });
@@ -226,19 +233,21 @@ describe('routeOrders with daily capacity', () => {
     expect(response.batchItemFailures).toEqual([]);
     const [read] = capacityReads();
     expect(read!.args[0].input.RequestItems!.Inventory).toMatchObject({
-      Keys: [capacityKey('lisboa-1', TODAY_IN_LISBON)],
+      Keys: Array.from({ length: CAPACITY_SHARDS }, (_, n) => capacityKey('lisboa-1', TODAY_IN_LISBON, n)),
       ConsistentRead: true,
     });
+    const shard = preferredCapacityShard(order.orderId);
     const [call] = dynamo.commandCalls(TransactWriteCommand);
-    const counter = call!.args[0].input.TransactItems!.find(
-      (item) => item.Update?.Key?.pk === 'CAPACITY#lisboa-1',
+    const counter = call!.args[0].input.TransactItems!.find((item) =>
+      String(item.Update?.Key?.pk).startsWith('CAPACITY#lisboa-1'),
     );
+    // Its shard's share of the 5 a day, less the one it adds: the shard must have room for it.
     expect(counter?.Update).toMatchObject({
       TableName: 'Inventory',
-      Key: capacityKey('lisboa-1', TODAY_IN_LISBON),
+      Key: capacityKey('lisboa-1', TODAY_IN_LISBON, shard),
       UpdateExpression: expect.stringContaining('ADD used :count'),
       ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
-      ExpressionAttributeValues: expect.objectContaining({ ':count': 1, ':room': 4 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':count': 1, ':room': shardShare(5, shard) - 1 }),
     });
   });
 
