@@ -31,6 +31,7 @@ import {
 import type { StockLevel } from '../domain/stock.js';
 import { startFulfillment, type FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import { deriveOrderStatus } from '../domain/fulfillment/order-status.js';
+import { linesStillWanted } from '../domain/service/cancel.js';
 import { sumShards, type ShardPortion, type ShardReservation } from '../data/inventory-repository.js';
 import type {
   CommitIntent,
@@ -116,6 +117,7 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
  *    a PARTIALLY_ROUTED order (a BackorderRetry) routes only its lines waiting for stock, from
  *    stock its fulfillment orders do not already hold at that location (partial-retry.ts);
+ *    an order not routed yet routes its lines less the units customer service canceled;
  * 3. loads the active rules, the locations, the products, the stock of the ordered SKUs and the
  *    capacity the locations used today (their local day); when the rules merge orders, first
  *    tries to route the order together with its customer's other orders to the same address;
@@ -165,6 +167,10 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
     statusOf = statusAfterRetry;
   } else if (!ROUTABLE.includes(order.status)) {
     return { kind: 'skipped', reason: `order is ${order.status}` };
+  } else {
+    // Units customer service canceled before the order was routed are not placed.
+    rerouted = linesStillWanted(order);
+    if (rerouted?.length === 0) return { kind: 'skipped', reason: 'every unit is canceled' };
   }
   return decideAndCommit(deps, order, rerouted, statusOf, placed, routerStatusOf);
 }
@@ -441,7 +447,7 @@ async function routeMerged(
 ): Promise<RouteOrderResult | undefined> {
   if (order.customerKey === undefined) return undefined;
   const others = (await deps.listCustomerOrders(order.customerKey, order.placedAt, windowMinutes)).filter(
-    (other) => !other.routingIntent && canMergeWith(order, other, windowMinutes),
+    (other) => !other.routingIntent && !linesStillWanted(other) && canMergeWith(order, other, windowMinutes),
   );
   if (others.length === 0) return undefined;
   const skus = [...new Set([order, ...others].flatMap((each) => each.lines.map((line) => line.sku)))];

@@ -74,7 +74,18 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     function: 'getFulfillmentOrder',
     token: true,
   },
-  ...['accept', 'reject', 'pick', 'pack', 'ship', 'ready-for-pickup', 'picked-up', 'receive'].map(
+  ...[
+    'accept',
+    'reject',
+    'pick',
+    'pack',
+    'ship',
+    'ready-for-pickup',
+    'picked-up',
+    'receive',
+    'accept-cancel',
+    'refuse-cancel',
+  ].map(
     (action) => ({
       method: 'POST',
       path: `/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,

@@ -64,7 +64,18 @@ describe('the OpenAPI document', () => {
         'GET /v1/routing/rule-sets/active',
         'GET /v1/routing/rule-sets/{ruleSetId}/versions/{version}',
         'POST /v1/channels/{channelId}/orders',
-        ...['accept', 'pack', 'pick', 'picked-up', 'ready-for-pickup', 'receive', 'reject', 'ship'].map(
+        ...[
+          'accept',
+          'pack',
+          'pick',
+          'picked-up',
+          'ready-for-pickup',
+          'receive',
+          'reject',
+          'ship',
+          'accept-cancel',
+          'refuse-cancel',
+        ].map(
           (action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
         ),
         'POST /v1/inventory/movements',
