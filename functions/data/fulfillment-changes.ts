@@ -89,8 +89,10 @@ export async function changeFulfillmentOrder(request: ChangeRequest): Promise<Ch
     const now = request.now();
     const result = request.decide(fo, siblings);
     if (result.fulfillmentOrder === fo) return { fulfillmentOrder: fo, changed: false };
+    // An answered cancel request is gone from the decision: it must not come back from the record read.
+    const { cancelRequest: _answered, ...read } = fo;
     const after = {
-      ...fo,
+      ...read,
       ...withStep(fo, result.fulfillmentOrder, request.action, request.actor, now),
     } as StoredFulfillmentOrder;
     const records = await request.recordsFor?.({

@@ -233,7 +233,9 @@ describe('an accepted cancel request', () => {
       .resolves({ Item: anOrderItem(mugs) });
     stored(requested);
     // The order's earlier cancellations and refunds: none.
-    dynamo.on(QueryCommand, { TableName: 'Orders', KeyConditionExpression: 'pk = :pk' }).resolves({ Items: [] });
+    dynamo
+      .on(QueryCommand, { TableName: 'Orders', KeyConditionExpression: 'pk = :pk' })
+      .resolves({ Items: [] });
     dynamo.on(GetCommand, { TableName: 'Inventory' }).resolves({ Item: { used: 4 } });
   });
 
@@ -251,7 +253,9 @@ describe('an accepted cancel request', () => {
     const items = calls[1]!.args[0].input.TransactItems!;
     const puts = items.flatMap((item) => (item.Put ? [item.Put.Item!] : []));
     expect(puts.map((item) => item.entityType)).toEqual(['FulfillmentOrder', 'Cancellation', 'Refund']);
-    const [, cancellation, refund] = puts;
+    const [answered, cancellation, refund] = puts;
+    expect(answered).toMatchObject({ status: 'CANCELED', cancelAnswers: [{ answer: 'accepted' }] });
+    expect(answered).not.toHaveProperty('cancelRequest');
     expect(cancellation).toMatchObject({
       reason: 'customer changed their mind',
       canceled: [{ lineId: '1', sku: 'MUG', quantity: 2 }],
