@@ -85,14 +85,12 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
     'receive',
     'accept-cancel',
     'refuse-cancel',
-  ].map(
-    (action) => ({
-      method: 'POST',
-      path: `/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
-      function: 'postFulfillmentAction' as const,
-      token: true,
-    }),
-  ),
+  ].map((action) => ({
+    method: 'POST',
+    path: `/v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
+    function: 'postFulfillmentAction' as const,
+    token: true,
+  })),
   { method: 'POST', path: '/v1/orders/{orderId}/cancel', function: 'serviceApi', token: true },
   { method: 'PUT', path: '/v1/orders/{orderId}/shipping-address', function: 'serviceApi', token: true },
   { method: 'GET', path: '/v1/orders/{orderId}/history', function: 'serviceApi', token: true },

@@ -294,8 +294,7 @@ export function linesStillWanted(
   const canceled = order.canceledUnits ?? [];
   if (canceled.length === 0) return undefined;
   return order.lines.flatMap((line) => {
-    const quantity =
-      line.quantity - (canceled.find((entry) => entry.lineId === line.lineId)?.quantity ?? 0);
+    const quantity = line.quantity - (canceled.find((entry) => entry.lineId === line.lineId)?.quantity ?? 0);
     return quantity > 0 ? [{ lineId: line.lineId, sku: line.sku, quantity }] : [];
   });
 }

@@ -75,9 +75,7 @@ describe('the OpenAPI document', () => {
           'ship',
           'accept-cancel',
           'refuse-cancel',
-        ].map(
-          (action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`,
-        ),
+        ].map((action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
         'POST /v1/inventory/movements',
         'POST /v1/locations/{locationId}/pos-sales',
         'POST /v1/routing/rule-sets',
