@@ -168,3 +168,24 @@ describe('routeOrder with hot SKUs', () => {
     ).not.toContainEqual(['HOT-A', expect.anything()]);
   });
 });
+
+describe('routeOrder for an order some of whose units were canceled before it was routed', () => {
+  it('places only the units still wanted: it reserves no canceled unit, from the shards or anywhere', async () => {
+    const canceled = [
+      { lineId: '1', sku: 'HOT-A', quantity: 1 },
+      { lineId: '2', sku: 'HOT-B', quantity: 1 },
+    ];
+    deps.getOrder = vi.fn(async () => ({ ...order, canceledUnits: canceled }));
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    expect(deps.reserveFromShards).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ sku: 'HOT-A', quantity: 1 }),
+    );
+    const [commit] = deps.commitRoutingPlan.mock.calls[0]!;
+    expect(commit.fulfillmentOrders.map((fo) => fo.lines)).toEqual([
+      [{ lineId: '1', sku: 'HOT-A', quantity: 1 }],
+    ]);
+  });
+});
