@@ -382,6 +382,19 @@ describe('applyFulfillmentAction: cancel requests', () => {
     ]);
   });
 
+  it('refuses an answer when no cancel request waits (409, guard cancel_pending)', () => {
+    const accepted = run(aFulfillmentOrder(), [['accept', {}]]).fulfillmentOrder;
+
+    for (const [action, body] of [
+      ['accept-cancel', {}],
+      ['refuse-cancel', { reason: 'nothing to refuse' }],
+    ] as const) {
+      const error = errorOf(() => run(accepted, [[action, body]]));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).details).toMatchObject({ guard: 'cancel_pending', action });
+    }
+  });
+
   it('holds other work while a cancel request waits for an answer', () => {
     const requested = run(aFulfillmentOrder(), [
       ['accept', {}],
