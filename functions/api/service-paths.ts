@@ -36,7 +36,7 @@ export function serviceOpenApi() {
           operationId: 'cancelOrder',
           summary: 'Cancel the whole order or some units; the canceled amounts become a refund record',
           description:
-            'Units not routed yet or at a location that has not started are canceled at once (reservation, hot-SKU shards and capacity given back); units at a location that has started get a cancel request (stored on the fulfillment order; the routes to answer it are not exposed yet).',
+            'Units not routed yet (taken off what the router will place) or at a location that has not started are canceled at once (reservation, hot-SKU shards and capacity given back); units at a location that has started get a cancel request, which the location answers with POST /v1/fulfillment-orders/{fulfillmentOrderId}/accept-cancel (the units are then canceled and refunded) or /refuse-cancel.',
           parameters: [pathParameter('orderId')],
           requestBody: body('CancelOrderRequest'),
           responses: {

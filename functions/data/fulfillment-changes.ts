@@ -24,6 +24,7 @@ import {
   listFulfillmentOrderStates,
   type Correction,
   type FulfillmentChange,
+  type OrderRecords,
   type StoredFulfillmentOrder,
 } from './fulfillment-repository.js';
 import { getOrder } from './orders-repository.js';
@@ -43,6 +44,17 @@ export interface ChangeRequest {
   decide: (fo: StoredFulfillmentOrder, siblings: readonly FulfillmentOrderState[]) => FulfillmentResult;
   /** Checked on the fulfillment order as read, before anything is decided (e.g. its location). */
   check?: (fo: StoredFulfillmentOrder) => void;
+  /**
+   * What the orders served record with the change, by order id (an accepted cancel request: its
+   * cancellation and refund). Called on every attempt once the decision is known, after the
+   * orders were read, so the records it reads are at least as new as the order's version the
+   * transaction is conditional on.
+   */
+  recordsFor?: (change: {
+    before: StoredFulfillmentOrder;
+    after: StoredFulfillmentOrder;
+    orders: readonly FulfilledOrder[];
+  }) => Promise<ReadonlyMap<string, OrderRecords>>;
   actor: Actor;
   now: () => string;
 }
@@ -58,7 +70,7 @@ export interface ChangeOutcome {
  * 1. reads the fulfillment order (404 when there is none, or it is not announced yet);
  * 2. decides on it (the state machine, or a release), which may refuse with a 400 or 409;
  * 3. reads every order it serves and their other fulfillment orders, and derives each order's
- *    status with this one as it is now;
+ *    status with this one as it is now, with what each order records beside (`recordsFor`);
  * 4. commits the fulfillment order, the orders, the stock, the capacity, the corrections, the
  *    shipment record and the events in one transaction (fulfillment-repository.ts);
  * 5. when something moved on since it was read (another device, the router), starts again from
@@ -77,11 +89,18 @@ export async function changeFulfillmentOrder(request: ChangeRequest): Promise<Ch
     const now = request.now();
     const result = request.decide(fo, siblings);
     if (result.fulfillmentOrder === fo) return { fulfillmentOrder: fo, changed: false };
+    // An answered cancel request is gone from the decision: it must not come back from the record read.
+    const { cancelRequest: _answered, ...read } = fo;
     const after = {
-      ...fo,
+      ...read,
       ...withStep(fo, result.fulfillmentOrder, request.action, request.actor, now),
     } as StoredFulfillmentOrder;
-    const change = await changeOf(fo, after, result, orders, request.actor, now);
+    const records = await request.recordsFor?.({
+      before: fo,
+      after,
+      orders: orders.map((served) => served.order),
+    });
+    const change = await changeOf(fo, after, result, orders, request.actor, now, records);
     if ((await commitFulfillmentChange(change)) === 'committed')
       return { fulfillmentOrder: after, changed: true };
   }
@@ -120,14 +139,18 @@ async function changeOf(
   orders: readonly { order: ServedOrder; fulfillmentOrders: FulfillmentOrderState[] }[],
   actor: Actor,
   now: string,
+  records?: ReadonlyMap<string, OrderRecords>,
 ): Promise<FulfillmentChange> {
   const orderIds = orders.map(({ order }) => order.orderId);
   const effects = result.effects;
   const reroute = effects.find((effect) => effect.type === 'reroute');
   const progress = orders.map(({ order, fulfillmentOrders }) => {
     const own = order.orderId === after.orderId;
+    const recorded = records?.get(order.orderId);
+    const derived = orderProgress(order, fulfillmentOrders, after, own ? effects : []);
     return {
-      ...orderProgress(order, fulfillmentOrders, after, own ? effects : []),
+      ...derived,
+      ...(recorded && { records: recorded, status: recorded.status ?? derived.status }),
       ...(own &&
         reroute && {
           reroute: {

@@ -209,10 +209,23 @@ export interface Correction {
   quantityDelta: number;
 }
 
+/**
+ * What an order records with a fulfillment change, in the same transaction: attributes set on
+ * the order, and records written once under it (an accepted cancel request: the cancellation and
+ * its refund, functions/fulfillment/cancel-records.ts).
+ */
+export interface OrderRecords {
+  /** The order's status instead of the derived one (every unit canceled: CANCELED). */
+  status?: OrderProgress['status'];
+  set: Record<string, unknown>;
+  puts: { key: { pk: string; sk: string }; entityType: string; record: object }[];
+}
+
 export interface FulfillmentChange {
   before: StoredFulfillmentOrder;
   after: StoredFulfillmentOrder;
   orders: readonly (OrderProgress & {
+    records?: OrderRecords;
     /** Units the router must place again (the stored order only), with the location to avoid. */
     reroute?: {
       fulfillmentOrderId: string;
@@ -268,6 +281,7 @@ async function transactionOf(change: FulfillmentChange): Promise<TransactItem[] 
   return [
     fulfillmentOrderPut(change),
     ...change.orders.map((order) => orderUpdate(order, change.now)),
+    ...change.orders.flatMap((order) => (order.records?.puts ?? []).map(recordPut)),
     ...stock,
     ...(change.capacity ? await capacityRelease(change.capacity, change.now) : []),
     ...change.corrections.map((correction) => correctionPut(correction, change)),
@@ -302,9 +316,20 @@ function fulfillmentOrderPut(change: FulfillmentChange): TransactItem {
   };
 }
 
+function recordPut(put: OrderRecords['puts'][number]): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(ORDERS_TABLE.envVar),
+      Item: { ...put.key, entityType: put.entityType, ...put.record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 function orderUpdate(order: FulfillmentChange['orders'][number], now: string): TransactItem {
   const reroute = order.reroute;
   const backorder = backorderIndexUpdate(order.orderId, order.status);
+  const extra = Object.entries(order.records?.set ?? {});
   return {
     Update: {
       TableName: tableName(ORDERS_TABLE.envVar),
@@ -314,10 +339,17 @@ function orderUpdate(order: FulfillmentChange['orders'][number], now: string): T
         (reroute
           ? ', pendingReroute = :pending, rejectedLocationIds = list_append(if_not_exists(rejectedLocationIds, :none), :location)'
           : '') +
+        extra.map((_entry, index) => `, #set${index} = :set${index}`).join('') +
+        // SET clauses first: REMOVE ends the expression.
         (backorder.set ? `, ${backorder.set}` : ` REMOVE ${backorder.remove}`),
       ConditionExpression: '#version = :expected',
-      ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#version': 'version',
+        ...Object.fromEntries(extra.map(([name], index) => [`#set${index}`, name])),
+      },
       ExpressionAttributeValues: {
+        ...Object.fromEntries(extra.map(([, value], index) => [`:set${index}`, value])),
         ':status': order.status,
         ':routerStatus': order.routerStatus,
         ':next': order.expectedVersion + 1,

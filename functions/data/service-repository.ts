@@ -155,6 +155,8 @@ export interface ServiceChange {
     unplaced?: unknown[];
     /** The cancellation that canceled the whole order: it, not the status change, is announced. */
     canceledBy?: string;
+    /** Every unit of each line canceled so far: the router does not place them. */
+    canceledUnits?: unknown[];
   };
   cancellation?: Cancellation;
   addressChange?: AddressChange;
@@ -204,6 +206,10 @@ export async function commitServiceChange(change: ServiceChange): Promise<Servic
   if (update.canceledBy !== undefined) {
     sets.push('canceledBy = :canceledBy');
     values[':canceledBy'] = update.canceledBy;
+  }
+  if (update.canceledUnits !== undefined) {
+    sets.push('canceledUnits = :canceledUnits');
+    values[':canceledUnits'] = update.canceledUnits;
   }
   if (update.unplaced !== undefined) {
     sets.push('#routing.unplaced = :unplaced');

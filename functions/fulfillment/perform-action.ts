@@ -7,6 +7,7 @@ import { actingLocationOf } from '../domain/fulfillment/progress.js';
 import { toFulfillmentOrderView, type FulfillmentOrderView } from '../domain/fulfillment/view.js';
 import { changeFulfillmentOrder } from '../data/fulfillment-changes.js';
 import { getOrdersById } from '../data/fulfillment-repository.js';
+import { acceptedCancelRecords } from './cancel-records.js';
 
 export interface ActionCaller {
   actor: Actor;
@@ -29,7 +30,8 @@ const ARRIVED: readonly FulfillmentOrderState['status'][] = [
  * 2. lets the state machine decide (409 out of order, naming the state; 400 for bad input), with
  *    the transfers still travelling to the store for `ready-for-pickup`;
  * 3. commits the new state with its stock, order status and events at once, the actor on its
- *    history (functions/data/fulfillment-changes.ts), and answers the fulfillment order as now.
+ *    history (functions/data/fulfillment-changes.ts), and answers the fulfillment order as now;
+ *    an accepted cancel request commits its cancellation and refund with it (cancel-records.ts).
  */
 export async function performFulfillmentAction(
   fulfillmentOrderId: string,
@@ -54,6 +56,7 @@ export async function performFulfillmentAction(
             !ARRIVED.includes(other.status),
         ).length,
       }),
+    ...(action === 'accept-cancel' && { recordsFor: acceptedCancelRecords(caller.actor, now) }),
     actor: caller.actor,
     now,
   });

@@ -23,7 +23,8 @@ import { performFulfillmentAction } from './perform-action.js';
 
 /**
  * POST /v1/fulfillment-orders/{fulfillmentOrderId}/<action>: accept, reject, pick, pack, ship,
- * ready-for-pickup, picked-up, receive. 200 with the fulfillment order as it is now; a retry
+ * ready-for-pickup, picked-up, receive, and the answers to a cancel request, accept-cancel and
+ * refuse-cancel. 200 with the fulfillment order as it is now; a retry
  * with the same `Idempotency-Key` (required) gets the first 200 back, the same key with another
  * body a 422. 400 bad input, 403 another location's work, 404 none, 409 out of order.
  */

@@ -3,7 +3,10 @@ import type { RouteDeclaration } from './route.js';
 /** The people who work on fulfillment orders; a store only at its own locations. */
 const FULFILLERS = ['admin', 'ops', 'store'] as const;
 
-/** The actions a location takes through the API (the state machine has more: track, cancels). */
+/**
+ * The actions a location takes through the API: the work, and its answer to a cancel request
+ * (the state machine has more: `track` comes from carriers, `request-cancel` from customer service).
+ */
 export const FULFILLMENT_API_ACTIONS = [
   'accept',
   'reject',
@@ -13,6 +16,8 @@ export const FULFILLMENT_API_ACTIONS = [
   'ready-for-pickup',
   'picked-up',
   'receive',
+  'accept-cancel',
+  'refuse-cancel',
 ] as const;
 
 export const FULFILLMENT_ROUTES = [

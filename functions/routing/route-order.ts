@@ -31,6 +31,7 @@ import {
 import type { StockLevel } from '../domain/stock.js';
 import { startFulfillment, type FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import { deriveOrderStatus } from '../domain/fulfillment/order-status.js';
+import { linesStillWanted } from '../domain/service/cancel.js';
 import { sumShards, type ShardPortion, type ShardReservation } from '../data/inventory-repository.js';
 import type {
   CommitIntent,
@@ -116,6 +117,8 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
  *    a PARTIALLY_ROUTED order (a BackorderRetry) routes only its lines waiting for stock, from
  *    stock its fulfillment orders do not already hold at that location (partial-retry.ts);
+ *    an order not routed yet routes its lines less the units customer service canceled, and
+ *    is decided again when such a change lands while it is decided (routeUnrouted);
  * 3. loads the active rules, the locations, the products, the stock of the ordered SKUs and the
  *    capacity the locations used today (their local day); when the rules merge orders, first
  *    tries to route the order together with its customer's other orders to the same address;
@@ -165,8 +168,37 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
     statusOf = statusAfterRetry;
   } else if (!ROUTABLE.includes(order.status)) {
     return { kind: 'skipped', reason: `order is ${order.status}` };
+  } else {
+    return routeUnrouted(deps, order);
   }
   return decideAndCommit(deps, order, rerouted, statusOf, placed, routerStatusOf);
+}
+
+const ORDER_CHANGED = 'order changed concurrently (routed by another delivery)';
+
+/**
+ * An order not routed yet, from its lines less the units customer service canceled. A change to
+ * the order while it was being decided (a cancellation, an address change) fails the commit;
+ * when the order read again is still not routed and has moved on, it is decided again from what
+ * it is now, a bounded number of times, so that the change can not leave it unrouted for ever.
+ */
+async function routeUnrouted(deps: RouteOrderDeps, read: RoutableOrder): Promise<RouteOrderResult> {
+  let order = read;
+  for (let attempt = 1; ; attempt++) {
+    const lines = linesStillWanted(order);
+    if (lines?.length === 0) return { kind: 'skipped', reason: 'every unit is canceled' };
+    const result = await decideAndCommit(deps, order, lines, orderStatusFor, []);
+    if (result.kind !== 'skipped' || result.reason !== ORDER_CHANGED || attempt >= MAX_DECISIONS)
+      return result;
+    const current = await deps.getOrder(order.orderId);
+    const changedUnrouted =
+      current !== undefined &&
+      !current.routingIntent &&
+      ROUTABLE.includes(current.status) &&
+      current.version !== order.version;
+    if (!changedUnrouted) return result;
+    order = current;
+  }
 }
 
 /** Whether a location has worked on the fulfillment order (the lifecycle's record has a version). */
@@ -318,7 +350,7 @@ async function decideAndCommit(
         expectedVersion = result.orderVersion;
         break;
       case 'order_changed':
-        return { kind: 'skipped', reason: 'order changed concurrently (routed by another delivery)' };
+        return { kind: 'skipped', reason: ORDER_CHANGED };
       case 'already_reserved':
         logger.warn('Reservation already held for this order; nothing reserved twice', {
           orderId: order.orderId,
@@ -441,7 +473,7 @@ async function routeMerged(
 ): Promise<RouteOrderResult | undefined> {
   if (order.customerKey === undefined) return undefined;
   const others = (await deps.listCustomerOrders(order.customerKey, order.placedAt, windowMinutes)).filter(
-    (other) => !other.routingIntent && canMergeWith(order, other, windowMinutes),
+    (other) => !other.routingIntent && !linesStillWanted(other) && canMergeWith(order, other, windowMinutes),
   );
   if (others.length === 0) return undefined;
   const skus = [...new Set([order, ...others].flatMap((each) => each.lines.map((line) => line.sku)))];

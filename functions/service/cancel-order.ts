@@ -2,7 +2,12 @@ import type { Actor } from '../domain/access.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import type { UnplacedLine } from '../domain/routing/index.js';
-import { canceledUnits, planCancellation, type CancelPlan } from '../domain/service/cancel.js';
+import {
+  canceledTotals,
+  canceledUnits,
+  planCancellation,
+  type CancelPlan,
+} from '../domain/service/cancel.js';
 import { lifecycleOf } from '../domain/service/fulfillment-view.js';
 import { refundFor } from '../domain/service/refunds.js';
 import type { CancelOrderBody, Cancellation, ChangedBy, StoredRefund } from '../domain/service/records.js';
@@ -26,8 +31,9 @@ const channelActor = (by: ChangedBy): Actor =>
  *    own transaction; a fulfillment order that moved on meanwhile makes it plan again;
  * 4. records the cancellation and the refund of the units canceled now (and of the shipping,
  *    when the whole order goes before anything left), with the units dropped from what the
- *    router still has to place and the order CANCELED when nothing is left, conditional on the
- *    order's version (another change first: read again, record again).
+ *    router still has to place (`routing.unplaced`, and `canceledUnits`, which the router takes
+ *    off the lines of an order it has not routed yet) and the order CANCELED when nothing is
+ *    left, conditional on the order's version (another change first: read again, record again).
  * A crash between 3 and 4 leaves released units that no cancellation holds; the same request
  * sent again finds them, unheld, and records them (cancel.ts counts them as not placed).
  */
@@ -144,6 +150,7 @@ async function record(
       orderUpdate: {
         ...(plan.wholeOrder && { status: 'CANCELED' as const, canceledBy: cancellationId }),
         ...(unplaced && { unplaced }),
+        canceledUnits: canceledTotals(aggregate.cancellations, canceled),
       },
       cancellation,
       ...(refund && { refund }),

@@ -365,6 +365,7 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
           pack: { packages: [{ lines: [{ lineId: '1', quantity: 1 }] }] },
           ship: { carrier: 'CTT', trackingNumber: id },
           'picked-up': { pickupCode: '123456' },
+          'refuse-cancel': { reason: 'matrix test' },
         };
         const request = post(`/v1/fulfillment-orders/${fulfillmentOrderId}/${action}`, bodies[action] ?? {});
         (request.init.headers as Record<string, string>)['idempotency-key'] = id;

@@ -1,33 +1,32 @@
 import { createHmac } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { checkInventory } from '../../bin/check-inventory.js';
-import { putChannel, putLocation } from '../../functions/data/config-repository.js';
-import { changeFulfillmentOrder } from '../../functions/data/fulfillment-changes.js';
+import { putCarrierAccount, putChannel, putLocation } from '../../functions/data/config-repository.js';
 import { getAggregate, putStockLevel } from '../../functions/data/inventory-repository.js';
-import { applyFulfillmentAction } from '../../functions/domain/fulfillment/machine.js';
 import type { Location } from '../../functions/domain/location.js';
+import { signOmsPayload } from '../../functions/domain/signature.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
-import { DEMO_CHANNEL_SECRETS } from '../../lib/local/local-config.js';
+import { SHIPPO_SIGNATURE_HEADER } from '../../functions/fulfillment/carriers/shippo-webhook.js';
+import { DEMO_CHANNEL_SECRETS, DEMO_SHIPPO_SECRETS } from '../../lib/local/local-config.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
+import { act, actOk, expectInventoryConsistent } from '../helpers/fulfillment.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
 import { aChannel, aLocation } from '../helpers/records.js';
-import { fetchAs } from '../helpers/tokens.js';
+import { fetchAs, type TokenPrincipal } from '../helpers/tokens.js';
 import { fixtureText } from '../unit/channels/helpers.js';
 
 /**
  * Customer service after the sale on the local runtime, over HTTP with tokens: cancellations
- * that give stock back, an address change that moves unstarted work, a return taken at a store
- * other than the one that shipped, an exchange, and a Shopify cancellation webhook.
- *
- * The fulfillment steps (accept, pick, pack, ship, delivery) are taken through the fulfillment
- * side's data layer (functions/data/fulfillment-changes.ts, the same code its API will call),
- * because the fulfillment routes are not wired on this branch yet.
+ * that give stock back (at once, or once the location that has started accepts), a cancel request
+ * a location refuses, a partial cancellation of an order not routed yet, an address change that
+ * moves unstarted work, a return taken at a store other than the one that shipped, an exchange,
+ * and a Shopify cancellation webhook. The stores work their fulfillment orders through the
+ * fulfillment routes with their own tokens; deliveries arrive as signed Shippo tracking webhooks.
  */
 let local: TestRuntime;
 const AGENT = { role: 'customer_service', sub: 'carla' } as const;
-const PORTO_CLERK = { role: 'store', sub: 'rui', locationIds: ['STORE-PORTO'] } as const;
-const BAIXA_CLERK = { role: 'store', sub: 'maria', locationIds: ['STORE-BAIXA'] } as const;
+const PORTO_CLERK: TokenPrincipal = { role: 'store', sub: 'rui', locationIds: ['STORE-PORTO'] };
+const BAIXA_CLERK: TokenPrincipal = { role: 'store', sub: 'maria', locationIds: ['STORE-BAIXA'] };
 
 const aStore = (locationId: string, lat: number, lon: number, country = 'PT'): Location =>
   aLocation(locationId, {
@@ -55,6 +54,13 @@ beforeAll(async () => {
   await putLocation(aStore('STORE-PORTO', 41.1496, -8.611));
   await putLocation(aStore('STORE-MADRID', 40.4168, -3.7038, 'ES'));
   await putLocation(aStore('WH-NJ', 40.0583, -74.4057, 'US'));
+  await putCarrierAccount({
+    carrierId: 'shippo',
+    baseUrl: 'https://api.goshippo.com',
+    apiTokenSecretName: DEMO_SHIPPO_SECRETS.apiToken.name,
+    webhookSecretName: DEMO_SHIPPO_SECRETS.webhook.name,
+    active: true,
+  });
   const now = new Date().toISOString();
   for (const [sku, locationId] of [
     ['MUG-RED', 'STORE-BAIXA'],
@@ -119,42 +125,62 @@ const levelAt = async (sku: string, locationId: string): Promise<Level> => {
   return locations.find((level) => level.locationId === locationId)!;
 };
 
-/** Takes a fulfillment order through these steps with the fulfillment side's own code. */
-async function advance(fulfillmentOrderId: string, steps: [string, unknown][]): Promise<void> {
+type Step = [action: string, body: unknown];
+type FulfillmentOrderState = { lines: { lineId: string; open: number }[] };
+
+/** Takes a fulfillment order through these steps as the store's clerk does, over HTTP. */
+async function advance(
+  fulfillmentOrderId: string,
+  steps: Step[],
+  clerk: TokenPrincipal = BAIXA_CLERK,
+): Promise<void> {
   for (const [action, body] of steps) {
-    await changeFulfillmentOrder({
-      fulfillmentOrderId,
-      action: action as never,
-      decide: (fo) =>
-        applyFulfillmentAction(fo, action, typeof body === 'function' ? body(fo) : body, {
-          now: new Date().toISOString(),
-          random: Math.random,
-          newId: ulid,
-        }),
-      actor: { sub: 'clerk', role: 'store' },
-      now: () => new Date().toISOString(),
+    const fo = await local.getJson<FulfillmentOrderState>(`/v1/fulfillment-orders/${fulfillmentOrderId}`);
+    await actOk(local, fulfillmentOrderId, action, typeof body === 'function' ? body(fo) : body, {
+      as: clerk,
     });
   }
 }
-const allLines = (fo: { lines: { lineId: string; quantity: number }[] }) =>
-  fo.lines.map(({ lineId, quantity }) => ({ lineId, quantity }));
-const TO_THE_DOOR: [string, unknown][] = [
+const openLines = (fo: FulfillmentOrderState) =>
+  fo.lines.filter((line) => line.open > 0).map(({ lineId, open }) => ({ lineId, quantity: open }));
+const TO_THE_BENCH: Step[] = [
   ['accept', {}],
-  ['pick', (fo: never) => ({ lines: allLines(fo) })],
-  ['pack', (fo: never) => ({ packages: [{ lines: allLines(fo) }] })],
-  ['ship', { carrier: 'CTT', trackingNumber: `RR${Date.now()}PT` }],
+  ['pick', (fo: FulfillmentOrderState) => ({ lines: openLines(fo) })],
 ];
-const DELIVERED: [string, unknown][] = [
-  ...TO_THE_DOOR,
-  [
-    'track',
-    (fo: { shipments: { shipmentId: string }[] }) => ({
-      shipmentId: fo.shipments[0]!.shipmentId,
-      status: 'delivered',
-      occurredAt: new Date().toISOString(),
-    }),
-  ],
+const packAndShip = (trackingNumber: string): Step[] => [
+  ['pack', (fo: FulfillmentOrderState) => ({ packages: [{ lines: openLines(fo) }] })],
+  ['ship', { carrier: 'CTT', trackingNumber }],
 ];
+const toTheDoor = (trackingNumber = `RR${ulid()}PT`): Step[] => [
+  ...TO_THE_BENCH,
+  ...packAndShip(trackingNumber),
+];
+
+/** The carrier delivers the parcel: Shippo's signed tracking webhook, as it posts it. */
+async function deliver(trackingNumber: string): Promise<void> {
+  const body = JSON.stringify({
+    event: 'track_updated',
+    test: false,
+    data: {
+      carrier: 'ctt',
+      tracking_number: trackingNumber,
+      tracking_status: { status: 'DELIVERED', status_date: new Date().toISOString() },
+    },
+  });
+  const signature = signOmsPayload(DEMO_SHIPPO_SECRETS.webhook.value, body, Math.floor(Date.now() / 1000));
+  const response = await fetch(`${local.url}/v1/carriers/shippo/tracking`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SHIPPO_SIGNATURE_HEADER]: signature },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+async function delivered(fulfillmentOrderId: string): Promise<void> {
+  const trackingNumber = `RR${ulid()}PT`;
+  await advance(fulfillmentOrderId, toTheDoor(trackingNumber));
+  await deliver(trackingNumber);
+}
 
 const published = (orderId: string, detailType: string) =>
   local.published.filter((event) => event['detail-type'] === detailType && event.detail.orderId === orderId);
@@ -218,23 +244,14 @@ describe('cancellations', () => {
       },
       { timeout: 10_000, interval: 100 },
     );
-    await vi.waitFor(
-      async () => {
-        const report = await checkInventory({
-          tableName: String(process.env.INVENTORY_TABLE),
-          endpoint: local.runtime.dynamodbEndpoint,
-        });
-        expect(report.violations).toEqual([]);
-      },
-      { timeout: 10_000, interval: 200 },
-    );
+    await expectInventoryConsistent(local);
   });
 
   it('refuses to cancel what has shipped, with a 409 that says to return it', async () => {
     const order = await routedOrder([
       { lineId: '1', sku: 'MUG-RED', quantity: 1, unitPrice: 1200, discount: 0, tax: 0 },
     ]);
-    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, TO_THE_DOOR);
+    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, toTheDoor());
 
     const response = await as(AGENT, `/v1/orders/${order.orderId}/cancel`, 'POST', { reason: 'too late' });
 
@@ -242,6 +259,50 @@ describe('cancellations', () => {
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await response.json()).toMatchObject({ hint: 'Return them once delivered: POST /v1/returns.' });
     expect((await local.getJson<OrderView>(`/v1/orders/${order.orderId}`)).cancellations).toEqual([]);
+  });
+
+  it('cancels some units of an order not routed yet: it is routed later without them', async () => {
+    const posted = await local.postSignedOrder(
+      JSON.stringify(
+        aCanonicalOrder({
+          externalId: `W-${ulid()}`,
+          lines: [
+            { lineId: '1', sku: 'VASE-1', quantity: 3, unitPrice: 3000, discount: 0, tax: 690 },
+          ] as never,
+          totals: undefined,
+        }),
+      ),
+    );
+    const { orderId } = (await posted.json()) as { orderId: string };
+    await local.orderWithStatus(orderId, 'BACKORDERED');
+
+    const response = await as(AGENT, `/v1/orders/${orderId}/cancel`, 'POST', {
+      reason: 'two are enough',
+      lines: [{ lineId: '1', quantity: 1 }],
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      cancellation: { canceled: [{ lineId: '1', sku: 'VASE-1', quantity: 1 }], wholeOrder: false },
+      refund: { total: 3230, lines: [{ lineId: '1', quantity: 1, price: 3000, tax: 230 }] },
+    });
+    const received = await local.post('/v1/inventory/movements', {
+      movementId: `receipt-${ulid()}`,
+      type: 'receipt',
+      who: 'e2e@warehouse',
+      sku: 'VASE-1',
+      locationId: 'STORE-BAIXA',
+      quantity: 5,
+    });
+    expect(received.status).toBe(201);
+    const routed = await local.orderWithStatus<OrderView & { fulfillmentOrders: { lines: unknown[] }[] }>(
+      orderId,
+      'ROUTED',
+    );
+    expect(routed.fulfillmentOrders).toMatchObject([
+      { locationId: 'STORE-BAIXA', lines: [{ lineId: '1', sku: 'VASE-1', quantity: 2 }] },
+    ]);
+    expect(await levelAt('VASE-1', 'STORE-BAIXA')).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
   });
 
   it('cancels a whole Shopify order from its orders/cancelled webhook, once however often it comes', async () => {
@@ -304,6 +365,143 @@ describe('cancellations', () => {
   });
 });
 
+describe('cancel requests a location answers', () => {
+  const fulfillmentOrderOf = (fulfillmentOrderId: string) =>
+    local.getJson<{
+      status: string;
+      lines: { open: number; released: number }[];
+      cancelRequest?: unknown;
+      cancelAnswers?: { answer: string; reason?: string }[];
+    }>(`/v1/fulfillment-orders/${fulfillmentOrderId}`);
+  const historyOf = async (orderId: string) =>
+    (
+      await local.getJson<{ history: { kind: string; why?: string; by: Record<string, unknown> }[] }>(
+        `/v1/orders/${orderId}/history`,
+      )
+    ).history;
+
+  it('accepted: the units go back to the shelf, the refund is exact and the channel is told', async () => {
+    const order = await routedOrder([
+      { lineId: '1', sku: 'MUG-RED', quantity: 2, unitPrice: 1200, discount: 0, tax: 276 },
+    ]);
+    const { fulfillmentOrderId, locationId } = order.fulfillmentOrders[0]!;
+    expect(locationId).toBe('STORE-BAIXA');
+    await advance(fulfillmentOrderId, [['accept', {}]]);
+    // Nothing to answer yet: a 409 that says so, and nothing changes.
+    const early = await act(local, fulfillmentOrderId, 'accept-cancel', {}, { as: BAIXA_CLERK });
+    expect(early.status).toBe(409);
+    expect(early.headers.get('content-type')).toBe('application/problem+json');
+    expect(await early.json()).toMatchObject({ guard: 'cancel_pending', currentState: 'ACCEPTED' });
+
+    const asked = await as(AGENT, `/v1/orders/${order.orderId}/cancel`, 'POST', {
+      reason: 'one is enough',
+      lines: [{ lineId: '1', quantity: 1 }],
+    });
+    expect(asked.status).toBe(200);
+    expect(await asked.json()).toMatchObject({
+      cancellation: { canceled: [], requested: [{ lineId: '1', quantity: 1, fulfillmentOrderId }] },
+    });
+    expect(await fulfillmentOrderOf(fulfillmentOrderId)).toMatchObject({
+      cancelRequest: { reason: 'one is enough', lines: [{ lineId: '1', quantity: 1 }] },
+    });
+    const reservedBefore = (await levelAt('MUG-RED', 'STORE-BAIXA')).reserved;
+    // Another store's clerk may not answer for Baixa.
+    expect((await act(local, fulfillmentOrderId, 'accept-cancel', {}, { as: PORTO_CLERK })).status).toBe(403);
+
+    const key = `accept-cancel-${ulid()}`;
+    const accepted = await act(
+      local,
+      fulfillmentOrderId,
+      'accept-cancel',
+      {},
+      { as: BAIXA_CLERK, idempotencyKey: key },
+    );
+    const again = await act(
+      local,
+      fulfillmentOrderId,
+      'accept-cancel',
+      {},
+      { as: BAIXA_CLERK, idempotencyKey: key },
+    );
+
+    expect(accepted.status).toBe(200);
+    const answer = await accepted.json();
+    expect(answer).toMatchObject({
+      status: 'ACCEPTED',
+      lines: [{ open: 1, released: 1 }],
+      cancelAnswers: [{ answer: 'accepted', requestReason: 'one is enough' }],
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(answer);
+    expect((await levelAt('MUG-RED', 'STORE-BAIXA')).reserved).toBe(reservedBefore - 1);
+    const view = await local.getJson<
+      Omit<OrderView, 'cancellations'> & { cancellations: { canceled: unknown[]; accepted?: unknown }[] }
+    >(`/v1/orders/${order.orderId}`);
+    expect(view.cancellations).toHaveLength(2);
+    expect(view.cancellations.find((cancellation) => cancellation.accepted)).toMatchObject({
+      canceled: [{ lineId: '1', sku: 'MUG-RED', quantity: 1 }],
+      accepted: { fulfillmentOrderId, locationId: 'STORE-BAIXA' },
+      by: { type: 'user', sub: 'maria', role: 'store' },
+    });
+    // One mug of two: 12.00 and half of the 2.76 tax.
+    expect(view.refunds).toMatchObject([
+      { total: 1338, lines: [{ lineId: '1', quantity: 1, price: 1200, tax: 138, total: 1338 }] },
+    ]);
+    await vi.waitFor(
+      () => {
+        expect(published(order.orderId, 'OrderLinesCanceled')).toMatchObject([
+          { detail: { reason: 'one is enough', lines: [{ lineId: '1', sku: 'MUG-RED', quantity: 1 }] } },
+        ]);
+        expect(published(order.orderId, 'RefundRecorded')).toMatchObject([{ detail: { total: 1338 } }]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await expectInventoryConsistent(local);
+    expect((await historyOf(order.orderId)).map((entry) => entry.kind)).toEqual(
+      expect.arrayContaining(['cancel_requested', 'cancel_accepted', 'canceled', 'refund_recorded']),
+    );
+
+    // The mug left goes on to the customer.
+    await advance(fulfillmentOrderId, [
+      ['pick', (fo: FulfillmentOrderState) => ({ lines: openLines(fo) })],
+      ...packAndShip(`RR${ulid()}PT`),
+    ]);
+    expect((await fulfillmentOrderOf(fulfillmentOrderId)).status).toBe('SHIPPED');
+  });
+
+  it('refused: the work goes on and ships, and the refusal is in the order’s history', async () => {
+    const order = await routedOrder([{ lineId: '1', sku: 'MUG-RED', quantity: 1, unitPrice: 1200 }]);
+    const { fulfillmentOrderId } = order.fulfillmentOrders[0]!;
+    await advance(fulfillmentOrderId, TO_THE_BENCH);
+    expect(
+      (await as(AGENT, `/v1/orders/${order.orderId}/cancel`, 'POST', { reason: 'ordered twice' })).status,
+    ).toBe(200);
+
+    const refused = await act(
+      local,
+      fulfillmentOrderId,
+      'refuse-cancel',
+      { reason: 'already on the packing bench' },
+      { as: BAIXA_CLERK },
+    );
+
+    expect(refused.status).toBe(200);
+    expect(await refused.json()).toMatchObject({
+      status: 'PICKED',
+      cancelAnswers: [{ answer: 'refused', reason: 'already on the packing bench' }],
+    });
+    expect((await fulfillmentOrderOf(fulfillmentOrderId)).cancelRequest).toBeUndefined();
+    await advance(fulfillmentOrderId, packAndShip(`RR${ulid()}PT`));
+    const view = await local.getJson<OrderView>(`/v1/orders/${order.orderId}`);
+    expect(view.status).toBe('SHIPPED');
+    expect(view.refunds).toEqual([]);
+    expect((await historyOf(order.orderId)).find((entry) => entry.kind === 'cancel_refused')).toMatchObject({
+      why: 'already on the packing bench',
+      by: { type: 'user', sub: 'maria', role: 'store' },
+    });
+  });
+});
+
 describe('address changes', () => {
   it('moves unstarted work to the location nearest the new address, across a border', async () => {
     const order = await routedOrder([
@@ -345,7 +543,7 @@ describe('address changes', () => {
 
   it('refuses a new address once something has shipped (409)', async () => {
     const order = await routedOrder([{ lineId: '1', sku: 'MUG-RED', quantity: 1, unitPrice: 1200 }]);
-    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, TO_THE_DOOR);
+    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, toTheDoor());
 
     const response = await as(AGENT, `/v1/orders/${order.orderId}/shipping-address`, 'PUT', {
       address: { line1: 'Rua 2', city: 'Porto', country: 'PT' },
@@ -361,7 +559,7 @@ describe('returns anywhere', () => {
       { lineId: '1', sku: 'MUG-RED', quantity: 2, unitPrice: 1200, discount: 200, tax: 230 },
     ]);
     expect(order.fulfillmentOrders[0]!.locationId).toBe('STORE-BAIXA');
-    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, DELIVERED);
+    await delivered(order.fulfillmentOrders[0]!.fulfillmentOrderId);
     const portoBefore = await levelAt('MUG-RED', 'STORE-PORTO');
     const networkBefore = (await getAggregate('MUG-RED'))!;
 
@@ -418,7 +616,7 @@ describe('returns anywhere', () => {
 
   it('turns an exchange into a linked replacement order that is routed like any other', async () => {
     const order = await routedOrder([{ lineId: '1', sku: 'MUG-RED', quantity: 1, unitPrice: 1200 }]);
-    await advance(order.fulfillmentOrders[0]!.fulfillmentOrderId, DELIVERED);
+    await delivered(order.fulfillmentOrders[0]!.fulfillmentOrderId);
     const authorized = await as(AGENT, '/v1/returns', 'POST', {
       orderId: order.orderId,
       lines: [{ lineId: '1', quantity: 1, reason: 'wrong colour' }],

@@ -80,6 +80,8 @@ const FULFILLMENT_ACTION_SEEDS: Record<string, fc.Arbitrary<Json>> = {
   'ready-for-pickup': fc.constant({}),
   'picked-up': fc.record({ pickupCode: fc.constantFrom('123456', '12345', 'abcdef', '1234567') }),
   receive: fc.constant({}),
+  'accept-cancel': fc.constant({}),
+  'refuse-cancel': fc.record({ reason: fc.constantFrom('already packed', '', 'x'.repeat(501)) }),
 };
 
 const line = fc.record({

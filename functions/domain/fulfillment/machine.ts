@@ -21,6 +21,7 @@ import {
   PICKUP_KINDS,
   SHIPPING_KINDS,
   reservedOf,
+  type CancelAnswer,
   type FulfillmentLine,
   type FulfillmentOrderState,
   type FulfillmentState,
@@ -438,7 +439,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   rule({
     action: 'accept-cancel',
     actor: 'location',
-    description: 'The location agrees: the requested units are released.',
+    description: 'The location agrees: the requested units are released, canceled and refunded.',
     kinds: ALL_KINDS,
     moves: [
       ['ACCEPTED', 'ACCEPTED'],
@@ -448,16 +449,17 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     ],
     body: AcceptCancelBody,
     guards: [guards.cancelPending],
-    apply: (fo) => {
+    apply: (fo, _body, context) => {
       const request = fo.cancelRequest!;
       const { cancelRequest: _answered, ...rest } = fo;
-      return cancelUnits(rest, request.lines, request.reason);
+      const outcome = cancelUnits(rest, request.lines, request.reason);
+      return { ...outcome, fo: withAnswer(outcome.fo, fo, 'accepted', context) };
     },
   }),
   rule({
     action: 'refuse-cancel',
     actor: 'location',
-    description: 'The location goes on with the work.',
+    description: 'The location goes on with the work (it is too far along) and says why.',
     kinds: ALL_KINDS,
     moves: [
       ['ACCEPTED', 'ACCEPTED'],
@@ -465,16 +467,37 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     ],
     body: RefuseCancelBody,
     guards: [guards.cancelPending],
-    apply: (fo, body) => {
+    apply: (fo, body, context) => {
       const { cancelRequest: _answered, ...rest } = fo;
       return {
-        fo: rest,
+        fo: withAnswer(rest, fo, 'refused', context, body.reason),
         effects: [],
         events: [{ detailType: 'FulfillmentCancelRefused', fields: { reason: body.reason } }],
       };
     },
   }),
 ];
+
+/** The answered request, appended to the fulfillment order's answers with the version it makes. */
+function withAnswer(
+  fo: FulfillmentOrderState,
+  asked: FulfillmentOrderState,
+  answer: CancelAnswer['answer'],
+  context: FulfillmentContext,
+  reason?: string,
+): FulfillmentOrderState {
+  const request = asked.cancelRequest!;
+  const entry: CancelAnswer = {
+    answer,
+    requestReason: request.reason,
+    ...(reason !== undefined && { reason }),
+    ...(request.lines && { lines: request.lines }),
+    requestedAt: request.requestedAt,
+    answeredAt: context.now,
+    version: asked.version + 1,
+  };
+  return { ...fo, cancelAnswers: [...(asked.cancelAnswers ?? []), entry] };
+}
 
 export function ruleFor(action: FulfillmentAction): TransitionRule {
   const found = TRANSITIONS.find((candidate) => candidate.action === action);

@@ -101,6 +101,20 @@ export interface CancelRequest {
   requestedAt: string;
 }
 
+/** How the location answered a cancel request: kept, so customer service sees what became of it. */
+export interface CancelAnswer {
+  answer: 'accepted' | 'refused';
+  /** The request's own reason (customer service's, or the channel's). */
+  requestReason: string;
+  /** The location's reason for refusing. */
+  reason?: string;
+  lines?: { lineId: string; quantity: number }[];
+  requestedAt: string;
+  answeredAt: string;
+  /** The fulfillment order's version the answer made: its step in `history`. */
+  version: number;
+}
+
 export interface FulfillmentOrderState {
   fulfillmentOrderId: string;
   orderId: string;
@@ -115,6 +129,8 @@ export interface FulfillmentOrderState {
   pickupCode?: string;
   pickedUpAt?: string;
   cancelRequest?: CancelRequest;
+  /** Every cancel request answered, oldest first. */
+  cancelAnswers?: CancelAnswer[];
   /** Every action applied, oldest first, with who took it (from the token). */
   history?: FulfillmentStep[];
   /** Incremented by every applied action; also the optimistic-locking counter. */

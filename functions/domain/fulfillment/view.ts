@@ -39,6 +39,8 @@ export interface FulfillmentOrderView {
   pickup?: { locationId: string; customer?: { name?: string; email?: string; phone?: string } };
   packages: FulfillmentOrderState['packages'];
   shipments: FulfillmentOrderState['shipments'];
+  cancelRequest?: FulfillmentOrderState['cancelRequest'];
+  cancelAnswers?: FulfillmentOrderState['cancelAnswers'];
   history: NonNullable<FulfillmentOrderState['history']>;
 }
 
@@ -96,6 +98,9 @@ export function toFulfillmentOrderView(
     }),
     packages: fo.packages,
     shipments: fo.shipments,
+    // A waiting cancel request is the next thing the location answers (accept-cancel or refuse-cancel).
+    ...(fo.cancelRequest && { cancelRequest: fo.cancelRequest }),
+    ...(fo.cancelAnswers && { cancelAnswers: fo.cancelAnswers }),
     history: fo.history ?? [],
   };
 }

@@ -1,15 +1,14 @@
 import { ConflictError, ValidationError, type FieldIssue } from '../errors.js';
 import { reservedOf, type FulfillmentOrderState } from '../fulfillment/model.js';
-import type { Order, OrderStatus } from '../order.js';
+import type { Order } from '../order.js';
 import { belongsTo } from './fulfillment-view.js';
-import type { CancelOrderBody, Cancellation, UnitsOfLine } from './records.js';
+import { refundFor } from './refunds.js';
+import type { CancelOrderBody, Cancellation, ChangedBy, StoredRefund, UnitsOfLine } from './records.js';
 
 /** Work a location has not started: canceled at once. */
 const NOT_STARTED = ['CREATED'] as const;
 /** Work in progress: the location is asked and accepts or refuses. */
 const IN_PROGRESS = ['ACCEPTED', 'PICKED'] as const;
-/** Statuses in which the router routes every line of the order, so no line can be canceled alone. */
-const ROUTED_WHOLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED', 'PARKED'];
 
 export interface FulfillmentCancel {
   fulfillmentOrderId: string;
@@ -176,16 +175,6 @@ export function planCancellation(
     [...plan.unrouted, ...plan.release.flatMap((fo) => fo.lines)]
       .filter((entry) => entry.lineId === lineId)
       .reduce((sum, entry) => sum + entry.quantity, 0);
-  if (
-    plan.unrouted.length > 0 &&
-    ROUTED_WHOLE.includes(order.status) &&
-    units.some((line) => canceledNow(line.lineId) < cancellable(line) + line.beyond)
-  ) {
-    throw new ConflictError(
-      `Order ${order.orderId} is ${order.status}: the router places all its lines together, so cancel the whole order or wait until it is routed.`,
-      { currentStatus: order.status },
-    );
-  }
   plan.wholeOrder =
     plan.request.length === 0 &&
     units.every((line) => canceledNow(line.lineId) === cancellable(line) + line.beyond);
@@ -203,4 +192,109 @@ export function canceledUnits(plan: CancelPlan): UnitsOfLine[] {
     else byLine.set(entry.lineId, { ...entry });
   }
   return [...byLine.values()];
+}
+
+/**
+ * Every unit of each line canceled so far, with `more`: what the order keeps beside its lines so
+ * that the router, placing an order not routed yet, places only what is still wanted.
+ */
+export function canceledTotals(
+  cancellations: readonly Pick<Cancellation, 'canceled'>[],
+  more: readonly UnitsOfLine[] = [],
+): UnitsOfLine[] {
+  const byLine = new Map<string, UnitsOfLine>();
+  for (const entry of [...cancellations.flatMap((cancellation) => cancellation.canceled), ...more]) {
+    const existing = byLine.get(entry.lineId);
+    if (existing) existing.quantity += entry.quantity;
+    else byLine.set(entry.lineId, { lineId: entry.lineId, sku: entry.sku, quantity: entry.quantity });
+  }
+  return [...byLine.values()];
+}
+
+export interface AcceptedCancellation {
+  cancellation: Cancellation;
+  refund?: StoredRefund;
+  /** The order's canceled units once this is recorded (canceledTotals). */
+  canceledUnits: UnitsOfLine[];
+}
+
+/**
+ * What a location's accepted cancel request records for one order it serves: a cancellation of
+ * the units it released (`before` holds the request, `after` the released units) and their
+ * refund, computed as an immediate cancellation's after every refund recorded so far, with the
+ * shipping too when no unit of the order is left. Nothing released for the order: undefined.
+ */
+export function acceptedCancellation(args: {
+  order: Order;
+  before: FulfillmentOrderState;
+  after: FulfillmentOrderState;
+  cancellations: readonly Cancellation[];
+  refunds: readonly StoredRefund[];
+  ids: { cancellationId: string; refundId: string };
+  now: string;
+  by: ChangedBy;
+}): AcceptedCancellation | undefined {
+  const { order, before, after } = args;
+  const request = before.cancelRequest;
+  if (!request) return undefined;
+  const canceled = after.lines.flatMap((line) => {
+    const was = before.lines.find((candidate) => candidate.lineId === line.lineId);
+    const quantity = line.released - (was?.released ?? 0);
+    return quantity > 0 && belongsTo(after, line, order.orderId)
+      ? [{ lineId: line.lineId, sku: line.sku, quantity }]
+      : [];
+  });
+  if (canceled.length === 0) return undefined;
+  const canceledUnits = canceledTotals(args.cancellations, canceled);
+  const wholeOrder = order.lines.every(
+    (line) => (canceledUnits.find((entry) => entry.lineId === line.lineId)?.quantity ?? 0) >= line.quantity,
+  );
+  const refund = refundFor({
+    order,
+    cause: 'cancellation',
+    sourceId: args.ids.cancellationId,
+    lines: canceled,
+    previous: args.refunds,
+    shipping: wholeOrder,
+    refundId: args.ids.refundId,
+    now: args.now,
+    by: args.by,
+  });
+  const cancellation: Cancellation = {
+    cancellationId: args.ids.cancellationId,
+    orderId: order.orderId,
+    channelId: order.channelId,
+    externalId: order.externalId,
+    reason: request.reason,
+    canceled,
+    requested: [],
+    wholeOrder,
+    accepted: {
+      fulfillmentOrderId: after.fulfillmentOrderId,
+      locationId: after.locationId,
+      requestedAt: request.requestedAt,
+    },
+    ...(refund && { refundId: refund.refundId }),
+    previousStatus: order.status,
+    orderVersion: order.version + 1,
+    canceledAt: args.now,
+    by: args.by,
+  };
+  return { cancellation, ...(refund && { refund }), canceledUnits };
+}
+
+/**
+ * The order's lines less the units canceled so far (`canceledUnits`, kept on the order with each
+ * cancellation): what the router places of an order it has not routed yet. Undefined when nothing
+ * was canceled, so such an order is routed (and merged) as it came.
+ */
+export function linesStillWanted(
+  order: Order & { canceledUnits?: readonly UnitsOfLine[] },
+): UnitsOfLine[] | undefined {
+  const canceled = order.canceledUnits ?? [];
+  if (canceled.length === 0) return undefined;
+  return order.lines.flatMap((line) => {
+    const quantity = line.quantity - (canceled.find((entry) => entry.lineId === line.lineId)?.quantity ?? 0);
+    return quantity > 0 ? [{ lineId: line.lineId, sku: line.sku, quantity }] : [];
+  });
 }

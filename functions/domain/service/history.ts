@@ -23,6 +23,8 @@ export const HISTORY_KINDS = [
   'return_authorized',
   'return_received',
   'refund_recorded',
+  'cancel_accepted',
+  'cancel_refused',
 ] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
 
@@ -69,18 +71,34 @@ function fulfillmentEntries(fo: StoredFulfillmentOrder): HistoryEntry[] {
   if (fo.history && fo.history.length > 0) {
     return [
       ...entries,
-      ...fo.history.map((step): HistoryEntry => ({
-        at: step.at,
-        kind: step.action === 'request-cancel' ? 'cancel_requested' : 'fulfillment_step',
-        by: {
-          type: 'user',
-          sub: step.actor.sub,
-          role: step.actor.role as Role,
-          ...(step.actor.clientId !== undefined && { clientId: step.actor.clientId }),
-        },
-        why: step.action,
-        details: { ...summary, step: step.action, from: step.from, to: step.to },
-      })),
+      ...fo.history.map((step): HistoryEntry => {
+        const answer = fo.cancelAnswers?.find((candidate) => candidate.version === step.version);
+        return {
+          at: step.at,
+          kind: stepKind(step.action),
+          by: {
+            type: 'user',
+            sub: step.actor.sub,
+            role: step.actor.role as Role,
+            ...(step.actor.clientId !== undefined && { clientId: step.actor.clientId }),
+          },
+          // A refusal says why the work goes on; an acceptance, which request it answered.
+          why: answer ? (answer.reason ?? answer.requestReason) : step.action,
+          details: {
+            ...summary,
+            step: step.action,
+            from: step.from,
+            to: step.to,
+            ...(answer && {
+              request: {
+                reason: answer.requestReason,
+                requestedAt: answer.requestedAt,
+                ...(answer.lines && { lines: answer.lines }),
+              },
+            }),
+          },
+        };
+      }),
     ];
   }
   if (fo.rejectedAt)
@@ -134,6 +152,13 @@ function fulfillmentEntries(fo: StoredFulfillmentOrder): HistoryEntry[] {
   return entries;
 }
 
+const STEP_KINDS: Partial<Record<string, HistoryKind>> = {
+  'request-cancel': 'cancel_requested',
+  'accept-cancel': 'cancel_accepted',
+  'refuse-cancel': 'cancel_refused',
+};
+const stepKind = (action: string): HistoryKind => STEP_KINDS[action] ?? 'fulfillment_step';
+
 export function orderHistory(sources: {
   order: Order;
   fulfillmentOrders: readonly StoredFulfillmentOrder[];
@@ -179,6 +204,7 @@ export function orderHistory(sources: {
         wholeOrder: cancellation.wholeOrder,
         canceled: cancellation.canceled,
         requested: cancellation.requested,
+        ...(cancellation.accepted && { accepted: cancellation.accepted }),
       },
     })),
     ...sources.addressChanges.map((change): HistoryEntry => ({

@@ -135,6 +135,8 @@ export interface Cancellation {
   requested: (UnitsOfLine & { fulfillmentOrderId: string })[];
   /** The whole order is canceled (every unit of it). */
   wholeOrder: boolean;
+  /** A location's answer to a cancel request: it accepted, and these are the units it released. */
+  accepted?: { fulfillmentOrderId: string; locationId: string; requestedAt: string };
   refundId?: string;
   previousStatus: string;
   orderVersion: number;

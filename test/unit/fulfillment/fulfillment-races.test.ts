@@ -207,3 +207,96 @@ describe('a reject', () => {
     expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 });
+
+describe('an accepted cancel request', () => {
+  const mugs = anOrder(
+    { orderId: 'ORD-1', status: 'IN_FULFILLMENT' as never, version: 3, shippingPrice: 500, shippingTax: 0 },
+    {
+      lines: [{ lineId: '1', sku: 'MUG', quantity: 2, unitPrice: 1000, discount: 0, tax: 230 }],
+      totals: undefined,
+    },
+  );
+  const requested = {
+    ...routerRecord,
+    status: 'ACCEPTED',
+    version: 2,
+    packages: [],
+    shipments: [],
+    updatedAt: CREATED_AT,
+    lines: [{ lineId: '1', sku: 'MUG', quantity: 2, picked: 0, packed: 0, shipped: 0, released: 0 }],
+    cancelRequest: { reason: 'customer changed their mind', requestedAt: CREATED_AT },
+  };
+
+  beforeEach(() => {
+    dynamo
+      .on(GetCommand, { TableName: 'Orders', Key: { pk: 'ORDER#ORD-1', sk: 'ORDER' } })
+      .resolves({ Item: anOrderItem(mugs) });
+    stored(requested);
+    // The order's earlier cancellations and refunds: none.
+    dynamo
+      .on(QueryCommand, { TableName: 'Orders', KeyConditionExpression: 'pk = :pk' })
+      .resolves({ Items: [] });
+    dynamo.on(GetCommand, { TableName: 'Inventory' }).resolves({ Item: { used: 4 } });
+  });
+
+  it('retries a transaction that collided with another and commits the release, the cancellation and its refund once', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(aCanceledTransaction('TransactionConflict', 'None'))
+      .resolves({});
+
+    const view = await performFulfillmentAction('FO-1', 'accept-cancel', {}, caller);
+
+    expect(view).toMatchObject({ status: 'CANCELED', cancelAnswers: [{ answer: 'accepted' }] });
+    const calls = dynamo.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    const items = calls[1]!.args[0].input.TransactItems!;
+    const puts = items.flatMap((item) => (item.Put ? [item.Put.Item!] : []));
+    expect(puts.map((item) => item.entityType)).toEqual(['FulfillmentOrder', 'Cancellation', 'Refund']);
+    const [answered, cancellation, refund] = puts;
+    expect(answered).toMatchObject({ status: 'CANCELED', cancelAnswers: [{ answer: 'accepted' }] });
+    expect(answered).not.toHaveProperty('cancelRequest');
+    expect(cancellation).toMatchObject({
+      reason: 'customer changed their mind',
+      canceled: [{ lineId: '1', sku: 'MUG', quantity: 2 }],
+      wholeOrder: true,
+      accepted: { fulfillmentOrderId: 'FO-1', locationId: 'STORE-1' },
+      by: { type: 'user', sub: 'ana', role: 'store' },
+    });
+    // Nothing of the order is left, so its shipping goes back too: 2 × 10.00 + 2.30 tax + 5.00.
+    expect(refund).toMatchObject({
+      cause: 'cancellation',
+      sourceId: cancellation!.cancellationId,
+      shipping: { total: 500 },
+      total: 2730,
+    });
+    expect(items[1]!.Update).toMatchObject({
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#set0': 'canceledUnits', '#set1': 'canceledBy' },
+      ExpressionAttributeValues: {
+        ':expected': 3,
+        ':status': 'CANCELED',
+        ':set0': [{ lineId: '1', sku: 'MUG', quantity: 2 }],
+        ':set1': cancellation!.cancellationId,
+      },
+    });
+    expect(items.some((item) => item.Delete?.Key?.sk === reservationKey('MUG', 'ORD-1', 'STORE-1').sk)).toBe(
+      true,
+    );
+  });
+
+  it('decides again from fresh records when another refund moved the order on first', async () => {
+    dynamo
+      .on(TransactWriteCommand)
+      .rejectsOnce(aCanceledTransaction('None', 'ConditionalCheckFailed'))
+      .resolves({});
+
+    await performFulfillmentAction('FO-1', 'accept-cancel', {}, caller);
+
+    const partitionReads = dynamo
+      .commandCalls(QueryCommand)
+      .filter((call) => call.args[0].input.KeyConditionExpression === 'pk = :pk');
+    expect(partitionReads).toHaveLength(2);
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+});

@@ -366,6 +366,33 @@ describe('applyFulfillmentAction: cancel requests', () => {
     expect(accepted.fulfillmentOrder.lines.map(reservedOf)).toEqual([1, 1]);
     expect(refused.fulfillmentOrder.cancelRequest).toBeUndefined();
     expect(refused.events.map((event) => event.detailType)).toEqual(['FulfillmentCancelRefused']);
+    // Both answers are kept on the fulfillment order, with the step (version) that made them.
+    expect(accepted.fulfillmentOrder.cancelAnswers).toEqual([
+      {
+        answer: 'accepted',
+        requestReason: 'customer',
+        lines: [{ lineId: '1', quantity: 1 }],
+        requestedAt: NOW,
+        answeredAt: NOW,
+        version: accepted.fulfillmentOrder.version,
+      },
+    ]);
+    expect(refused.fulfillmentOrder.cancelAnswers).toMatchObject([
+      { answer: 'refused', reason: 'already on the bench', version: refused.fulfillmentOrder.version },
+    ]);
+  });
+
+  it('refuses an answer when no cancel request waits (409, guard cancel_pending)', () => {
+    const accepted = run(aFulfillmentOrder(), [['accept', {}]]).fulfillmentOrder;
+
+    for (const [action, body] of [
+      ['accept-cancel', {}],
+      ['refuse-cancel', { reason: 'nothing to refuse' }],
+    ] as const) {
+      const error = errorOf(() => run(accepted, [[action, body]]));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).details).toMatchObject({ guard: 'cancel_pending', action });
+    }
   });
 
   it('holds other work while a cancel request waits for an answer', () => {

@@ -168,3 +168,63 @@ describe('routeOrder with hot SKUs', () => {
     ).not.toContainEqual(['HOT-A', expect.anything()]);
   });
 });
+
+describe('routeOrder for an order some of whose units were canceled before it was routed', () => {
+  it('places only the units still wanted: it reserves no canceled unit, from the shards or anywhere', async () => {
+    const canceled = [
+      { lineId: '1', sku: 'HOT-A', quantity: 1 },
+      { lineId: '2', sku: 'HOT-B', quantity: 1 },
+    ];
+    deps.getOrder = vi.fn(async () => ({ ...order, canceledUnits: canceled }));
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    expect(deps.reserveFromShards).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ sku: 'HOT-A', quantity: 1 }),
+    );
+    const [commit] = deps.commitRoutingPlan.mock.calls[0]!;
+    expect(commit.fulfillmentOrders.map((fo) => fo.lines)).toEqual([
+      [{ lineId: '1', sku: 'HOT-A', quantity: 1 }],
+    ]);
+  });
+});
+
+describe('routeOrder when customer service changes the order while it is being decided', () => {
+  it('decides again from the order as it is now, without the units canceled meanwhile', async () => {
+    const changed = {
+      ...order,
+      version: order.version + 1,
+      canceledUnits: [{ lineId: '2', sku: 'HOT-B', quantity: 1 }],
+    };
+    deps.getOrder = vi
+      .fn<RouteOrderDeps['getOrder']>()
+      .mockResolvedValueOnce(order)
+      .mockResolvedValue(changed);
+    deps.commitRoutingPlan
+      .mockResolvedValueOnce({ kind: 'order_changed' })
+      .mockResolvedValue({ kind: 'committed', orderVersion: changed.version + 1 });
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    expect(result).toMatchObject({ kind: 'committed', status: 'ROUTED' });
+    const [, commit] = deps.commitRoutingPlan.mock.calls.map(([call]) => call);
+    expect(commit).toMatchObject({ expectedVersion: changed.version });
+    expect(commit!.fulfillmentOrders.flatMap((fo) => fo.lines)).toEqual([
+      { lineId: '1', sku: 'HOT-A', quantity: 2 },
+    ]);
+  });
+
+  it('stops when the order read again is routed, or has not moved on', async () => {
+    deps.commitRoutingPlan.mockResolvedValue({ kind: 'order_changed' });
+    deps.getOrder = vi
+      .fn<RouteOrderDeps['getOrder']>()
+      .mockResolvedValueOnce(order)
+      .mockResolvedValue({ ...order, status: 'ROUTED', version: order.version + 1 });
+
+    const result = await routeOrder(deps, { kind: 'route', orderId: order.orderId });
+
+    expect(result.kind).toBe('skipped');
+    expect(deps.commitRoutingPlan).toHaveBeenCalledOnce();
+  });
+});
