@@ -59,7 +59,7 @@ describe('Square client limits', () => {
 
       const error = await failureOf(client.retrieveOrder('SLOW'));
 
-      expect(error.message).toMatch(/after 2 attempts \(no complete response within 150 ms\)/);
+      expect(error.message).toMatch(/after 2 attempts \(no complete response within \d+ ms\)/);
       expect(api.requests()).toBe(2);
     },
   );
@@ -151,7 +151,7 @@ describe('Amazon client limits', () => {
 
     const error = await failureOf(client.getOrders(window));
 
-    expect(error.message).toMatch(/after 2 attempts \(no complete response within 150 ms\)/);
+    expect(error.message).toMatch(/after 2 attempts \(no complete response within \d+ ms\)/);
   });
 
   it('stops reading an endless SP-API body at the size cap', async () => {
