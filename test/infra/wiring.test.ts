@@ -117,7 +117,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 28;
+const FUNCTION_COUNT = 29;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
