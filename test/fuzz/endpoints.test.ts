@@ -6,6 +6,7 @@ import { machineClientsApi } from '../../functions/access/machine-clients-api.js
 import { adminApi } from '../../functions/admin/admin-api.js';
 import { getOrderById } from '../../functions/api/get-order.js';
 import { getOrderTracking } from '../../functions/api/get-order-tracking.js';
+import { listOrders } from '../../functions/api/list-orders.js';
 import { putCarrierAccount, putChannel } from '../../functions/data/config-repository.js';
 import { dynamo } from '../../functions/data/dynamo.js';
 import { postLabel } from '../../functions/fulfillment/carriers/post-label.js';
@@ -69,6 +70,7 @@ const HANDLERS: Record<string, Handler> = {
   buyLabel: postLabel,
   shippoTracking: postShippoTracking,
   listOverdueFulfillmentOrders: listOverdue,
+  listOrders,
 };
 
 const SECRET = 'fuzz-secret';
