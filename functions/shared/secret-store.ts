@@ -4,7 +4,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { tracer } from './observability.js';
+import { traced } from './tracing.js';
 
 /**
  * Writing secrets, apart from reading them (secrets.ts) so that the functions that only read do
@@ -24,7 +24,7 @@ export async function storeSecret(name: string, value: string): Promise<void> {
     process.env.OMS_LOCAL_SECRETS = JSON.stringify({ ...secrets, [name]: value });
     return;
   }
-  secretsManager ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  secretsManager ??= traced(new SecretsManagerClient({}));
   try {
     await secretsManager.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
   } catch (error) {
