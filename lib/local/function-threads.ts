@@ -1,5 +1,6 @@
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { FunctionSpec } from '../topology.js';
+import type { FunctionCall } from './sdk-calls.js';
 
 /**
  * Runs each function of the topology in a worker thread of its own, as Lambda runs each function
@@ -15,6 +16,8 @@ export interface WorkerData {
   spec: FunctionSpec;
   /** One Int32 through which the main thread answers a worker's crash question (function-worker.ts). */
   crashSignal: SharedArrayBuffer;
+  /** Whether the worker reports the SDK calls its invocations send (lib/local/sdk-calls.ts). */
+  reportCalls: boolean;
 }
 
 export type ToWorker =
@@ -25,12 +28,18 @@ type FromWorker =
   | { kind: 'ready' }
   | { kind: 'done'; id: number; ok: true; value: unknown }
   | { kind: 'done'; id: number; ok: false; error: { name: string; message: string; stack?: string } }
-  | { kind: 'crash?'; id: number; writes: number };
+  | { kind: 'crash?'; id: number; writes: number }
+  | { kind: 'call'; command: string; items: number };
 
 /** What the threads need of lib/local/faults.ts: crash-after-write rules stay in this thread. */
 export interface CrashRules {
   crashThreshold(functionId: string): number | undefined;
   crashFires(functionId: string, writes: number): boolean;
+}
+
+export interface FunctionThreadOptions {
+  crashRules?: CrashRules | undefined;
+  onCall?: ((call: FunctionCall) => void) | undefined;
 }
 
 interface Pending {
@@ -52,9 +61,13 @@ class FunctionThread {
 
   constructor(
     private readonly spec: FunctionSpec,
-    private readonly crashRules: CrashRules | undefined,
+    private readonly options: FunctionThreadOptions,
   ) {
-    const data: WorkerData = { spec, crashSignal: this.signal.buffer as SharedArrayBuffer };
+    const data: WorkerData = {
+      spec,
+      crashSignal: this.signal.buffer as SharedArrayBuffer,
+      reportCalls: options.onCall !== undefined,
+    };
     this.worker = new Worker(BOOT, { workerData: data, env: SHARE_ENV, execArgv: [], name: spec.id });
     let started!: () => void;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -65,6 +78,9 @@ class FunctionThread {
     this.worker.on('message', (message: FromWorker) => {
       if (message.kind === 'ready') return started();
       if (message.kind === 'crash?') return this.answerCrash(message.writes);
+      if (message.kind === 'call') {
+        return this.options.onCall?.({ functionId: spec.id, command: message.command, items: message.items });
+      }
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (!pending) return;
@@ -100,7 +116,7 @@ class FunctionThread {
         reject(timeoutError());
       }, timeoutMs);
     });
-    const crashThreshold = this.crashRules?.crashThreshold(this.spec.id);
+    const crashThreshold = this.options.crashRules?.crashThreshold(this.spec.id);
     this.worker.postMessage({ kind: 'invoke', id, event, deadline, crashThreshold } satisfies ToWorker);
     try {
       return await result;
@@ -114,7 +130,7 @@ class FunctionThread {
   }
 
   private answerCrash(writes: number): void {
-    const dies = this.crashRules?.crashFires(this.spec.id, writes) ?? false;
+    const dies = this.options.crashRules?.crashFires(this.spec.id, writes) ?? false;
     Atomics.store(this.signal, 0, dies ? 2 : 1);
     Atomics.notify(this.signal, 0);
   }
@@ -128,12 +144,12 @@ class FunctionThread {
 export class FunctionThreads {
   private readonly threads = new Map<string, FunctionThread>();
 
-  constructor(private readonly crashRules?: CrashRules) {}
+  constructor(private readonly options: FunctionThreadOptions = {}) {}
 
   invoke(spec: FunctionSpec, event: unknown, timeoutMs: number, timeoutError: () => Error): Promise<unknown> {
     let thread = this.threads.get(spec.id);
     if (!thread || thread.dead) {
-      thread = new FunctionThread(spec, this.crashRules);
+      thread = new FunctionThread(spec, this.options);
       this.threads.set(spec.id, thread);
     }
     return thread.invoke(event, timeoutMs, timeoutError);

@@ -5,6 +5,7 @@ import type { FunctionSpec } from '../topology.js';
 import { watchInvocation, type WatchedInvocation } from './invocation-watch.js';
 import { lambdaContext, type LambdaHandler } from './lambda.js';
 import type { ToWorker, WorkerData } from './function-threads.js';
+import { reportingCalls } from './sdk-calls.js';
 
 /**
  * One function's sandbox (see lib/local/function-threads.ts): imports the handler once, runs
@@ -13,7 +14,7 @@ import type { ToWorker, WorkerData } from './function-threads.js';
  * (timed out) or one that a fault kills sends nothing more.
  */
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const { spec, crashSignal } = workerData as WorkerData;
+const { spec, crashSignal, reportCalls } = workerData as WorkerData;
 const port = parentPort!;
 const signal = new Int32Array(crashSignal);
 const running = new Map<number, WatchedInvocation>();
@@ -66,7 +67,11 @@ async function invoke(
   };
   running.set(id, invocation);
   try {
-    const value = await watchInvocation(invocation, () => handler(event, lambdaContext(spec, deadline)));
+    const run = () => handler(event, lambdaContext(spec, deadline));
+    const reported = reportCalls
+      ? () => reportingCalls((command, items) => port.postMessage({ kind: 'call', command, items }), run)
+      : run;
+    const value = await watchInvocation(invocation, reported);
     if (!invocation.crashes()) answer({ ok: true, value });
   } catch (error) {
     answer({ ok: false, error });

@@ -6,6 +6,7 @@ import type { FunctionSpec } from '../topology.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
 import type { LocalFaults } from './faults.js';
 import { FunctionThreads } from './function-threads.js';
+import { reportingCalls, type FunctionCall } from './sdk-calls.js';
 
 /**
  * Runs the functions of the topology the way Lambda runs them: each handler module is imported
@@ -46,11 +47,13 @@ export class LocalFunctions {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
   private readonly threads: FunctionThreads | undefined;
 
+  /** With `onCall`, the SDK calls of every invocation are reported (lib/local/sdk-calls.ts). */
   constructor(
     private readonly faults?: Pick<LocalFaults, 'invoke' | 'crashThreshold' | 'crashFires'>,
     isolation: Isolation = 'inline',
+    private readonly onCall?: (call: FunctionCall) => void,
   ) {
-    if (isolation === 'thread') this.threads = new FunctionThreads(faults);
+    if (isolation === 'thread') this.threads = new FunctionThreads({ crashRules: faults, onCall });
   }
 
   /**
@@ -63,7 +66,11 @@ export class LocalFunctions {
     if (this.threads) return this.threads.invoke(spec, event, timeoutMs, error);
     const handler = await this.load(spec);
     const deadline = Date.now() + timeoutMs;
-    const run = () => handler(event, lambdaContext(spec, deadline));
+    const invocation = () => handler(event, lambdaContext(spec, deadline));
+    const onCall = this.onCall;
+    const run = onCall
+      ? () => reportingCalls((command, items) => onCall({ functionId: spec.id, command, items }), invocation)
+      : invocation;
     if (this.faults) return this.faults.invoke(spec.id, run, { ms: timeoutMs, error });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {

@@ -27,6 +27,7 @@ import { LOCAL_ACCOUNT, LocalFunctions, isolationFromEnvironment, type Isolation
 import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
 import { LocalScheduler } from './scheduler.js';
+import type { FunctionCall } from './sdk-calls.js';
 import { StreamPoller, toLambdaRecord } from './stream-poller.js';
 
 /** Milliseconds; replaces every queue's visibility timeout (15 minutes and more in AWS). */
@@ -83,6 +84,8 @@ export interface RuntimeObserver {
   onEventPublished?: (published: PublishedEvent) => void;
   onQueueActivity?: (activity: QueueActivity) => void;
   onError?: (source: string, error: unknown) => void;
+  /** Every AWS SDK call a function sends, wherever it runs (lib/local/sdk-calls.ts). */
+  onFunctionCall?: (call: FunctionCall) => void;
 }
 
 export interface LocalRuntime {
@@ -120,7 +123,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const faults = new LocalFaults(options.faults ?? faultSettingsFromEnvironment());
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? visibilityTimeoutFromEnvironment();
-  const functions = new LocalFunctions(faults, options.isolation ?? isolationFromEnvironment() ?? 'thread');
+  const isolation = options.isolation ?? isolationFromEnvironment() ?? 'thread';
+  const functions = new LocalFunctions(faults, isolation, observer.onFunctionCall);
   const queues = createQueues(visibilityTimeoutMs, observer, faults);
   const bus = new LocalEventBus({
     name: LOCAL_EVENT_BUS_NAME,
