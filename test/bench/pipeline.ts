@@ -28,6 +28,7 @@ import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
  */
 const CLIENTS = 16;
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 400);
+const WARM_UP_ORDERS = CLIENTS * 2;
 const RAW_ORDERS = Number(process.env.BENCH_RAW_ORDERS ?? 800);
 const SKUS = 16;
 const ROUTE_TIMEOUT_MS = 300_000;
@@ -282,10 +283,8 @@ try {
   const orderIds = new Set<string>();
   let peakRss = restRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRssBytes())), 500);
-  const before = counters.snapshot();
-  const firstPost = performance.now();
-  const ingestLatencies = await inParallel(ORDERS, CLIENTS, async (i) => {
-    const body = anOrder(i, run);
+  const post = async (i: number, prefix: string) => {
+    const body = anOrder(i, prefix);
     const response = await fetch(url, {
       method: 'POST',
       headers: {
@@ -297,8 +296,23 @@ try {
     const answer = (await response.json()) as { orderId?: string };
     if (response.status !== 202 || !answer.orderId)
       throw new Error(`POST answered ${response.status}: ${JSON.stringify(answer)}`);
-    orderIds.add(answer.orderId);
-  });
+    return answer.orderId;
+  };
+  // Every function of the pipeline starts (a cold start, in its own worker) on warm-up orders
+  // that are not measured: cold starts are what `npm run bundle-size` measures.
+  const warmUp = new Set<string>();
+  await inParallel(WARM_UP_ORDERS, CLIENTS, async (i) => void warmUp.add(await post(i, `${run}W`)));
+  const warmDeadline = performance.now() + ROUTE_TIMEOUT_MS;
+  while ([...warmUp].some((orderId) => !routed.has(orderId)) && performance.now() < warmDeadline)
+    await sleep(50);
+  await sleep(2000);
+  const before = counters.snapshot();
+  const firstPost = performance.now();
+  const ingestLatencies = await inParallel(
+    ORDERS,
+    CLIENTS,
+    async (i) => void orderIds.add(await post(i, run)),
+  );
   const postedAt = performance.now();
   const deadline = postedAt + ROUTE_TIMEOUT_MS;
   const routedCount = () => [...orderIds].filter((orderId) => routed.has(orderId)).length;
