@@ -15,7 +15,7 @@ let secretsManager: SecretsManagerClient | undefined;
 /**
  * Stores a secret's new value (`PUT /v1/channels/{channelId}/secret`): a new version of the
  * secret in Secrets Manager, created on first use; locally, the runtime's secrets, which every
- * local function reads from the same process (OMS_LOCAL_SECRETS). Readers cache a value for five
+ * local function reads from the environment its worker shares (OMS_LOCAL_SECRETS). Readers cache a value for five
  * minutes, so a new one is in use everywhere within that time.
  */
 export async function storeSecret(name: string, value: string): Promise<void> {

@@ -45,8 +45,9 @@ import {
  * The whole system on one machine, wired from the same data as the CDK stack (lib/tables.ts,
  * lib/topology.ts): DynamoDB Local with its streams, the stream pollers, the event bus and its
  * rules, the queues and their consumers, and the HTTP API with a token issuer standing in for
- * the identity provider. The functions are the real handlers,
- * pointed at the local stand-ins through the SDK's standard environment variables.
+ * the identity provider. The functions are the real handlers, each in a worker thread of its own
+ * unless `isolation` says inline (lib/local/lambda.ts), pointed at the local stand-ins through
+ * the SDK's standard environment variables.
  */
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
