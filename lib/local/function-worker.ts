@@ -47,11 +47,16 @@ async function invoke(
     if (answered) return;
     answered = true;
     running.delete(id);
-    port.postMessage(
-      outcome.ok
-        ? { kind: 'done', id, ok: true, value: outcome.value }
-        : { kind: 'done', id, ok: false, error: serialized(outcome.error) },
-    );
+    const failed = (error: unknown) => ({ kind: 'done', id, ok: false, error: serialized(error) });
+    try {
+      port.postMessage(
+        outcome.ok ? { kind: 'done', id, ok: true, value: outcome.value } : failed(outcome.error),
+      );
+    } catch (error) {
+      // A result that can not be copied to the main thread (a function in it, say) fails the
+      // invocation, as a result Lambda can not serialize does.
+      port.postMessage(failed(error));
+    }
   };
   const invocation: WatchedInvocation = {
     writes: 0,

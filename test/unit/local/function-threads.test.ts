@@ -57,6 +57,12 @@ describe('functions in worker threads', () => {
     });
   });
 
+  it('fails an invocation whose result can not be copied out of its worker', async () => {
+    await expect(functions.invoke(SPEC, { action: 'answer-a-function' })).rejects.toMatchObject({
+      name: 'DataCloneError',
+    });
+  });
+
   it('times an invocation out and cuts off what it would still send', async () => {
     received = 0;
     await expect(
