@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalFaults } from '../../../lib/local/faults.js';
+import { serveFunction } from '../../../lib/local/function-worker.js';
 import { LambdaTimeoutError, LocalFunctions } from '../../../lib/local/lambda.js';
+import type { FunctionCall } from '../../../lib/local/sdk-calls.js';
 import type { FunctionSpec } from '../../../lib/topology.js';
 
 const SPEC: FunctionSpec = {
@@ -23,7 +26,9 @@ const functions = new LocalFunctions(faults, 'thread');
 beforeAll(async () => {
   server = createServer((request, response) => {
     received += 1;
-    request.resume().on('end', () => response.end('{}'));
+    request
+      .resume()
+      .on('end', () => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -104,5 +109,57 @@ describe('functions in worker threads', () => {
     expect(await inFlight).toMatchObject({ message: expect.stringMatching(/stopped threaded-test/) });
     expect(await spare.invoke(SPEC, { action: 'describe' })).toMatchObject({ invocations: 1 });
     await spare.stop();
+  });
+
+  it('reports the SDK calls a function sends from its worker', async () => {
+    const calls: FunctionCall[] = [];
+    const reporting = new LocalFunctions(undefined, 'thread', (call) => calls.push(call));
+
+    expect(await reporting.invoke(SPEC, { action: 'sdk-call', url })).toBe('sent');
+    await reporting.stop();
+
+    expect(calls).toEqual([{ functionId: 'threaded-test', command: 'PutItem', items: 1 }]);
+  });
+});
+
+describe("a function's sandbox, served over a port", () => {
+  it('answers ready, then each invocation with its calls and its result or error', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const messages: { kind: string }[] = [];
+    port2.on('message', (message: { kind: string }) => messages.push(message));
+    await serveFunction(port1, { spec: SPEC, crashSignal: new SharedArrayBuffer(4), reportCalls: true });
+    const deadline = Date.now() + 5_000;
+
+    port2.postMessage({
+      kind: 'invoke',
+      id: 1,
+      event: { action: 'sdk-call', url },
+      deadline,
+      crashThreshold: undefined,
+    });
+    port2.postMessage({
+      kind: 'invoke',
+      id: 2,
+      event: { action: 'throw' },
+      deadline,
+      crashThreshold: undefined,
+    });
+    port2.postMessage({ kind: 'kill', id: 3 });
+    await vi.waitFor(() => expect(messages.filter((message) => message.kind === 'done')).toHaveLength(2));
+    port1.close();
+
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        { kind: 'ready' },
+        { kind: 'call', command: 'PutItem', items: 1 },
+        { kind: 'done', id: 1, ok: true, value: 'sent' },
+        expect.objectContaining({
+          kind: 'done',
+          id: 2,
+          ok: false,
+          error: expect.objectContaining({ name: 'RangeError' }),
+        }),
+      ]),
+    );
   });
 });
