@@ -52,7 +52,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: DYNAMODB_LOCAL,
+          // Every local runtime of the e2e tests runs its functions inline (lib/local/lambda.ts):
+          // coverage counts the handlers, and a test that writes configuration directly clears
+          // the caches the handlers read. OMS_LOCAL_ISOLATION=thread npx vitest … overrides it.
+          env: { OMS_LOCAL_ISOLATION: process.env.OMS_LOCAL_ISOLATION ?? 'inline' },
+        },
       },
     ],
     coverage: {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { IDEMPOTENCY_TABLE } from '../../lib/tables.js';
-import { tracer } from '../shared/observability.js';
+import { traced } from '../shared/tracing.js';
 import { dynamo, tableName } from './dynamo.js';
 
 /**
@@ -13,7 +13,7 @@ import { dynamo, tableName } from './dynamo.js';
 export function channelUpdatesPersistence(): DynamoDBPersistenceLayer {
   return new DynamoDBPersistenceLayer({
     tableName: tableName(IDEMPOTENCY_TABLE.envVar),
-    awsSdkV3Client: tracer.captureAWSv3Client(new DynamoDBClient({})),
+    awsSdkV3Client: traced(new DynamoDBClient({})),
   });
 }
 

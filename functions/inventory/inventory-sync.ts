@@ -8,10 +8,10 @@ import { STOCK_ENTITY_TYPES } from '../data/inventory-repository.js';
 import { getInventoryProducts, listChannelIds } from '../data/products-repository.js';
 import { publishEvents } from '../shared/event-publisher.js';
 import { withObservability } from '../shared/middleware.js';
-import { tracer } from '../shared/observability.js';
+import { traced } from '../shared/tracing.js';
 import { syncSku, type SyncContext } from './sync-sku.js';
 
-const eventBridge = tracer.captureAWSv3Client(new EventBridgeClient({}));
+const eventBridge = traced(new EventBridgeClient({}));
 
 /**
  * inventory-sync, on the Inventory stream. Each stock record leads to a sync of its SKU; records

@@ -1,11 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { routeAuthorization } from './access.js';
 import type { HttpResponse } from './http.js';
-import { logger, metrics, recordHandlerFailures, tracer } from './observability.js';
+import { logger, metrics, recordHandlerFailures } from './observability.js';
+import { tracedWhenSampled } from './tracing.js';
 
 /**
  * Wraps a handler with the observability every function must have: a trace segment, the Lambda
@@ -16,7 +16,7 @@ export function withObservability<Event, Result>(
   handler: (event: Event, context: Context) => Promise<Result>,
 ) {
   return middy(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracedWhenSampled())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(batchItemFailureMetrics());

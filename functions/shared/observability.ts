@@ -1,10 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogItemExtraInput, LogItemMessage } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
- * One logger, metrics and tracer per function container. The service name comes from
+ * One logger and one metrics per function container (the tracer: tracing.ts). The service name comes from
  * POWERTOOLS_SERVICE_NAME (set per function by the stack and by the local runtime), so every
  * log line, metric and trace says which function it came from.
  */
@@ -32,7 +31,6 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OMS',
   logger: metricsLogger,
 });
-export const tracer = new Tracer();
 
 /**
  * A failure a handler survived without failing its invocation, so Lambda's Errors metric never

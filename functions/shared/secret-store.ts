@@ -4,7 +4,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { tracer } from './observability.js';
+import { traced } from './tracing.js';
 
 /**
  * Writing secrets, apart from reading them (secrets.ts) so that the functions that only read do
@@ -15,7 +15,7 @@ let secretsManager: SecretsManagerClient | undefined;
 /**
  * Stores a secret's new value (`PUT /v1/channels/{channelId}/secret`): a new version of the
  * secret in Secrets Manager, created on first use; locally, the runtime's secrets, which every
- * local function reads from the same process (OMS_LOCAL_SECRETS). Readers cache a value for five
+ * local function reads from the environment its worker shares (OMS_LOCAL_SECRETS). Readers cache a value for five
  * minutes, so a new one is in use everywhere within that time.
  */
 export async function storeSecret(name: string, value: string): Promise<void> {
@@ -24,7 +24,7 @@ export async function storeSecret(name: string, value: string): Promise<void> {
     process.env.OMS_LOCAL_SECRETS = JSON.stringify({ ...secrets, [name]: value });
     return;
   }
-  secretsManager ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  secretsManager ??= traced(new SecretsManagerClient({}));
   try {
     await secretsManager.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
   } catch (error) {

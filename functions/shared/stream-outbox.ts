@@ -3,7 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { DomainEvent } from '../domain/events.js';
 import { publishEvents } from './event-publisher.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics } from './observability.js';
+import { traced } from './tracing.js';
 
 let eventBridge: EventBridgeClient | undefined;
 
@@ -20,7 +21,7 @@ export async function publishStreamEvents(
   event: DynamoDBStreamEvent,
   eventsOf: (record: DynamoDBRecord) => DomainEvent[],
 ): Promise<DynamoDBBatchResponse> {
-  eventBridge ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  eventBridge ??= traced(new EventBridgeClient({}));
   const pending = event.Records.flatMap((record) =>
     eventsOf(record).map((domainEvent) => ({ recordId: record.dynamodb?.SequenceNumber ?? '', domainEvent })),
   );

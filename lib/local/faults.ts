@@ -1,6 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Agent, type ClientRequest } from 'node:http';
 import { z } from 'zod';
+import { watchInvocation, type WatchedInvocation } from './invocation-watch.js';
 
 /**
  * Fault injection for the local runtime, off until rules are given (OMS_LOCAL_FAULTS, the
@@ -68,41 +67,6 @@ interface ActiveRule {
   rule: ParsedRule;
   remaining: number;
 }
-
-interface Invocation {
-  faults: LocalFaults;
-  functionId: string;
-  writes: number;
-  crashed: boolean;
-  crash(): void;
-}
-
-/** The requests of a function that count as its writes (what a crash after a write follows). */
-const WRITE_TARGETS = new Set([
-  'DynamoDB_20120810.PutItem',
-  'DynamoDB_20120810.UpdateItem',
-  'DynamoDB_20120810.DeleteItem',
-  'DynamoDB_20120810.BatchWriteItem',
-  'DynamoDB_20120810.TransactWriteItems',
-  'AWSEvents.PutEvents',
-]);
-
-const invocations = new AsyncLocalStorage<Invocation>();
-
-/**
- * Every node:http request the SDK clients send passes through their agent's addRequest, called
- * synchronously in the caller's async context while the request is being built, before any byte
- * of it is written: the invocation that sends it is known, and a dead one's request never leaves.
- * (diagnostics_channel's http.client.request.start comes only once the body is handed over.)
- */
-type AddRequest = (this: Agent, request: ClientRequest, options: unknown) => void;
-const agentPrototype = Agent.prototype as unknown as { addRequest: AddRequest };
-const addRequest = agentPrototype.addRequest;
-agentPrototype.addRequest = function watchedAddRequest(request, options) {
-  addRequest.call(this, request, options);
-  const invocation = invocations.getStore();
-  invocation?.faults.onRequest(invocation, request);
-};
 
 export class LocalFaults {
   private active: ActiveRule[] = [];
@@ -193,44 +157,48 @@ export class LocalFaults {
       kill = reject;
     });
     killed.catch(() => undefined);
-    const invocation: Invocation = {
-      faults: this,
-      functionId,
+    const invocation: WatchedInvocation = {
       writes: 0,
       crashed: false,
-      crash: () => kill(new InjectedCrash(`${functionId} crashed after its write`)),
+      crashes: () => {
+        if (invocation.crashed) return true;
+        if (!this.crashFires(functionId, invocation.writes)) return false;
+        invocation.crashed = true;
+        kill(new InjectedCrash(`${functionId} crashed after its write`));
+        return true;
+      },
     };
     const timer = setTimeout(() => {
       invocation.crashed = true;
       kill(timeout.error());
     }, timeout.ms);
     try {
-      const result = await Promise.race([invocations.run(invocation, run), killed]);
-      if (this.crashes(invocation)) await killed;
+      const result = await Promise.race([watchInvocation(invocation, run), killed]);
+      if (invocation.crashes()) await killed;
       return result;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** Called for every HTTP request a watched invocation sends (see the subscription above). */
-  onRequest(invocation: Invocation, request: ClientRequest): void {
-    if (this.crashes(invocation)) return void request.destroy(new InjectedCrash('dead'));
-    if (WRITE_TARGETS.has(String(request.getHeader('x-amz-target')))) invocation.writes += 1;
+  /**
+   * The fewest writes after which a crash-after-write rule for the function can fire, or
+   * undefined when none is live: a function in a worker asks crashFires only from there on.
+   */
+  crashThreshold(functionId: string): number | undefined {
+    const thresholds = this.active
+      .map(({ rule }) => rule)
+      .filter((rule) => rule.kind === 'crash-after-write' && rule.function === functionId)
+      .map((rule) => (rule.kind === 'crash-after-write' ? rule.afterWrites : 0));
+    return thresholds.length ? Math.min(...thresholds) : undefined;
   }
 
-  private crashes(invocation: Invocation): boolean {
-    if (invocation.crashed) return true;
-    const fires = this.take(
+  /** Whether an invocation of the function that has sent `writes` writes dies now (spends the rule). */
+  crashFires(functionId: string, writes: number): boolean {
+    return this.take(
       (rule) =>
-        rule.kind === 'crash-after-write' &&
-        rule.function === invocation.functionId &&
-        invocation.writes >= rule.afterWrites,
+        rule.kind === 'crash-after-write' && rule.function === functionId && writes >= rule.afterWrites,
     );
-    if (!fires) return false;
-    invocation.crashed = true;
-    invocation.crash();
-    return true;
   }
 
   /** Spends one firing of the first live rule that matches, if its draw says so. */

@@ -5,11 +5,17 @@ import type { Context } from 'aws-lambda';
 import type { FunctionSpec } from '../topology.js';
 import { LOCAL_REGION } from './dynamodb-local.js';
 import type { LocalFaults } from './faults.js';
+import { FunctionThreads } from './function-threads.js';
+import { reportingCalls, type FunctionCall } from './sdk-calls.js';
 
 /**
- * Runs the functions of the topology in this process the way Lambda runs them: each handler
- * module is imported on its first invocation (a cold start) and kept for the next ones, and
- * every invocation gets a Context whose clock runs out at the function's timeout.
+ * Runs the functions of the topology the way Lambda runs them: each handler module is imported
+ * on its first invocation (a cold start) and kept for the next ones, and every invocation gets a
+ * Context whose clock runs out at the function's timeout. Where a function runs is the
+ * isolation (OMS_LOCAL_ISOLATION): `thread`, each function in a worker thread of its own
+ * (lib/local/function-threads.ts), the default of the runtime; or `inline`, every function in
+ * this thread, sharing its module state and event loop, which the end-to-end tests use so that
+ * their coverage counts the handlers and the caches they clear are the handlers' own.
  */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -24,10 +30,31 @@ export class LambdaTimeoutError extends Error {
   }
 }
 
+export type Isolation = 'thread' | 'inline';
+
+export const ISOLATION_ENV = 'OMS_LOCAL_ISOLATION';
+
+export function isolationFromEnvironment(env: NodeJS.ProcessEnv = process.env): Isolation | undefined {
+  const text = env[ISOLATION_ENV];
+  if (!text) return undefined;
+  if (text !== 'thread' && text !== 'inline') {
+    throw new Error(`${ISOLATION_ENV} must be thread or inline, got ${text}.`);
+  }
+  return text;
+}
+
 export class LocalFunctions {
   private readonly handlers = new Map<string, Promise<LambdaHandler>>();
+  private readonly threads: FunctionThreads | undefined;
 
-  constructor(private readonly faults?: Pick<LocalFaults, 'invoke'>) {}
+  /** With `onCall`, the SDK calls of every invocation are reported (lib/local/sdk-calls.ts). */
+  constructor(
+    private readonly faults?: Pick<LocalFaults, 'invoke' | 'crashThreshold' | 'crashFires'>,
+    isolation: Isolation = 'inline',
+    private readonly onCall?: (call: FunctionCall) => void,
+  ) {
+    if (isolation === 'thread') this.threads = new FunctionThreads({ crashRules: faults, onCall });
+  }
 
   /**
    * Invokes the function of `spec` with `event`; rejects when it throws or runs out of time
@@ -35,10 +62,15 @@ export class LocalFunctions {
    * time is also cut off from every service, as Lambda ends it.
    */
   async invoke(spec: FunctionSpec, event: unknown, timeoutMs = spec.timeoutSeconds * 1000): Promise<unknown> {
+    const error = () => new LambdaTimeoutError(spec.id, timeoutMs);
+    if (this.threads) return this.threads.invoke(spec, event, timeoutMs, error);
     const handler = await this.load(spec);
     const deadline = Date.now() + timeoutMs;
-    const run = () => handler(event, lambdaContext(spec, deadline));
-    const error = () => new LambdaTimeoutError(spec.id, timeoutMs);
+    const invocation = () => handler(event, lambdaContext(spec, deadline));
+    const onCall = this.onCall;
+    const run = onCall
+      ? () => reportingCalls((command, items) => onCall({ functionId: spec.id, command, items }), invocation)
+      : invocation;
     if (this.faults) return this.faults.invoke(spec.id, run, { ms: timeoutMs, error });
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -49,6 +81,11 @@ export class LocalFunctions {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Ends the functions' workers, if any; what they still run fails. */
+  async stop(): Promise<void> {
+    await this.threads?.stop();
   }
 
   private load(spec: FunctionSpec): Promise<LambdaHandler> {

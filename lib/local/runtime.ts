@@ -23,10 +23,11 @@ import {
 import { LocalEventBus, type PublishedEvent } from './event-bus.js';
 import { LocalFaults, faultSettingsFromEnvironment, type FaultSettings } from './faults.js';
 import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
-import { LOCAL_ACCOUNT, LocalFunctions } from './lambda.js';
+import { LOCAL_ACCOUNT, LocalFunctions, isolationFromEnvironment, type Isolation } from './lambda.js';
 import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
 import { LocalScheduler } from './scheduler.js';
+import type { FunctionCall } from './sdk-calls.js';
 import { StreamPoller, toLambdaRecord } from './stream-poller.js';
 
 /** Milliseconds; replaces every queue's visibility timeout (15 minutes and more in AWS). */
@@ -44,8 +45,9 @@ import {
  * The whole system on one machine, wired from the same data as the CDK stack (lib/tables.ts,
  * lib/topology.ts): DynamoDB Local with its streams, the stream pollers, the event bus and its
  * rules, the queues and their consumers, and the HTTP API with a token issuer standing in for
- * the identity provider. The functions are the real handlers,
- * pointed at the local stand-ins through the SDK's standard environment variables.
+ * the identity provider. The functions are the real handlers, each in a worker thread of its own
+ * unless `isolation` says inline (lib/local/lambda.ts), pointed at the local stand-ins through
+ * the SDK's standard environment variables.
  */
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
@@ -70,6 +72,12 @@ export interface LocalRuntimeOptions {
   /** Replaces the rate of every schedule (lib/topology.ts SCHEDULES); 0 turns them off. */
   scheduleIntervalMs?: number;
   observer?: RuntimeObserver;
+  /**
+   * Where the functions run (lib/local/lambda.ts): each in a worker thread of its own, as Lambda
+   * runs each in its own sandbox (`thread`, the default), or all in this thread (`inline`);
+   * defaults to OMS_LOCAL_ISOLATION.
+   */
+  isolation?: Isolation;
 }
 
 export interface RuntimeObserver {
@@ -77,6 +85,8 @@ export interface RuntimeObserver {
   onEventPublished?: (published: PublishedEvent) => void;
   onQueueActivity?: (activity: QueueActivity) => void;
   onError?: (source: string, error: unknown) => void;
+  /** Every AWS SDK call a function sends, wherever it runs (lib/local/sdk-calls.ts). */
+  onFunctionCall?: (call: FunctionCall) => void;
 }
 
 export interface LocalRuntime {
@@ -114,7 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const faults = new LocalFaults(options.faults ?? faultSettingsFromEnvironment());
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? visibilityTimeoutFromEnvironment();
-  const functions = new LocalFunctions(faults);
+  const isolation = options.isolation ?? isolationFromEnvironment() ?? 'thread';
+  const functions = new LocalFunctions(faults, isolation, observer.onFunctionCall);
   const queues = createQueues(visibilityTimeoutMs, observer, faults);
   const bus = new LocalEventBus({
     name: LOCAL_EVENT_BUS_NAME,
@@ -205,6 +216,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   };
 
+  // The functions' workers end last: the pollers and queues stopped before them may be waiting on one.
+  cleanups.push(() => functions.stop());
+
   try {
     // The HTTP port is taken first, so a port already in use fails before Java starts.
     const url = await http.listen(options.port ?? DEFAULT_PORT);
@@ -242,12 +256,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       OMS_SECRETS_PROVIDER: 'local',
       OMS_LOCAL_SECRETS: JSON.stringify(LOCAL_SECRETS),
-      // One process hosts every function, so POWERTOOLS_SERVICE_NAME can not be set per function.
+      // The functions share this environment (in their workers too), so POWERTOOLS_SERVICE_NAME
+      // can not be set per function.
       POWERTOOLS_DEV: 'true',
       // Named like a deployed stage's, though nothing is published locally.
       POWERTOOLS_METRICS_NAMESPACE: stageNames(LOCAL_STAGE).metricsNamespace,
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // The SDK's warning that Lambda's Node is newer than this one is said once, by this thread,
+      // not again by every function's worker.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
     if (options.seed ?? true) {

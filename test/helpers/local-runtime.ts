@@ -2,6 +2,7 @@ import { inject, vi } from 'vitest';
 import { OMS_SIGNATURE_HEADER, signOmsPayload } from '../../functions/domain/signature.js';
 import type { EventEnvelope } from '../../lib/local/event-bus.js';
 import { DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../../lib/local/local-config.js';
+import { isolationFromEnvironment } from '../../lib/local/lambda.js';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../lib/local/runtime.js';
 import { QUEUES } from '../../lib/topology.js';
 import { AN_ADMIN_USER, tokenFor } from './tokens.js';
@@ -10,7 +11,10 @@ import { AN_ADMIN_USER, tokenFor } from './tokens.js';
  * The local runtime as every end-to-end test starts it: on a free loopback port, on the run's
  * shared DynamoDB Local with tables of its own, polling fast. `api` is the one way tests call the
  * HTTP API, so that what every request needs (headers, credentials) is added in one place: the
- * demo admin's bearer token unless the request brings its own `authorization`.
+ * demo admin's bearer token unless the request brings its own `authorization`. The functions run
+ * inline (in the test's thread) unless OMS_LOCAL_ISOLATION says otherwise: their coverage counts
+ * then, and a test that writes configuration through functions/data clears the very caches the
+ * handlers read, as a deployed stage's caches expire.
  */
 export interface TestRuntime {
   runtime: LocalRuntime;
@@ -41,6 +45,7 @@ export async function startTestRuntime(options: LocalRuntimeOptions = {}): Promi
     tablePrefix: `e2e${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}-`,
     pollIntervalMs: 50,
     streamRetryDelayMs: 50,
+    isolation: isolationFromEnvironment() ?? 'inline',
     ...options,
     observer: {
       ...observer,
