@@ -373,6 +373,30 @@ export const FUNCTIONS = {
     // byPlacedDay: orders by the day they were placed; byCustomer: a customer's orders.
     tables: [{ table: 'Orders', access: 'read', indexes: ['byPlacedDay', 'byCustomer'] }],
   },
+  // Customers across channels and personal data on request (#14, items 1 and 4).
+  linkCustomers: {
+    id: 'link-customers',
+    entry: 'functions/customers/link-customers.ts',
+    description: 'Customers queue consumer: each received order linked to the customer its email or phone belongs to',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  customersApi: {
+    id: 'customers-api',
+    entry: 'functions/customers/customers-api.ts',
+    description: 'Customers across channels: find, view, export and erase their personal data',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      // Scan: an erasure finds the remembered answers about its orders by content (their keys are digests).
+      { table: 'Idempotency', access: 'readWrite', actions: ['Scan'] },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -478,6 +502,21 @@ export const QUEUES = {
       maxConcurrency: 10,
     },
   },
+  customers: {
+    id: 'CustomersQueue',
+    envVar: 'CUSTOMERS_QUEUE_URL',
+    // 6x the consumer's timeout, as for routing.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: {
+      function: 'linkCustomers',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      // Links of one customer race on its profile (and lose to each other, then read again):
+      // a few at once keep the retries rare.
+      maxConcurrency: 5,
+    },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -521,6 +560,12 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
     description: "A channel's cancellation or address change of an order it sent, applied off the webhook",
     pattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
     target: { queue: 'channelChanges' },
+  },
+  {
+    id: 'LinkCustomers',
+    description: 'Received orders to link to the customer their email or phone belongs to',
+    pattern: { source: ['oms'], 'detail-type': ['OrderReceived'] },
+    target: { queue: 'customers' },
   },
 ];
 
