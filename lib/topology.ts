@@ -377,7 +377,8 @@ export const FUNCTIONS = {
   linkCustomers: {
     id: 'link-customers',
     entry: 'functions/customers/link-customers.ts',
-    description: 'Customers queue consumer: each received order linked to the customer its email or phone belongs to',
+    description:
+      'Customers queue consumer: each received order linked to the customer its email or phone belongs to',
     timeoutSeconds: 30,
     memoryMb: 512,
     tables: [

@@ -48,13 +48,17 @@ const PARALLEL_READS = 16;
  * that its view and erasure record stay readable), every customer merged into it, and each of
  * their orders' partitions. Undefined when the id is unknown.
  */
-export async function readCustomer(deps: CustomerReadDeps, customerId: string): Promise<CustomerRecords | undefined> {
+export async function readCustomer(
+  deps: CustomerReadDeps,
+  customerId: string,
+): Promise<CustomerRecords | undefined> {
   let rootId = customerId;
   for (let depth = 0; ; depth++) {
     const profile = await deps.getCustomerProfile(rootId);
     if (!profile) return undefined;
     if (!profile.mergedInto) break;
-    if (depth >= MAX_MERGE_DEPTH) throw new Error(`Customer ${customerId} is merged more than ${MAX_MERGE_DEPTH} times over.`);
+    if (depth >= MAX_MERGE_DEPTH)
+      throw new Error(`Customer ${customerId} is merged more than ${MAX_MERGE_DEPTH} times over.`);
     rootId = profile.mergedInto;
   }
   const partitions: CustomerPartition[] = [];

@@ -49,7 +49,9 @@ const strip = (item: Item) => {
 };
 
 async function get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-  const { Item } = await dynamo().send(new GetCommand({ TableName: orders(), Key: key, ConsistentRead: true }));
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: orders(), Key: key, ConsistentRead: true }),
+  );
   return Item;
 }
 
@@ -139,7 +141,13 @@ export async function commitLink({ plan, order, profiles, now }: LinkCommit): Pr
   const { customerId } = plan;
   const items: TransactItem[] = [];
   if (plan.kind === 'create') {
-    const profile: CustomerProfile = { customerId, createdAt: now, updatedAt: now, version: 1, mergedFrom: [] };
+    const profile: CustomerProfile = {
+      customerId,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      mergedFrom: [],
+    };
     items.push({
       Put: {
         TableName: table,
@@ -149,7 +157,9 @@ export async function commitLink({ plan, order, profiles, now }: LinkCommit): Pr
     });
   } else {
     const merged = plan.kind === 'merge' ? plan.merged : [];
-    items.push(versionUpdate(table, profiles, customerId, now, merged.length > 0 ? { mergedFrom: merged } : {}));
+    items.push(
+      versionUpdate(table, profiles, customerId, now, merged.length > 0 ? { mergedFrom: merged } : {}),
+    );
     for (const mergedCustomerId of merged) {
       items.push(versionUpdate(table, profiles, mergedCustomerId, now, { mergedInto: customerId }));
       const record: MergeRecord = {
@@ -162,7 +172,12 @@ export async function commitLink({ plan, order, profiles, now }: LinkCommit): Pr
       items.push({
         Put: {
           TableName: table,
-          Item: { pk: customerPk(customerId), sk: `MERGE#${mergedCustomerId}`, entityType: 'CustomerMerge', ...record },
+          Item: {
+            pk: customerPk(customerId),
+            sk: `MERGE#${mergedCustomerId}`,
+            entityType: 'CustomerMerge',
+            ...record,
+          },
         },
       });
     }
@@ -186,7 +201,12 @@ export async function commitLink({ plan, order, profiles, now }: LinkCommit): Pr
     items.push({
       Put: {
         TableName: table,
-        Item: { pk: customerPk(customerId), sk: `IDENTITY#${digest}`, entityType: 'CustomerIdentity', ...link },
+        Item: {
+          pk: customerPk(customerId),
+          sk: `IDENTITY#${digest}`,
+          entityType: 'CustomerIdentity',
+          ...link,
+        },
       },
     });
   }
@@ -201,7 +221,12 @@ export async function commitLink({ plan, order, profiles, now }: LinkCommit): Pr
     {
       Put: {
         TableName: table,
-        Item: { pk: customerPk(customerId), sk: `ORDER#${order.orderId}`, entityType: 'CustomerOrder', ...orderLink },
+        Item: {
+          pk: customerPk(customerId),
+          sk: `ORDER#${order.orderId}`,
+          entityType: 'CustomerOrder',
+          ...orderLink,
+        },
       },
     },
     {
@@ -246,7 +271,8 @@ function versionUpdate(
       Key: profileKey(customerId),
       UpdateExpression: `SET ${sets.join(', ')}`,
       // A customer merged away or erased meanwhile takes no more links: the caller reads again.
-      ConditionExpression: 'version = :expected AND attribute_not_exists(mergedInto) AND attribute_not_exists(erasure)',
+      ConditionExpression:
+        'version = :expected AND attribute_not_exists(mergedInto) AND attribute_not_exists(erasure)',
       ExpressionAttributeValues: values,
     },
   };
@@ -276,13 +302,19 @@ export async function putScrubbed(item: Item, readVersion?: number): Promise<voi
  * the erasure on the profile and as its own item. After it, an order with the same email starts
  * a new customer: the OMS no longer knows the old one by it.
  */
-export async function recordErasure(erasure: ErasureRecord, identities: readonly IdentityLink[]): Promise<void> {
+export async function recordErasure(
+  erasure: ErasureRecord,
+  identities: readonly IdentityLink[],
+): Promise<void> {
   const table = orders();
   for (const identity of identities) {
     const digest = identifierDigest(identity);
     await dynamo().send(new DeleteCommand({ TableName: table, Key: identityKey(digest) }));
     await dynamo().send(
-      new DeleteCommand({ TableName: table, Key: { pk: customerPk(identity.customerId), sk: `IDENTITY#${digest}` } }),
+      new DeleteCommand({
+        TableName: table,
+        Key: { pk: customerPk(identity.customerId), sk: `IDENTITY#${digest}` },
+      }),
     );
   }
   await dynamo().send(

@@ -81,7 +81,9 @@ export function scrubItem<T extends Record<string, unknown>>(
     return TOMBSTONE;
   };
   const scrubString = (value: string) =>
-    value !== TOMBSTONE && lowered.some((personal) => value.toLowerCase().includes(personal)) ? tombstone() : value;
+    value !== TOMBSTONE && lowered.some((personal) => value.toLowerCase().includes(personal))
+      ? tombstone()
+      : value;
 
   const scrub = (value: Json, key?: string): Json | undefined => {
     if (key !== undefined && isKept(key)) return value;

@@ -24,7 +24,9 @@ type IdentifiedOrder = Pick<Order, 'customer' | 'customerKey' | 'shippingAddress
  */
 export function orderIdentifiers(order: IdentifiedOrder, defaultCountry?: string): Identifier[] {
   const email = normalizeEmail(order.customer?.email);
-  const keyedPhone = order.customerKey?.startsWith('phone:') ? order.customerKey.slice('phone:'.length) : undefined;
+  const keyedPhone = order.customerKey?.startsWith('phone:')
+    ? order.customerKey.slice('phone:'.length)
+    : undefined;
   const country = order.shippingAddress?.country ?? order.billingAddress?.country ?? defaultCountry;
   const phone = keyedPhone ?? normalizePhone(order.customer?.phone, country);
   return [

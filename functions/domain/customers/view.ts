@@ -106,7 +106,9 @@ function totalsPerCurrency(orders: readonly CustomerOrderRecords[]): CustomerTot
 }
 
 /** Why an order keeps its customer's personal data for now: it is still being served. */
-export function openOrderReasons(records: readonly CustomerOrderRecords[]): { orderId: string; reason: string }[] {
+export function openOrderReasons(
+  records: readonly CustomerOrderRecords[],
+): { orderId: string; reason: string }[] {
   return records.flatMap(({ order, returns }) => {
     if (!CLOSED_ORDER_STATUSES.includes(order.status)) {
       return [{ orderId: order.orderId, reason: `the order is ${order.status}` }];

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { personalValues, scrubItem, TOMBSTONE } from '../../../functions/domain/customers/erasure.js';
-import { openOrderReasons, toCustomerView, type CustomerOrderRecords } from '../../../functions/domain/customers/view.js';
+import {
+  openOrderReasons,
+  toCustomerView,
+  type CustomerOrderRecords,
+} from '../../../functions/domain/customers/view.js';
 import type { Order } from '../../../functions/domain/order.js';
 
 const order = {
@@ -43,7 +47,15 @@ describe('erasing a person from an order', () => {
 
   it("finds the person's values in the customer and in every address, whatever else the items hold", () => {
     expect(values).toEqual(
-      expect.arrayContaining(['ana@example.com', 'Ana Silva', '+351912345678', 'shop-customer-9', 'Rua Augusta 100', 'Lisboa', '1100-053']),
+      expect.arrayContaining([
+        'ana@example.com',
+        'Ana Silva',
+        '+351912345678',
+        'shop-customer-9',
+        'Rua Augusta 100',
+        'Lisboa',
+        '1100-053',
+      ]),
     );
     expect(values).not.toContain('T-shirt');
   });
@@ -52,7 +64,9 @@ describe('erasing a person from an order', () => {
     const { item, changed } = scrubItem(order, values);
 
     expect(changed).toBe(true);
-    expect(JSON.stringify(item)).not.toMatch(/ana@example\.com|Ana Silva|912345678|Rua Augusta|1100-053|shop-customer/);
+    expect(JSON.stringify(item)).not.toMatch(
+      /ana@example\.com|Ana Silva|912345678|Rua Augusta|1100-053|shop-customer/,
+    );
     expect(item.customerKey).toBeUndefined();
     expect(item.customer).toEqual({ email: TOMBSTONE, name: TOMBSTONE, phone: TOMBSTONE, id: TOMBSTONE });
     expect(item.shippingAddress).toEqual({
@@ -83,9 +97,20 @@ describe('erasing a person from an order', () => {
   });
 });
 
-const records = (status: Order['status'], currency: string, total: number, extra: Partial<CustomerOrderRecords> = {}) =>
+const records = (
+  status: Order['status'],
+  currency: string,
+  total: number,
+  extra: Partial<CustomerOrderRecords> = {},
+) =>
   ({
-    link: { customerId: 'C', orderId: `${currency}-${total}`, channelId: 'web', placedAt: '2026-11-22T10:00:00.000Z', linkedAt: '2026-11-22T10:00:01.000Z' },
+    link: {
+      customerId: 'C',
+      orderId: `${currency}-${total}`,
+      channelId: 'web',
+      placedAt: '2026-11-22T10:00:00.000Z',
+      linkedAt: '2026-11-22T10:00:01.000Z',
+    },
     order: {
       orderId: `${currency}-${total}`,
       channelId: 'web',

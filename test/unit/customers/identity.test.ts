@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { identifierDigest, orderIdentifiers, planLink } from '../../../functions/domain/customers/identity.js';
+import {
+  identifierDigest,
+  orderIdentifiers,
+  planLink,
+} from '../../../functions/domain/customers/identity.js';
 
 const email = { type: 'email', value: 'ana@example.com' } as const;
 const phone = { type: 'phone', value: '+351912345678' } as const;
@@ -20,9 +24,9 @@ describe('the identifiers of an order', () => {
   });
 
   it('take the phone the order is keyed by, and skip a number that is not valid', () => {
-    expect(orderIdentifiers({ customerKey: 'phone:+351912345678', customer: { phone: '912 345 678' } })).toEqual([
-      phone,
-    ]);
+    expect(
+      orderIdentifiers({ customerKey: 'phone:+351912345678', customer: { phone: '912 345 678' } }),
+    ).toEqual([phone]);
     expect(orderIdentifiers({ customer: { phone: '12' } }, 'PT')).toEqual([]);
     expect(orderIdentifiers({})).toEqual([]);
   });

@@ -22,7 +22,10 @@ function customersInMemory(orders: Record<string, Partial<Order>>) {
       const order = orders[orderId];
       if (!order) return undefined;
       const linkedTo = links.get(orderId);
-      return { order: { orderId, channelId: 'web', placedAt: '2026-11-22T10:00:00.000Z', ...order } as Order, ...(linkedTo && { linkedTo }) };
+      return {
+        order: { orderId, channelId: 'web', placedAt: '2026-11-22T10:00:00.000Z', ...order } as Order,
+        ...(linkedTo && { linkedTo }),
+      };
     },
     defaultCountryOf: async () => 'PT',
     findIdentityOwner: async (identifier: Identifier) => identities.get(identifierDigest(identifier)),
@@ -38,12 +41,19 @@ function customersInMemory(orders: Record<string, Partial<Order>>) {
       const current = (id: string) => profiles.get(id);
       const stale = (id: string) => current(id)?.version !== read.get(id)?.version || current(id)?.mergedInto;
       if (links.has(order.orderId)) return 'conflict';
-      if (plan.newIdentifiers.some((identifier) => identities.has(identifierDigest(identifier)))) return 'conflict';
+      if (plan.newIdentifiers.some((identifier) => identities.has(identifierDigest(identifier))))
+        return 'conflict';
       if (plan.kind === 'create' && profiles.has(plan.customerId)) return 'conflict';
       if (plan.kind !== 'create' && stale(plan.customerId)) return 'conflict';
       if (plan.kind === 'merge' && plan.merged.some(stale)) return 'conflict';
       if (plan.kind === 'create') {
-        profiles.set(plan.customerId, { customerId: plan.customerId, createdAt: now, updatedAt: now, version: 1, mergedFrom: [] });
+        profiles.set(plan.customerId, {
+          customerId: plan.customerId,
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+          mergedFrom: [],
+        });
       } else {
         const survivor = current(plan.customerId) as CustomerProfile;
         survivor.version += 1;
@@ -57,7 +67,8 @@ function customersInMemory(orders: Record<string, Partial<Order>>) {
           }
         }
       }
-      for (const identifier of plan.newIdentifiers) identities.set(identifierDigest(identifier), plan.customerId);
+      for (const identifier of plan.newIdentifiers)
+        identities.set(identifierDigest(identifier), plan.customerId);
       links.set(order.orderId, plan.customerId);
       return 'ok';
     },
@@ -91,9 +102,15 @@ describe('linkOrder', () => {
     expect(second).toMatchObject({ outcome: 'create' });
     expect(third).toEqual({ outcome: 'merge', customerId: (first as { customerId: string }).customerId });
     expect(store.merges).toEqual([
-      { into: (first as { customerId: string }).customerId, merged: (second as { customerId: string }).customerId, orderId: 'app' },
+      {
+        into: (first as { customerId: string }).customerId,
+        merged: (second as { customerId: string }).customerId,
+        orderId: 'app',
+      },
     ]);
-    expect(new Set(store.links.values())).toEqual(new Set([(first as { customerId: string }).customerId, (second as { customerId: string }).customerId]));
+    expect(new Set(store.links.values())).toEqual(
+      new Set([(first as { customerId: string }).customerId, (second as { customerId: string }).customerId]),
+    );
   });
 
   it('links a later order of a merged customer to the survivor', async () => {
