@@ -106,9 +106,9 @@ const shopifyOrder = JSON.stringify({
   phone: '+1 502-555-0142',
 });
 
-async function postShopify(body: string, eventId: string) {
+async function postShopify(body: string, eventId: string, topic = 'orders/create') {
   return local.post('/v1/channels/shopify/orders', body, {
-    'x-shopify-topic': 'orders/create',
+    'x-shopify-topic': topic,
     'x-shopify-event-id': eventId,
     'x-shopify-hmac-sha256': createHmac('sha256', DEMO_CHANNEL_SECRETS.shopify).update(body).digest('base64'),
   });
@@ -226,6 +226,26 @@ describe('customers across channels, export and erasure', () => {
     const view = await local.getJson<CustomerView>(`/v1/customers/${customer.customerId}`);
     expect(view.orders).toHaveLength(3);
     expect(view.merges).toHaveLength(1);
+  });
+
+  it('applies a Shopify address change, the address read from the stored change and never put on the bus', async () => {
+    const shopify = JSON.parse(shopifyOrder) as { shipping_address: Record<string, unknown> };
+    const updated = JSON.stringify({
+      ...shopify,
+      shipping_address: { ...shopify.shipping_address, address1: 'Chestnut Street 100' },
+    });
+
+    expect((await postShopify(updated, 'evt-bob-2', 'orders/updated')).status).toBe(202);
+
+    await vi.waitFor(
+      async () => {
+        const view = await local.getJson<{ shippingAddress: { line1: string } }>(`/v1/orders/${orderIds[2]}`);
+        expect(view.shippingAddress.line1).toBe('Chestnut Street 100');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const change = local.published.find((event) => event['detail-type'] === 'ChannelOrderChangeReceived');
+    expect(change?.detail).toMatchObject({ change: { type: 'shipping_address', country: 'US' } });
   });
 
   it('lets customer service read customers, and no store', async () => {
