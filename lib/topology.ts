@@ -583,3 +583,9 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
 ];
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
+
+/**
+ * The functions that store channels' raw payloads and delivery keys: they receive the stage's
+ * retention period (functions/data/retention.ts), from which those items' TTL is computed.
+ */
+export const CHANNEL_PAYLOAD_WRITERS: readonly FunctionKey[] = ['postOrder', 'pollAmazon'];

@@ -280,6 +280,12 @@ describe('customers across channels, export and erasure', () => {
       expect(order.items.map((item) => item.entityType)).toEqual(
         expect.arrayContaining(['Order', 'RawPayload']),
       );
+      // Raw payloads expire after the retention period (90 days unless the stage says otherwise).
+      const raw = order.items.find((item) => item.entityType === 'RawPayload') as unknown as {
+        receivedAt: string;
+        expiration: number;
+      };
+      expect(raw.expiration).toBe(Math.floor(Date.parse(raw.receivedAt) / 1000) + 90 * 86_400);
     }
 
     const refused = await local.post(`/v1/customers/${customer.customerId}/erase`, {});
