@@ -41,6 +41,7 @@ import {
   type FuzzRequest,
 } from './requests.js';
 import { startFuzzChannelApis, type FuzzChannelApis } from './channel-apis.js';
+import { customersApi } from '../../functions/customers/customers-api.js';
 
 /**
  * Every endpoint, fed schema-shaped requests with extreme values and garbage (test/fuzz). Each
@@ -69,6 +70,7 @@ const HANDLERS: Record<string, Handler> = {
   buyLabel: postLabel,
   shippoTracking: postShippoTracking,
   listOverdueFulfillmentOrders: listOverdue,
+  customersApi: (event) => customersApi(event),
 };
 
 const SECRET = 'fuzz-secret';
