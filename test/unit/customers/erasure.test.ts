@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CustomerViewSchema } from '../../../functions/domain/customers/api.js';
 import { personalValues, scrubItem, TOMBSTONE } from '../../../functions/domain/customers/erasure.js';
 import {
   openOrderReasons,
@@ -128,7 +129,13 @@ const records = (
 describe('the customer view', () => {
   it('totals per currency, never converted, leaving canceled orders out of what was ordered', () => {
     const view = toCustomerView({
-      profile: { customerId: 'C', createdAt: 'c', updatedAt: 'u', version: 1, mergedFrom: [] },
+      profile: {
+        customerId: '01J0000000000000000000000C',
+        createdAt: 'c',
+        updatedAt: 'u',
+        version: 1,
+        mergedFrom: [],
+      },
       identities: [],
       merges: [],
       orders: [
@@ -137,6 +144,7 @@ describe('the customer view', () => {
         records('ROUTED', 'USD', 700, { refunds: [{ currency: 'USD', total: 200 } as never] }),
       ],
     });
+    expect(CustomerViewSchema.parse(view)).toEqual(view);
     expect(view.totals).toEqual([
       { currency: 'EUR', orders: 2, ordered: 1000, refunded: 0 },
       { currency: 'USD', orders: 1, ordered: 700, refunded: 200 },
