@@ -130,7 +130,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 30;
+const FUNCTION_COUNT = 31;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
