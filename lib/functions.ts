@@ -12,7 +12,9 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { StageNames } from './stage-config.js';
 import { TABLES, type TableDefinition } from './tables.js';
+import { PAYLOAD_RETENTION_ENV } from '../functions/data/retention.js';
 import {
+  CHANNEL_PAYLOAD_WRITERS,
   EVENT_BUS_ENV,
   FUNCTIONS,
   STREAM_SUBSCRIPTIONS,
@@ -95,6 +97,8 @@ export interface OmsFunctionsProps {
   eventBus: IEventBus;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
+  /** Days raw channel payloads and delivery keys are kept (StageSettings.payloadRetentionDays). */
+  payloadRetentionDays: number;
 }
 
 /** One least-privileged function per entry of FUNCTIONS, keyed like FUNCTIONS. */
@@ -107,13 +111,16 @@ export class OmsFunctions extends Construct {
     this.byKey = Object.fromEntries(
       entries.map(([key, spec]) => [key, createOmsFunction(this, spec, props)]),
     ) as Record<FunctionKey, NodejsFunction>;
+    for (const key of CHANNEL_PAYLOAD_WRITERS) {
+      this.byKey[key].addEnvironment(PAYLOAD_RETENTION_ENV, String(props.payloadRetentionDays));
+    }
   }
 }
 
 export function createOmsFunction(
   scope: Construct,
   spec: FunctionSpec,
-  props: OmsFunctionsProps,
+  props: Omit<OmsFunctionsProps, 'payloadRetentionDays'>,
 ): NodejsFunction {
   const container = new Construct(scope, spec.id);
   const logGroup = new LogGroup(container, 'Logs', {

@@ -29,6 +29,8 @@ export interface OmsStackProps extends StackProps {
   reserveConcurrency?: boolean;
   /** Channels whose silence raises an anomaly-detection alarm. */
   ordersExpectedFrom?: readonly string[];
+  /** Days raw channel payloads and delivery keys are kept; the stage settings' default without it. */
+  payloadRetentionDays?: number;
   logRetention?: RetentionDays;
   eventArchiveRetention?: Duration;
   /**
@@ -65,6 +67,7 @@ export class OmsStack extends Stack {
       eventBus: bus,
       logRetention,
       logRemovalPolicy: removalPolicy,
+      payloadRetentionDays: props.payloadRetentionDays ?? StageSettings.parse({}).payloadRetentionDays,
     }).byKey;
     this.functions = functions;
     const auth = new OmsAuth(this, 'Auth', {
@@ -156,6 +159,7 @@ export function stackPropsFor({ names, settings }: StageConfig): OmsStackProps {
     apiThrottle: settings.throttle,
     reserveConcurrency: settings.reserveConcurrency,
     ordersExpectedFrom: settings.ordersExpectedFrom,
+    payloadRetentionDays: settings.payloadRetentionDays,
     auth: {
       ...(settings.jwtIssuer && { issuer: settings.jwtIssuer }),
       audience: settings.jwtAudience,

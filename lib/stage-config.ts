@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_PAYLOAD_RETENTION_DAYS } from '../functions/data/retention.js';
 import { ROUTES } from './topology.js';
 
 /**
@@ -97,6 +98,12 @@ export const StageSettings = z.strictObject({
   reserveConcurrency: z.boolean().default(true),
   /** Channels whose orders should keep coming: an anomaly-detection alarm per channel watches for silence. */
   ordersExpectedFrom: z.array(ChannelId).default([]),
+  /**
+   * Days the channels' raw payloads and webhook delivery keys are kept before DynamoDB's TTL
+   * deletes them (functions/data/retention.ts, docs/privacy.md). A channel's retries come within
+   * hours to days; audit and mapping fixes need weeks.
+   */
+  payloadRetentionDays: z.int().min(7).max(3650).default(DEFAULT_PAYLOAD_RETENTION_DAYS),
 });
 
 export type StageSettings = z.output<typeof StageSettings>;
@@ -146,4 +153,5 @@ const CONTEXT_OVERRIDES = {
   consoleCallbackUrls: list,
   reserveConcurrency: bool,
   ordersExpectedFrom: list,
+  payloadRetentionDays: Number,
 } satisfies Partial<Record<keyof StageSettings, (value: unknown) => unknown>>;

@@ -81,6 +81,8 @@ export const ORDERS_TABLE: TableDefinition = {
     },
   ],
   stream: 'NEW_AND_OLD_IMAGES',
+  // Raw channel payloads and channel delivery keys expire (functions/data/retention.ts).
+  timeToLiveAttribute: 'expiration',
 };
 
 export const INVENTORY_TABLE: TableDefinition = {

@@ -373,6 +373,31 @@ export const FUNCTIONS = {
     // byPlacedDay: orders by the day they were placed; byCustomer: a customer's orders.
     tables: [{ table: 'Orders', access: 'read', indexes: ['byPlacedDay', 'byCustomer'] }],
   },
+  // Customers across channels and personal data on request (#14, items 1 and 4).
+  linkCustomers: {
+    id: 'link-customers',
+    entry: 'functions/customers/link-customers.ts',
+    description:
+      'Customers queue consumer: each received order linked to the customer its email or phone belongs to',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  customersApi: {
+    id: 'customers-api',
+    entry: 'functions/customers/customers-api.ts',
+    description: 'Customers across channels: find, view, export and erase their personal data',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    tables: [
+      { table: 'Orders', access: 'readWrite' },
+      // Scan: an erasure finds the remembered answers about its orders by content (their keys are digests).
+      { table: 'Idempotency', access: 'readWrite', actions: ['Scan'] },
+    ],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -478,6 +503,21 @@ export const QUEUES = {
       maxConcurrency: 10,
     },
   },
+  customers: {
+    id: 'CustomersQueue',
+    envVar: 'CUSTOMERS_QUEUE_URL',
+    // 6x the consumer's timeout, as for routing.
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    consumer: {
+      function: 'linkCustomers',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      // Links of one customer race on its profile (and lose to each other, then read again):
+      // a few at once keep the retries rare.
+      maxConcurrency: 5,
+    },
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -522,6 +562,12 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
     pattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
     target: { queue: 'channelChanges' },
   },
+  {
+    id: 'LinkCustomers',
+    description: 'Received orders to link to the customer their email or phone belongs to',
+    pattern: { source: ['oms'], 'detail-type': ['OrderReceived'] },
+    target: { queue: 'customers' },
+  },
 ];
 
 /** A function run on a fixed rate, for channels that must be polled (Amazon never calls us). */
@@ -537,3 +583,9 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
 ];
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
+
+/**
+ * The functions that store channels' raw payloads and delivery keys: they receive the stage's
+ * retention period (functions/data/retention.ts), from which those items' TTL is computed.
+ */
+export const CHANNEL_PAYLOAD_WRITERS: readonly FunctionKey[] = ['postOrder', 'pollAmazon'];

@@ -5,6 +5,7 @@ import { backorderShardOf, placedIndexAttributes } from '../domain/order-index.j
 import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { toOrder } from './order-items.js';
+import { EXPIRATION_ATTRIBUTE, payloadExpiration } from './retention.js';
 
 /**
  * Orders table layout (single table):
@@ -13,7 +14,8 @@ import { toOrder } from './order-items.js';
  *   ORDER#<orderId> / FO#<fulfillmentOrderId>        its fulfillment orders (routing-repository.ts)
  *   CHANNEL#<channelId>#EXT#<externalId> / KEY       the order's key at its channel: orderId + payload hash
  *   CHANNEL#<channelId>#DELIVERY#<deliveryId> / KEY  a channel delivery (e.g. X-Shopify-Event-Id) already taken
- * Every item carries `entityType`, which the stream outbox uses to tell them apart.
+ * Every item carries `entityType`, which the stream outbox uses to tell them apart. The raw
+ * payload and the delivery key expire after the stage's retention period (retention.ts).
  */
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
 export const channelOrderKey = (channelId: string, externalId: string) => ({
@@ -126,6 +128,7 @@ export function orderItem(order: Order): Record<string, unknown> {
 
 function receivedPayloadItems(table: string, order: Order, received: ReceivedPayload) {
   const { channelId, orderId, receivedAt } = order;
+  const expires = { [EXPIRATION_ATTRIBUTE]: payloadExpiration(receivedAt) };
   const raw = {
     Put: {
       TableName: table,
@@ -136,6 +139,7 @@ function receivedPayloadItems(table: string, order: Order, received: ReceivedPay
         channelId,
         receivedAt,
         ...received,
+        ...expires,
       },
     },
   };
@@ -148,6 +152,7 @@ function receivedPayloadItems(table: string, order: Order, received: ReceivedPay
         entityType: 'ChannelDelivery',
         orderId,
         receivedAt,
+        ...expires,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -303,3 +303,20 @@ export async function recordChannelChange(
     throw error;
   }
 }
+
+/** A channel's change as stored: the consumer reads the new address here, not from the bus. */
+export async function getChannelChange(
+  orderId: string,
+  changeKey: string,
+): Promise<ChannelChangeRecord | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: tableName(ORDERS_TABLE.envVar),
+      Key: channelChangeKey(orderId, changeKey),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, entityType: _entityType, ...record } = Item;
+  return record as ChannelChangeRecord;
+}

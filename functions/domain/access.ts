@@ -24,6 +24,8 @@ export const SCOPES = {
     'Accept, reject, pick, pack, ship and hand over fulfillment orders; buy shipping labels',
   'oms/orders.write': 'Cancel orders and change their shipping address',
   'oms/returns.write': 'Authorize returns and receive returned goods',
+  'oms/customers.read': 'Read customers across channels and export their personal data',
+  'oms/customers.erase': "Erase a customer's personal data",
 } as const;
 export type Scope = keyof typeof SCOPES;
 

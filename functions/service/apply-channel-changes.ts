@@ -1,22 +1,29 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import type { ChannelOrderChange } from '../channels/adapter.js';
 import { findChannelOrderKey } from '../data/orders-repository.js';
+import { getChannelChange } from '../data/service-repository.js';
 import { Address } from '../domain/order.js';
 import { withObservability } from '../shared/middleware.js';
 import { logger } from '../shared/observability.js';
 import { applyChannelChange } from './channel-changes.js';
 import { serviceDeps } from './service-deps.js';
 
-/** The EventBridge envelope the bus rule ChannelChanges puts on the queue. */
+/**
+ * The EventBridge envelope the bus rule ChannelChanges puts on the queue. An address change names
+ * the stored change (`changeKey`), which holds the address: events carry no personal data.
+ */
 const ChannelChangeMessage = z.object({
   'detail-type': z.literal('ChannelOrderChangeReceived'),
   detail: z.object({
+    orderId: z.string(),
     channelId: z.string(),
     externalId: z.string(),
+    changeKey: z.string(),
     change: z.discriminatedUnion('type', [
       z.object({ type: z.literal('cancel'), reason: z.string() }),
-      z.object({ type: z.literal('shipping_address'), address: Address }),
+      z.object({ type: z.literal('shipping_address') }),
     ]),
     deliveryId: z.string().optional(),
   }),
@@ -28,6 +35,16 @@ const deps = {
     (await findChannelOrderKey(channelId, externalId))?.orderId,
 };
 
+async function changeOf(detail: z.infer<typeof ChannelChangeMessage>['detail']): Promise<ChannelOrderChange> {
+  if (detail.change.type === 'cancel') return detail.change;
+  const stored = await getChannelChange(detail.orderId, detail.changeKey);
+  if (!stored) throw new Error(`The change ${detail.changeKey} of order ${detail.orderId} is not stored.`);
+  return {
+    type: 'shipping_address',
+    address: Address.parse((stored.change as { address: unknown }).address),
+  };
+}
+
 const processor = new BatchProcessor(EventType.SQS);
 
 async function applyRecord(record: SQSRecord): Promise<void> {
@@ -35,7 +52,7 @@ async function applyRecord(record: SQSRecord): Promise<void> {
   const result = await applyChannelChange(deps, {
     channelId: detail.channelId,
     externalId: detail.externalId,
-    change: detail.change,
+    change: await changeOf(detail),
     ...(detail.deliveryId !== undefined && { deliveryId: detail.deliveryId }),
   });
   logger.info('Channel change applied', { ...result, channelId: detail.channelId });

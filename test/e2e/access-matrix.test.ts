@@ -181,6 +181,18 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'GET /v1/fulfillment-orders': ['admin', 'ops', 'a machine client with every scope'],
   // A client limited to some channels is refused: a listing spans every channel.
   'GET /v1/orders': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+  // A customer spans every channel and location: callers limited to some are refused.
+  ...Object.fromEntries(
+    [
+      'GET /v1/customers',
+      'GET /v1/customers/{customerId}',
+      'POST /v1/customers/{customerId}/export',
+      'POST /v1/customers/{customerId}/erase',
+    ].map((routeKey) => [
+      routeKey,
+      ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+    ]),
+  ),
 };
 
 /**
@@ -192,6 +204,8 @@ const STATEFUL = new Set([
   ...FULFILLMENT_API_ACTIONS.map((action) => `POST /v1/fulfillment-orders/{fulfillmentOrderId}/${action}`),
   // A label is for packed work that a carrier takes: the matrix's pick-up is answered 409.
   'POST /v1/fulfillment-orders/{fulfillmentOrderId}/labels',
+  // The customer's orders are open: an erasure is refused with 409 until they are closed.
+  'POST /v1/customers/{customerId}/erase',
 ]);
 
 const aRuleSet = (ruleSetId: string) => ({
@@ -356,6 +370,14 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/fulfillment-orders?overdue=true');
     case 'GET /v1/orders':
       return get('/v1/orders?status=RECEIVED&limit=5');
+    case 'GET /v1/customers':
+      return get('/v1/customers?email=ana%40example.com');
+    case 'GET /v1/customers/{customerId}':
+      return get(`/v1/customers/${customerId}`);
+    case 'POST /v1/customers/{customerId}/export':
+      return post(`/v1/customers/${customerId}/export`, {});
+    case 'POST /v1/customers/{customerId}/erase':
+      return post(`/v1/customers/${customerId}/erase`, {});
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;
@@ -485,6 +507,7 @@ beforeAll(async () => {
     expect(created.status).toBe(201);
   }
   await prepareServiceRequests();
+  await prepareCustomerRequests();
 }, 180_000);
 afterAll(() => runtime?.stop());
 
@@ -636,3 +659,19 @@ describe('who may call what', () => {
     );
   });
 });
+
+/** The customer the matrix's orders (all Ana's) are linked to, for the customer routes. */
+let customerId = '';
+async function prepareCustomerRequests() {
+  customerId = await vi.waitFor(
+    async () => {
+      const response = await fetch(`${runtime.url}/v1/customers?email=ana%40example.com`, {
+        headers: { authorization: `Bearer ${tokens.admin}` },
+      });
+      const { customers } = (await response.json()) as { customers: { customerId: string }[] };
+      if (!customers[0]) throw new Error('not linked yet');
+      return customers[0].customerId;
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+}

@@ -42,6 +42,7 @@ import {
   type FuzzRequest,
 } from './requests.js';
 import { startFuzzChannelApis, type FuzzChannelApis } from './channel-apis.js';
+import { customersApi } from '../../functions/customers/customers-api.js';
 
 /**
  * Every endpoint, fed schema-shaped requests with extreme values and garbage (test/fuzz). Each
@@ -71,6 +72,7 @@ const HANDLERS: Record<string, Handler> = {
   shippoTracking: postShippoTracking,
   listOverdueFulfillmentOrders: listOverdue,
   listOrders,
+  customersApi: (event) => customersApi(event),
 };
 
 const SECRET = 'fuzz-secret';

@@ -746,6 +746,34 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
       cursor: orderSearchCursor,
     }),
   }),
+  // Customers across channels and personal data on request (#14).
+  'find customer': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/customers'),
+    query: query({
+      email: fc.oneof(fc.constantFrom('ana@example.com', 'Ana@Example.COM', 'not-an-email'), extremeString),
+      phone: fc.oneof(fc.constantFrom('+351912345678', '+351 912 345 678', '912345678', '+1'), extremeString),
+    }),
+  }),
+  ...Object.fromEntries(
+    (
+      [
+        ['get customer', 'GET', ''],
+        ['export customer', 'POST', '/export'],
+        ['erase customer', 'POST', '/erase'],
+      ] as const
+    ).map(([name, method, action]) => [
+      name,
+      fc.record({
+        method: fc.constant(method),
+        route: fc.constant(`/v1/customers/{customerId}${action}`),
+        pathParameters: pathId(['01J0000000000000000000000C', '01j0000000000000000000000c']).map(
+          (customerId) => ({ customerId }),
+        ),
+        ...(method === 'POST' && { body: bodies(fc.constant({})) }),
+      }),
+    ]),
+  ),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

@@ -48,6 +48,10 @@ interface ExpectedFunction {
   /** The global secondary indexes it queries, as `Table/index`. */
   queries?: string[];
   reservedConcurrency?: number;
+  /** Stores channels' raw payloads and delivery keys, so it gets the retention period. */
+  keepsChannelPayloads?: true;
+  /** The tables it may Scan (an erasure finds items by content). */
+  scans?: Table[];
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -56,6 +60,7 @@ const EXPECTED: ExpectedFunction[] = [
   {
     key: 'postOrder',
     id: 'post-order',
+    keepsChannelPayloads: true,
     memoryMb: 1024,
     timeoutSeconds: 10,
     reads: ['Config'],
@@ -66,6 +71,7 @@ const EXPECTED: ExpectedFunction[] = [
   {
     key: 'pollAmazon',
     id: 'poll-amazon',
+    keepsChannelPayloads: true,
     memoryMb: 512,
     timeoutSeconds: 300,
     writes: ['Orders', 'Config'],
@@ -278,6 +284,23 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Orders'],
     queries: ['Orders/byPlacedDay', 'Orders/byCustomer'],
   },
+  // Customers across channels and personal data on request (#14).
+  {
+    key: 'linkCustomers',
+    id: 'link-customers',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    reads: ['Config'],
+    writes: ['Orders'],
+  },
+  {
+    key: 'customersApi',
+    id: 'customers-api',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    writes: ['Orders', 'Idempotency'],
+    scans: ['Idempotency'],
+  },
 ];
 
 describe('the functions', () => {
@@ -323,10 +346,12 @@ describe('the functions', () => {
       ...[...(spec.reads ?? []), ...(spec.writes ?? [])].map((table) => TABLE_ENV[table]),
       ...(spec.publishes ? ['EVENT_BUS_NAME'] : []),
       ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
+      ...(spec.keepsChannelPayloads ? ['PAYLOAD_RETENTION_DAYS'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     // The admin API names the secrets it creates after the stage, as the readers' grants expect.
     if (spec.writesSecrets) expect(variables.CHANNEL_SECRETS_PREFIX).toBe('oms/test/channels/');
+    if (spec.keepsChannelPayloads) expect(variables.PAYLOAD_RETENTION_DAYS).toBe('90');
     expect(variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: spec.id,
       POWERTOOLS_METRICS_NAMESPACE: 'OMS/test',
@@ -400,11 +425,17 @@ describe('the functions', () => {
     expect(queried.sort()).toEqual([...(spec.queries ?? [])].sort());
   });
 
-  it.each(cases)('$id may neither scan a table nor batch-write to one, since none does', (spec) => {
-    const actions = actionsOf(statementsOfFunction(spec.key));
-    expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions).not.toContain('dynamodb:BatchWriteItem');
-  });
+  it.each(cases)(
+    '$id may scan only the tables it lists, and batch-write to none, since none does',
+    (spec) => {
+      const statements = statementsOfFunction(spec.key);
+      const scanned = statements
+        .filter((statement) => actionsOf([statement]).includes('dynamodb:Scan'))
+        .flatMap(tablesIn);
+      expect(scanned).toEqual(spec.scans ?? []);
+      expect(actionsOf(statements)).not.toContain('dynamodb:BatchWriteItem');
+    },
+  );
 
   it.each(cases)('$id has reserved concurrency only where it must not take the pool', (spec) => {
     expect(functionResource(spec.key).Properties.ReservedConcurrentExecutions).toBe(spec.reservedConcurrency);

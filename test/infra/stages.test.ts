@@ -200,6 +200,12 @@ describe('the stage configuration', () => {
     expect(() => stageConfigFrom(contextOf(context))).toThrow(message);
   });
 
+  it('keeps raw channel payloads 90 days unless the stage says otherwise, and no less than a week', () => {
+    expect(stageConfigFrom(contextOf({})).settings.payloadRetentionDays).toBe(90);
+    expect(stageConfigFrom(contextOf({ payloadRetentionDays: '30' })).settings.payloadRetentionDays).toBe(30);
+    expect(() => stageConfigFrom(contextOf({ payloadRetentionDays: '1' }))).toThrow(/payloadRetentionDays/);
+  });
+
   it('accepts every stage cdk.json defines', () => {
     const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8')) as {
       context: { stages: Record<string, unknown> };

@@ -45,6 +45,13 @@ describe('the tables', () => {
     });
   });
 
+  it('expires raw channel payloads and delivery keys through the Orders TTL attribute', () => {
+    expect(tableResource('Orders').Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: 'expiration',
+      Enabled: true,
+    });
+  });
+
   it.each(TABLES)(
     '$id survives a stack deletion and refuses to be deleted when data is retained',
     (definition) => {

@@ -107,6 +107,10 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
   { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
   { method: 'GET', path: '/v1/orders', function: 'listOrders', token: true },
+  { method: 'GET', path: '/v1/customers', function: 'customersApi', token: true },
+  { method: 'GET', path: '/v1/customers/{customerId}', function: 'customersApi', token: true },
+  { method: 'POST', path: '/v1/customers/{customerId}/export', function: 'customersApi', token: true },
+  { method: 'POST', path: '/v1/customers/{customerId}/erase', function: 'customersApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -126,7 +130,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 29;
+const FUNCTION_COUNT = 31;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -208,7 +212,7 @@ describe('the stream outbox', () => {
 describe('the work queues', () => {
   const { stack, template } = synthesizeOms();
   it('moves a routing message to its dead-letter queue after 5 receives, hidden 180 s while routed', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 3);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }, 4);
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 180,
       RedrivePolicy: {
@@ -242,6 +246,21 @@ describe('the work queues', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['oms'], 'detail-type': ['ChannelOrderChangeReceived'] },
       Targets: [Match.objectLike({ Arn: arnOf(logicalIdOf(stack.queues.channelChanges.queue)) })],
+    });
+  });
+
+  it('drains the customers queue into link-customers ten at a time, at most 5 at once, fed by OrderReceived', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(logicalIdOf(stack.queues.customers.queue)),
+      FunctionName: { Ref: logicalIdOf(stack.functions.linkCustomers) },
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['oms'], 'detail-type': ['OrderReceived'] },
+      Targets: [Match.objectLike({ Arn: arnOf(logicalIdOf(stack.queues.customers.queue)) })],
     });
   });
 
@@ -333,7 +352,7 @@ describe('the dashboard and alarms', () => {
   const metricNames = alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
 
   it('alarms on a message in any dead-letter queue', () => {
-    const deadLetterQueueCount = 3 + STREAM_SUBSCRIPTIONS.length;
+    const deadLetterQueueCount = 4 + STREAM_SUBSCRIPTIONS.length;
     const onDeadLetters = alarms.filter(
       (alarm) =>
         alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' &&

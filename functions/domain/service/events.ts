@@ -122,14 +122,22 @@ export const ChannelOrderChangeReceivedV1 = z
     ...OrderRef,
     change: z.discriminatedUnion('type', [
       z.object({ type: z.literal('cancel'), reason: z.string() }),
-      z.object({ type: z.literal('shipping_address'), address: z.record(z.string(), z.unknown()) }),
+      // The address itself stays in the stored change: events carry no personal data (docs/privacy.md).
+      z.object({
+        type: z.literal('shipping_address'),
+        country: z.string().meta({ description: 'Of the new address.' }),
+      }),
     ]),
+    changeKey: z.string().meta({
+      description:
+        'The stored change, ORDER#<orderId> / CHANGE#<changeKey>, from which the OMS reads the new address.',
+    }),
     deliveryId: z.string().optional(),
     receivedAt: z.string(),
   })
   .meta({
     description:
-      'detail of ChannelOrderChangeReceived, version 1: a channel canceled an order or changed its address; the OMS applies it (internal, carries the address).',
+      'detail of ChannelOrderChangeReceived, version 1: a channel canceled an order or changed its address; the OMS applies it (internal).',
   });
 
 export const SERVICE_EVENT_CATALOGUE = [
@@ -270,9 +278,15 @@ export function returnEvents(
 
 /** A channel's change, announced once for the consumer that applies it (apply-channel-changes.ts). */
 export function channelChangeEvents(record: ChannelChangeRecord, sk: string): DomainEvent[] {
+  const change = record.change as
+    { type: 'cancel'; reason: string } | { type: 'shipping_address'; address: { country: string } };
   const detail: z.infer<typeof ChannelOrderChangeReceivedV1> = {
     ...ref(record, `${record.orderId}:${sk}`),
-    change: record.change as z.infer<typeof ChannelOrderChangeReceivedV1>['change'],
+    change:
+      change.type === 'shipping_address'
+        ? { type: 'shipping_address', country: change.address.country }
+        : { type: 'cancel', reason: change.reason },
+    changeKey: sk.slice('CHANGE#'.length),
     ...(record.deliveryId !== undefined && { deliveryId: record.deliveryId }),
     receivedAt: record.receivedAt,
   };

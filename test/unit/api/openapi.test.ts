@@ -98,6 +98,10 @@ describe('the OpenAPI document', () => {
         'POST /v1/returns/{returnId}/receive',
         'PUT /v1/orders/{orderId}/shipping-address',
         'GET /v1/orders',
+        'GET /v1/customers',
+        'GET /v1/customers/{customerId}',
+        'POST /v1/customers/{customerId}/export',
+        'POST /v1/customers/{customerId}/erase',
       ].sort(),
     );
   });
