@@ -3,9 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const DYNAMODB_LOCAL = ['test/setup/dynamodb.global-setup.ts'];
 
 /**
- * Four projects, so that feedback can be fast: `npx vitest run --project unit` runs the pure
- * tests in seconds without Java; `infra` synthesizes the CDK app; `integration` and `e2e` share
- * one DynamoDB Local. `npm test` runs them all, with v8 coverage whose floor is the level the
+ * Five projects, so that feedback can be fast: `npx vitest run --project unit` runs the pure
+ * tests in seconds without Java; `infra` synthesizes the CDK app; `integration`, `e2e` and
+ * `browser` (the console in a real Chromium, test/browser/) share one DynamoDB Local. `npm test` runs them all, with v8 coverage whose floor is the level the
  * suite reached when it was set (raise it when coverage grows, never lower it).
  */
 export default defineConfig({
@@ -35,6 +35,7 @@ export default defineConfig({
             'test/integration/**',
             'test/fuzz/**',
             'test/e2e/**',
+            'test/browser/**',
           ],
         },
       },
@@ -53,6 +54,17 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: DYNAMODB_LOCAL },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          // The console (web/) in Debian's chromium against one local runtime; built first.
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: [...DYNAMODB_LOCAL, 'test/browser/build-console.global-setup.ts'],
+          // A scenario is a whole workflow through a browser; nothing here asserts speed.
+          testTimeout: 120_000,
+        },
       },
     ],
     coverage: {

@@ -1,0 +1,127 @@
+import { useState } from 'preact/hooks';
+import { segment, type Api } from '../api';
+import type { Session } from '../session';
+import type { FulfillmentOrder, LocationSummary, WorkQueuePage } from '../types';
+import { Loading, Problem, Status, useLoad, when } from '../ui';
+
+/**
+ * The statuses a store works from, in the order of the work. The API lists one status per call
+ * (the index is keyed `<location>#<status>`), so the queue is their union. SHIPPED and IN_TRANSIT
+ * are read for the goods travelling here (ship-to-store, transfers) to be received.
+ */
+const WORK_STATUSES = ['CREATED', 'ACCEPTED', 'PICKED', 'PACKED', 'PARTIALLY_SHIPPED', 'READY_FOR_PICKUP'];
+const INBOUND_STATUSES = ['SHIPPED', 'IN_TRANSIT'];
+
+export const KIND_NAMES: Record<FulfillmentOrder['kind'], string> = {
+  ship: 'Ship to customer',
+  pickup: 'Click and collect',
+  ship_to_store: 'Ship to store',
+  dropship: 'Drop-ship',
+  transfer: 'Transfer',
+};
+
+export const isOverdue = (fo: Pick<FulfillmentOrder, 'dueBy'>, now: number) =>
+  fo.dueBy !== undefined && Date.parse(fo.dueBy) < now;
+
+/** Overdue first, then by due time (work without a promise last), then oldest first. */
+export function queueOrder(items: FulfillmentOrder[], now: number): FulfillmentOrder[] {
+  const due = (fo: FulfillmentOrder) => (fo.dueBy ? Date.parse(fo.dueBy) : Number.POSITIVE_INFINITY);
+  return [...items].sort(
+    (a, b) =>
+      Number(isOverdue(b, now)) - Number(isOverdue(a, now)) ||
+      due(a) - due(b) ||
+      a.createdAt.localeCompare(b.createdAt),
+  );
+}
+
+export async function loadQueue(api: Api, locationId: string): Promise<FulfillmentOrder[]> {
+  const pages = await Promise.all(
+    [...WORK_STATUSES, ...INBOUND_STATUSES].map((status) =>
+      api.get<WorkQueuePage>(
+        `/v1/locations/${segment(locationId)}/fulfillment-orders?status=${status}&limit=100`,
+      ),
+    ),
+  );
+  const items = pages.flatMap((page) =>
+    INBOUND_STATUSES.includes(page.status)
+      ? page.items.filter((fo) => fo.transferTo === locationId)
+      : page.items,
+  );
+  return queueOrder(items, Date.now());
+}
+
+export function Queue({ api, session }: { api: Api; session: Session }) {
+  const mine = session.role === 'store';
+  const locations = useLoad(
+    async () =>
+      mine
+        ? session.locationIds.map((locationId) => ({ locationId, name: locationId, type: 'store' }))
+        : (await api.get<{ items: LocationSummary[] }>('/v1/locations')).items,
+    [session.token],
+  );
+  const [chosen, setChosen] = useState<string>();
+  const locationId = chosen ?? locations.data?.[0]?.locationId;
+  return (
+    <>
+      <h1>Work queue</h1>
+      <Problem message={locations.error} />
+      {(locations.data?.length ?? 0) > 1 && (
+        <label class="field">
+          Location
+          <select value={locationId} onChange={(event) => setChosen(event.currentTarget.value)}>
+            {locations.data?.map((location) => (
+              <option key={location.locationId} value={location.locationId}>
+                {location.name === location.locationId
+                  ? location.locationId
+                  : `${location.name} (${location.locationId})`}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {locations.data?.length === 0 && <p>No location is yours to work at.</p>}
+      {locationId && <QueueList api={api} locationId={locationId} />}
+    </>
+  );
+}
+
+function QueueList({ api, locationId }: { api: Api; locationId: string }) {
+  const queue = useLoad(() => loadQueue(api, locationId), [locationId]);
+  const now = Date.now();
+  return (
+    <section aria-labelledby="queue-heading">
+      <div class="row">
+        <h2 id="queue-heading">{locationId}</h2>
+        <button type="button" onClick={queue.reload} disabled={queue.loading}>
+          Refresh
+        </button>
+      </div>
+      {queue.loading && !queue.data && <Loading what="the queue" />}
+      <Problem message={queue.error} />
+      {queue.data?.length === 0 && <p>Nothing to do here right now.</p>}
+      <ul class="queue">
+        {queue.data?.map((fo) => (
+          <li key={fo.fulfillmentOrderId}>
+            <a
+              class={`work-item${isOverdue(fo, now) ? ' overdue' : ''}`}
+              href={`#/fulfillment-orders/${segment(fo.fulfillmentOrderId)}`}
+            >
+              <span class="row">
+                <strong>{KIND_NAMES[fo.kind]}</strong>
+                <Status value={fo.status} />
+              </span>
+              <span>
+                {fo.lines.reduce((sum, line) => sum + line.quantity, 0)} units ·{' '}
+                {fo.lines.map((line) => line.name ?? line.sku).join(', ')}
+              </span>
+              <span class="muted">
+                {isOverdue(fo, now) ? <strong class="late">Overdue</strong> : 'Due'} {when(fo.dueBy)} · order{' '}
+                {fo.orderId}
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
