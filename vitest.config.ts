@@ -28,7 +28,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
+          // The console's plain modules are tested beside them (web/src/*.test.ts).
+          include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
           exclude: [
             ...configDefaults.exclude,
             'test/infra/**',

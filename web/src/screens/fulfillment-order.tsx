@@ -3,7 +3,7 @@ import { segment, type Api } from '../api';
 import type { Session } from '../session';
 import type { FulfillmentOrder } from '../types';
 import { Card, Loading, Problem, Status, useAction, useLoad, when } from '../ui';
-import { KIND_NAMES, isOverdue } from './queue';
+import { KIND_NAMES, isOverdue } from '../work';
 
 /**
  * One fulfillment order as the associate works it: the pick list, and only the actions the state

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { segment, type Api } from '../api';
 import type { OverduePage, ReplenishmentSuggestion, SkuInventory } from '../types';
 import { Loading, Problem, Status, navigate, useLoad, when } from '../ui';
-import { KIND_NAMES } from './queue';
+import { KIND_NAMES } from '../work';
 
 /** The single view of a SKU's stock: every location, and the network's totals. */
 export function Stock({ api, sku }: { api: Api; sku?: string }) {

@@ -3,7 +3,7 @@ import { segment, type Api } from '../api';
 import { canServiceOrders, type Session } from '../session';
 import type { Address, HistoryEntry, OrderView, Tracking } from '../types';
 import { Card, Loading, Problem, Status, day, navigate, useAction, useLoad, when } from '../ui';
-import { KIND_NAMES } from './queue';
+import { KIND_NAMES } from '../work';
 
 /** Customer service finds an order by its id (listing by channel id, email or phone is not served yet). */
 export function OrderSearch() {

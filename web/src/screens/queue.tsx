@@ -3,6 +3,7 @@ import { segment, type Api } from '../api';
 import type { Session } from '../session';
 import type { FulfillmentOrder, LocationSummary, WorkQueuePage } from '../types';
 import { Loading, Problem, Status, useLoad, when } from '../ui';
+import { KIND_NAMES, isOverdue, queueOrder } from '../work';
 
 /**
  * The statuses a store works from, in the order of the work. The API lists one status per call
@@ -11,28 +12,6 @@ import { Loading, Problem, Status, useLoad, when } from '../ui';
  */
 const WORK_STATUSES = ['CREATED', 'ACCEPTED', 'PICKED', 'PACKED', 'PARTIALLY_SHIPPED', 'READY_FOR_PICKUP'];
 const INBOUND_STATUSES = ['SHIPPED', 'IN_TRANSIT'];
-
-export const KIND_NAMES: Record<FulfillmentOrder['kind'], string> = {
-  ship: 'Ship to customer',
-  pickup: 'Click and collect',
-  ship_to_store: 'Ship to store',
-  dropship: 'Drop-ship',
-  transfer: 'Transfer',
-};
-
-export const isOverdue = (fo: Pick<FulfillmentOrder, 'dueBy'>, now: number) =>
-  fo.dueBy !== undefined && Date.parse(fo.dueBy) < now;
-
-/** Overdue first, then by due time (work without a promise last), then oldest first. */
-export function queueOrder(items: FulfillmentOrder[], now: number): FulfillmentOrder[] {
-  const due = (fo: FulfillmentOrder) => (fo.dueBy ? Date.parse(fo.dueBy) : Number.POSITIVE_INFINITY);
-  return [...items].sort(
-    (a, b) =>
-      Number(isOverdue(b, now)) - Number(isOverdue(a, now)) ||
-      due(a) - due(b) ||
-      a.createdAt.localeCompare(b.createdAt),
-  );
-}
 
 export async function loadQueue(api: Api, locationId: string): Promise<FulfillmentOrder[]> {
   const pages = await Promise.all(
