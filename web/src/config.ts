@@ -8,7 +8,8 @@ export type ConsoleConfig =
   | { apiUrl: string; auth: { type: 'cognito'; domain: string; clientId: string } };
 
 export async function loadConfig(): Promise<ConsoleConfig> {
-  const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-cache' });
+  // Preloaded by index.html, so it travels with the script instead of after it.
+  const response = await fetch(new URL('config.json', document.baseURI));
   if (!response.ok) throw new Error(`config.json answered ${response.status}`);
   return (await response.json()) as ConsoleConfig;
 }
