@@ -211,7 +211,7 @@ describe('customer service', () => {
 });
 
 describe('operations', () => {
-  it("see a SKU's stock across every location, replenishment and overdue work", async () => {
+  it("see a SKU's stock across every location, replenishment, overdue work and a draft rule set's simulation", async () => {
     const { page, context } = await signedIn(browser, local.url, 'oscar');
     await page.getByRole('link', { name: 'Stock' }).click();
     await page.getByLabel('SKU').fill('LAMP');
@@ -236,6 +236,17 @@ describe('operations', () => {
       .first()
       .waitFor();
     await checkScreen(page, 'overdue');
+
+    const { orderId } = await routedOrder('W-CON-5', [MUGS]);
+    await page.getByRole('link', { name: 'Rule sets' }).click();
+    await page.getByLabel(/Order ids/).fill(orderId);
+    await page.getByRole('button', { name: 'Compare draft with active' }).click();
+    const comparison = page.getByRole('table', { name: /Draft against active/ });
+    await comparison.waitFor();
+    expect(await comparison.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^W-CON-51(\d|\.)+01(\d|\.)+0$/),
+    ]);
+    await checkScreen(page, 'simulation');
     await context.close();
   });
 

@@ -6,6 +6,7 @@ import { FulfillmentOrderScreen } from './screens/fulfillment-order';
 import { Overdue, Replenishment, Stock } from './screens/ops';
 import { OrderPage, OrderSearch } from './screens/order';
 import { Queue } from './screens/queue';
+import { RuleSetSimulation } from './screens/simulation';
 import { SignIn } from './screens/sign-in';
 
 const AREA_NAMES: Record<Area, string> = {
@@ -14,6 +15,7 @@ const AREA_NAMES: Record<Area, string> = {
   stock: 'Stock',
   replenishment: 'Replenishment',
   overdue: 'Overdue',
+  simulation: 'Rule sets',
 };
 
 /** Hash routes (`#/orders/01J…`): the site is static files, so every screen is the one page. */
@@ -68,6 +70,7 @@ function Shell({
   else if (area === 'stock') screen = <Stock api={api} sku={second} key={second} />;
   else if (area === 'replenishment') screen = <Replenishment api={api} />;
   else if (area === 'overdue') screen = <Overdue api={api} />;
+  else if (area === 'simulation') screen = <RuleSetSimulation api={api} />;
   else if (areas[0] === 'queue' || area === 'queue') screen = <Queue api={api} session={session} />;
   else if (areas[0] === 'orders') screen = <OrderSearch />;
   else screen = <p>There is nothing in the console for this account.</p>;

@@ -71,11 +71,11 @@ export function clearSession(): void {
 }
 
 /** The screens a role is offered, in the order of the navigation. */
-export type Area = 'queue' | 'orders' | 'stock' | 'replenishment' | 'overdue';
+export type Area = 'queue' | 'orders' | 'stock' | 'replenishment' | 'overdue' | 'simulation';
 
 const AREAS: Record<Role, Area[]> = {
-  admin: ['queue', 'orders', 'stock', 'replenishment', 'overdue'],
-  ops: ['queue', 'orders', 'stock', 'replenishment', 'overdue'],
+  admin: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation'],
+  ops: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation'],
   customer_service: ['orders', 'stock'],
   store: ['queue'],
   integration: [],
