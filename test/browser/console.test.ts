@@ -183,7 +183,11 @@ describe('customer service', () => {
     ]);
     const before = await levelOf(local, 'TOTE-CANVAS', CHIADO);
     const { page, context } = await signedIn(browser, local.url, 'carla');
-    await page.getByLabel('Order id').fill(orderId);
+    await page.getByLabel('Customer email or phone').fill('ana@example.com');
+    await page.getByRole('button', { name: 'Find their orders' }).click();
+    await page.getByRole('link', { name: /W-CON-4/ }).waitFor();
+    await checkScreen(page, 'find-order');
+    await page.getByLabel('Order id', { exact: true }).fill(orderId);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByRole('heading', { name: /Order W-CON-4/ }).waitFor();
     await checkScreen(page, 'order');

@@ -66,13 +66,13 @@ function Shell({
   if (first === 'fulfillment-orders' && second)
     screen = <FulfillmentOrderScreen api={api} session={session} id={second} />;
   else if (area === 'orders' && second) screen = <OrderPage api={api} session={session} orderId={second} />;
-  else if (area === 'orders') screen = <OrderSearch />;
+  else if (area === 'orders') screen = <OrderSearch api={api} />;
   else if (area === 'stock') screen = <Stock api={api} sku={second} key={second} />;
   else if (area === 'replenishment') screen = <Replenishment api={api} />;
   else if (area === 'overdue') screen = <Overdue api={api} />;
   else if (area === 'simulation') screen = <RuleSetSimulation api={api} />;
   else if (areas[0] === 'queue' || area === 'queue') screen = <Queue api={api} session={session} />;
-  else if (areas[0] === 'orders') screen = <OrderSearch />;
+  else if (areas[0] === 'orders') screen = <OrderSearch api={api} />;
   else screen = <p>There is nothing in the console for this account.</p>;
   return (
     <>

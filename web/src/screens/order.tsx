@@ -5,14 +5,30 @@ import type { Address, HistoryEntry, OrderView, Tracking } from '../types';
 import { Card, Loading, Problem, Status, day, navigate, useAction, useLoad, when } from '../ui';
 import { KIND_NAMES } from '../work';
 
-/** Customer service finds an order by its id (listing by channel id, email or phone is not served yet). */
-export function OrderSearch() {
+interface OrderSummary {
+  orderId: string;
+  channelId: string;
+  externalId: string;
+  status: string;
+  placedAt: string;
+  customerName?: string;
+}
+
+/**
+ * Customer service finds an order by its id, or a customer's orders across channels by email or
+ * phone (`GET /v1/orders?customer=`, the last 30 days, newest first).
+ */
+export function OrderSearch({ api }: { api: Api }) {
   const [orderId, setOrderId] = useState('');
+  const [customer, setCustomer] = useState('');
+  const [found, setFound] = useState<OrderSummary[]>();
+  const action = useAction();
   return (
     <>
       <h1>Find an order</h1>
       <form
         class="scan"
+        aria-label="By order id"
         onSubmit={(event) => {
           event.preventDefault();
           if (orderId.trim()) navigate(`#/orders/${segment(orderId.trim())}`);
@@ -26,6 +42,52 @@ export function OrderSearch() {
           Open
         </button>
       </form>
+      <form
+        class="scan"
+        aria-label="By customer"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void action.run(async () => {
+            const query = new URLSearchParams({ customer: customer.trim() });
+            setFound((await api.get<{ orders: OrderSummary[] }>(`/v1/orders?${query}`)).orders);
+          });
+        }}
+      >
+        <label class="field">
+          Customer email or phone
+          <input
+            name="customer"
+            required
+            value={customer}
+            onInput={(event) => setCustomer(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Find their orders
+        </button>
+      </form>
+      <Problem message={action.error} />
+      {found?.length === 0 && <p>No order of this customer in the last 30 days.</p>}
+      {found && found.length > 0 && (
+        <ul class="queue" aria-label="The customer's orders">
+          {found.map((order) => (
+            <li key={order.orderId}>
+              <a class="work-item" href={`#/orders/${segment(order.orderId)}`}>
+                <span class="row">
+                  <strong>
+                    {order.externalId} · {order.channelId}
+                  </strong>
+                  <Status value={order.status} />
+                </span>
+                <span class="muted">
+                  {when(order.placedAt)}
+                  {order.customerName && ` · ${order.customerName}`}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
     </>
   );
 }
