@@ -9,7 +9,7 @@ const zodNamespaceOnly = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

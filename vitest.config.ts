@@ -3,9 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const DYNAMODB_LOCAL = ['test/setup/dynamodb.global-setup.ts'];
 
 /**
- * Four projects, so that feedback can be fast: `npx vitest run --project unit` runs the pure
- * tests in seconds without Java; `infra` synthesizes the CDK app; `integration` and `e2e` share
- * one DynamoDB Local. `npm test` runs them all, with v8 coverage whose floor is the level the
+ * Five projects, so that feedback can be fast: `npx vitest run --project unit` runs the pure
+ * tests in seconds without Java; `infra` synthesizes the CDK app; `integration`, `e2e` and
+ * `browser` (the console in a real Chromium, test/browser/) share one DynamoDB Local. `npm test` runs them all, with v8 coverage whose floor is the level the
  * suite reached when it was set (raise it when coverage grows, never lower it).
  */
 export default defineConfig({
@@ -28,13 +28,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['test/**/*.test.ts'],
+          // The console's plain modules are tested beside them (web/src/*.test.ts).
+          include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
           exclude: [
             ...configDefaults.exclude,
             'test/infra/**',
             'test/integration/**',
             'test/fuzz/**',
             'test/e2e/**',
+            'test/browser/**',
           ],
         },
       },
@@ -60,6 +62,17 @@ export default defineConfig({
           // coverage counts the handlers, and a test that writes configuration directly clears
           // the caches the handlers read. OMS_LOCAL_ISOLATION=thread npx vitest … overrides it.
           env: { OMS_LOCAL_ISOLATION: process.env.OMS_LOCAL_ISOLATION ?? 'inline' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          // The console (web/) in Debian's chromium against one local runtime; built first.
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: [...DYNAMODB_LOCAL, 'test/browser/build-console.global-setup.ts'],
+          // A scenario is a whole workflow through a browser; nothing here asserts speed.
+          testTimeout: 120_000,
         },
       },
     ],

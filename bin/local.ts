@@ -1,3 +1,4 @@
+import { CONSOLE_BASE_PATH, ensureConsoleBuilt } from '../lib/local/console-server.js';
 import { DEMO_USERS } from '../lib/local/demo-users.js';
 import { DEFAULT_PORT, DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../lib/local/local-config.js';
 import { startLocalRuntime, type RuntimeObserver } from '../lib/local/runtime.js';
@@ -33,6 +34,8 @@ const observer: RuntimeObserver = {
 
 let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
 try {
+  // Built once (a few seconds); `npm run build:console` rebuilds after a change in web/.
+  if ((await ensureConsoleBuilt()) === 'built') console.log(`${time()} console built into web/dist`);
   runtime = await startLocalRuntime({ port: Number(process.env.PORT ?? DEFAULT_PORT), observer });
 } catch (error) {
   console.error('The local runtime did not start:', error);
@@ -41,6 +44,7 @@ try {
 
 console.log(`
 OMS local runtime ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s at ${runtime.url}
+  console          ${runtime.url}${CONSOLE_BASE_PATH} (sign in as a demo user)
   DynamoDB Local   ${runtime.dynamodbEndpoint}
   demo channel     ${DEMO_CHANNEL_ID} (canonical), signing secret "${DEMO_SIGNING_SECRET}" (local demo value only)
   inspect          ${runtime.url}/_local/events  ${runtime.url}/_local/queues  ${runtime.url}/openapi.json

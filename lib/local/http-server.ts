@@ -34,6 +34,8 @@ export interface LocalHttpServerOptions {
    * token and rejects when API Gateway would answer 401. Without it such routes answer 401.
    */
   verifyToken?: (authorization: string | undefined) => Promise<JwtAuthorizerContext>;
+  /** Static files in front of the API (the console, lib/local/console-server.ts): true when it answered. */
+  staticSite?: (request: IncomingMessage, response: ServerResponse) => boolean;
   onRequest?: (request: { method: string; path: string; statusCode: number; durationMs: number }) => void;
   onInvocationError?: (error: unknown, route: RouteSpec) => void;
 }
@@ -135,6 +137,7 @@ export class LocalHttpServer {
         ? sendJson(response, 200, { status: 'ok' })
         : sendJson(response, 503, { status: 'starting' });
     }
+    if (this.options.staticSite?.(request, response)) return;
     // Until the tables exist and the pollers run, a request would fail inside a handler as a
     // 500; a client that posted too early is told to come back, as a starting service would.
     if (!this.ready) {

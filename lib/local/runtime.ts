@@ -22,6 +22,7 @@ import {
 } from './dynamodb-local.js';
 import { LocalEventBus, type PublishedEvent } from './event-bus.js';
 import { LocalFaults, faultSettingsFromEnvironment, type FaultSettings } from './faults.js';
+import { consoleSite } from './console-server.js';
 import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
 import { LOCAL_ACCOUNT, LocalFunctions, isolationFromEnvironment, type Isolation } from './lambda.js';
 import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
@@ -169,6 +170,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       '/_local/streams/replay': (body) => replay(subscriptionArgument(body)),
       '/_local/token': async (body) => issuer().tokenFor(await withMachineClientGrant(body)),
     },
+    staticSite: consoleSite(),
     dropResponse: (method, route) => faults.shouldDropResponse(method, route.path),
     verifyToken: (authorization) =>
       verifyBearer(authorization, {

@@ -1,0 +1,266 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putChannel, putLocation } from '../../functions/data/config-repository.js';
+import { putStockLevel } from '../../functions/data/inventory-repository.js';
+import { newStockLevel } from '../../functions/domain/stock.js';
+import { aCanonicalOrder } from '../helpers/factories.js';
+import { levelOf, routedFulfillmentOrders } from '../helpers/fulfillment.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+import { aChannel, aLocation } from '../helpers/records.js';
+import { PHONE, checkScreen, launchChromium, screenshotOnFailure, signedIn } from './console.js';
+
+/**
+ * The console end to end: a real Chromium against one local runtime, signed in as the demo people
+ * (lib/local/demo-users.ts). Maria works at Chiado, Inês at Porto, Carla is customer service,
+ * Oscar runs operations. Each case checks what the API holds afterwards, not only the screen.
+ */
+let local: TestRuntime;
+let browser: Browser;
+const CHIADO = 'STORE-LIS-CHIADO';
+const PORTO = 'STORE-POR-BAIXA';
+const PORTO_ADDRESS = {
+  name: 'Rui Costa',
+  line1: 'Rua de Cedofeita 10',
+  city: 'Porto',
+  postalCode: '4050-174',
+  country: 'PT',
+  lat: 41.152,
+  lon: -8.615,
+};
+
+beforeAll(async () => {
+  [local, browser] = await Promise.all([startTestRuntime({ seed: false }), launchChromium()]);
+  await putChannel(aChannel({ channelId: 'web', name: 'Web' }));
+  await putLocation(aLocation(CHIADO, { name: 'Lisbon Chiado store', lat: 38.7107, lon: -9.142 }));
+  await putLocation(aLocation(PORTO, { name: 'Porto Santa Catarina store', lat: 41.149, lon: -8.606 }));
+  const now = new Date().toISOString();
+  await Promise.all([
+    putStockLevel(newStockLevel({ sku: 'MUG-BLUE', locationId: CHIADO, onHand: 10, now })),
+    putStockLevel(newStockLevel({ sku: 'TOTE-CANVAS', locationId: CHIADO, onHand: 6, now })),
+    putStockLevel(newStockLevel({ sku: 'VASE', locationId: PORTO, onHand: 5, now })),
+    putStockLevel(newStockLevel({ sku: 'LAMP', locationId: CHIADO, onHand: 3, now })),
+    putStockLevel(newStockLevel({ sku: 'LAMP', locationId: PORTO, onHand: 8, now })),
+  ]);
+});
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail') await screenshotOnFailure(context.task.name);
+});
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+});
+
+type Line = { lineId: string; sku: string; name: string; quantity: number };
+
+async function routedOrder(externalId: string, lines: Line[], overrides = {}) {
+  const posted = await local.postSignedOrder(
+    JSON.stringify(
+      aCanonicalOrder({
+        externalId,
+        lines: lines.map((line) => ({ ...line, unitPrice: 1200, discount: 0, tax: 0 })),
+        totals: undefined,
+        ...overrides,
+      }),
+    ),
+  );
+  expect(posted.status).toBe(202);
+  const { orderId } = (await posted.json()) as { orderId: string };
+  const [fo] = await routedFulfillmentOrders(local, orderId);
+  return { orderId, fulfillmentOrderId: fo!.fulfillmentOrderId, locationId: fo!.locationId };
+}
+
+const MUGS: Line = { lineId: '1', sku: 'MUG-BLUE', name: 'Blue mug', quantity: 2 };
+
+describe('the store associate', () => {
+  it('ships an order end to end on a phone, scanning each unit, and the order becomes SHIPPED', async () => {
+    const { orderId, locationId } = await routedOrder('W-CON-1', [MUGS]);
+    expect(locationId).toBe(CHIADO);
+    const { page, context } = await signedIn(browser, local.url, 'maria', PHONE);
+    const item = page.getByRole('link', { name: /Ship to customer/ }).filter({ hasText: orderId });
+    await item.waitFor();
+    await checkScreen(page, 'queue');
+
+    await item.click();
+    await page.getByRole('button', { name: 'Accept' }).click();
+    const scan = page.getByLabel('Scan or type a SKU');
+    await scan.fill('NOT-HERE');
+    await scan.press('Enter');
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('not on this pick list');
+    await scan.fill('MUG-BLUE');
+    await scan.press('Enter');
+    await page.getByRole('button', { name: 'Short pick: 1 not found' }).waitFor();
+    await checkScreen(page, 'pick-list');
+    await scan.fill('MUG-BLUE');
+    await scan.press('Enter');
+    await page.getByRole('button', { name: 'Picked everything' }).click();
+    await page.getByRole('button', { name: 'Pack into one package' }).click();
+    await page.getByLabel('Carrier').selectOption('CTT');
+    await page.getByLabel('Tracking number').fill('CTT-CONSOLE-1');
+    await checkScreen(page, 'ship');
+    await page.getByRole('button', { name: 'Ship', exact: true }).click();
+    await page.getByRole('heading', { name: /SHIPPED/ }).waitFor();
+    await page.getByText(/CTT-CONSOLE-1/).waitFor();
+
+    const order = await local.orderWithStatus<{
+      status: string;
+      fulfillmentOrders: { shipments: unknown[] }[];
+    }>(orderId, 'SHIPPED');
+    expect(order.fulfillmentOrders[0]!.shipments).toMatchObject([
+      { carrier: 'CTT', trackingNumber: 'CTT-CONSOLE-1' },
+    ]);
+    await context.close();
+  });
+
+  it('hands a click-and-collect over with the code the customer shows', async () => {
+    const { orderId, fulfillmentOrderId } = await routedOrder(
+      'W-CON-2',
+      [{ lineId: '1', sku: 'TOTE-CANVAS', name: 'Canvas tote', quantity: 1 }],
+      { fulfillment: { type: 'pickup', locationId: CHIADO } },
+    );
+    const { page, context } = await signedIn(browser, local.url, 'maria', PHONE);
+    await page.goto(`${local.url}/console/#/fulfillment-orders/${fulfillmentOrderId}`);
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByLabel('Scan or type a SKU').fill('TOTE-CANVAS');
+    await page.getByLabel('Scan or type a SKU').press('Enter');
+    await page.getByRole('button', { name: 'Picked everything' }).click();
+    await page.getByRole('button', { name: 'Ready for pick-up' }).click();
+    const code = await vi.waitFor(
+      () => {
+        const ready = local.published.find(
+          (event) =>
+            event['detail-type'] === 'OrderReadyForPickup' &&
+            event.detail.fulfillmentOrderId === fulfillmentOrderId,
+        );
+        if (!ready) throw new Error('not announced yet');
+        return String(ready.detail.pickupCode);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const field = page.getByLabel(/Pick-up code/);
+    await field.fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Hand over' }).click();
+    await page.getByRole('alert').waitFor();
+    await field.fill(code);
+    await checkScreen(page, 'hand-over');
+    await page.getByRole('button', { name: 'Hand over' }).click();
+    await page.getByRole('heading', { name: /PICKED UP/ }).waitFor();
+    await local.orderWithStatus(orderId, 'DELIVERED');
+    await context.close();
+  });
+
+  it("never sees another store's work, in the queue or by its address", async () => {
+    const porto = await routedOrder('W-CON-3', [{ lineId: '1', sku: 'VASE', name: 'Vase', quantity: 1 }], {
+      shippingAddress: PORTO_ADDRESS,
+    });
+    expect(porto.locationId).toBe(PORTO);
+    const ines = await signedIn(browser, local.url, 'ines', PHONE);
+    await ines.page
+      .getByRole('link', { name: /Ship to customer/ })
+      .filter({ hasText: porto.orderId })
+      .waitFor();
+    await ines.context.close();
+
+    const { page, context } = await signedIn(browser, local.url, 'maria', PHONE);
+    await page.getByRole('heading', { name: CHIADO }).waitFor();
+    await expect.poll(() => page.getByRole('status').count()).toBe(0);
+    expect(await page.getByRole('combobox', { name: 'Location' }).count()).toBe(0);
+    expect(await page.locator('main').textContent()).not.toContain(porto.orderId);
+    await page.goto(`${local.url}/console/#/fulfillment-orders/${porto.fulfillmentOrderId}`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Orders' }).count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('customer service', () => {
+  it('finds an order, cancels a line, and the stock is released', async () => {
+    const { orderId } = await routedOrder('W-CON-4', [
+      { lineId: '1', sku: 'MUG-BLUE', name: 'Blue mug', quantity: 1 },
+      { lineId: '2', sku: 'TOTE-CANVAS', name: 'Canvas tote', quantity: 2 },
+    ]);
+    const before = await levelOf(local, 'TOTE-CANVAS', CHIADO);
+    const { page, context } = await signedIn(browser, local.url, 'carla');
+    await page.getByLabel('Customer email or phone').fill('ana@example.com');
+    await page.getByRole('button', { name: 'Find their orders' }).click();
+    await page.getByRole('link', { name: /W-CON-4/ }).waitFor();
+    await checkScreen(page, 'find-order');
+    await page.getByLabel('Order id', { exact: true }).fill(orderId);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByRole('heading', { name: /Order W-CON-4/ }).waitFor();
+    await checkScreen(page, 'order');
+    await page
+      .getByRole('form', { name: 'Cancel lines' })
+      .getByLabel(/Canvas tote/)
+      .fill('2');
+    await page.getByRole('button', { name: 'Cancel these units' }).click();
+    const canceled = page
+      .getByRole('row', { name: /Canvas tote/ })
+      .getByRole('cell')
+      .nth(3);
+    await expect.poll(() => canceled.textContent()).toBe('2');
+    await vi.waitFor(
+      async () =>
+        expect(await levelOf(local, 'TOTE-CANVAS', CHIADO)).toMatchObject({
+          reserved: before!.reserved - 2,
+          available: before!.available + 2,
+        }),
+      { timeout: 10_000, interval: 200 },
+    );
+    expect(await page.getByRole('link', { name: 'Replenishment' }).count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('operations', () => {
+  it("see a SKU's stock across every location, replenishment, overdue work and a draft rule set's simulation", async () => {
+    const { page, context } = await signedIn(browser, local.url, 'oscar');
+    await page.getByRole('link', { name: 'Stock' }).click();
+    await page.getByLabel('SKU').fill('LAMP');
+    await page.getByRole('button', { name: 'Show stock' }).click();
+    const table = page.getByRole('table', { name: 'Stock of LAMP by location' });
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').allTextContents();
+    expect(rows).toEqual([
+      expect.stringMatching(new RegExp(`^${CHIADO}3`)),
+      expect.stringMatching(new RegExp(`^${PORTO}8`)),
+    ]);
+    await checkScreen(page, 'stock');
+    await page.getByRole('link', { name: 'Replenishment' }).click();
+    await page.getByRole('heading', { name: 'Replenishment' }).waitFor();
+    await page
+      .getByText(/No SKU is below|Suggested purchase order/)
+      .first()
+      .waitFor();
+    await page.getByRole('link', { name: 'Overdue' }).click();
+    await page
+      .getByText(/Nothing is overdue|Most overdue first/)
+      .first()
+      .waitFor();
+    await checkScreen(page, 'overdue');
+
+    const { orderId } = await routedOrder('W-CON-5', [MUGS]);
+    await page.getByRole('link', { name: 'Rule sets' }).click();
+    await page.getByLabel(/Order ids/).fill(orderId);
+    await page.getByRole('button', { name: 'Compare draft with active' }).click();
+    const comparison = page.getByRole('table', { name: /Draft against active/ });
+    await comparison.waitFor();
+    expect(await comparison.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^W-CON-51(\d|\.)+01(\d|\.)+0$/),
+    ]);
+    await checkScreen(page, 'simulation');
+    await context.close();
+  });
+
+  it('offers the sign-in page with every person of the local issuer and no machine client', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${local.url}/console/`);
+    await page.getByRole('button', { name: /^maria\b/ }).waitFor();
+    expect(await page.getByRole('button', { name: /web-storefront/ }).count()).toBe(0);
+    await checkScreen(page, 'sign-in');
+    await context.close();
+  });
+});
