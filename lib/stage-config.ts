@@ -97,6 +97,18 @@ export const StageSettings = z.strictObject({
   reserveConcurrency: z.boolean().default(true),
   /** Channels whose orders should keep coming: an anomaly-detection alarm per channel watches for silence. */
   ordersExpectedFrom: z.array(ChannelId).default([]),
+  /** The IANA zone whose calendar days the reports and the analytics partitions use (docs/reports.md). */
+  reportsTimeZone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Lisbon')
+    .default('UTC'),
 });
 
 export type StageSettings = z.output<typeof StageSettings>;
@@ -146,4 +158,5 @@ const CONTEXT_OVERRIDES = {
   consoleCallbackUrls: list,
   reserveConcurrency: bool,
   ordersExpectedFrom: list,
+  reportsTimeZone: String,
 } satisfies Partial<Record<keyof StageSettings, (value: unknown) => unknown>>;

@@ -373,6 +373,29 @@ export const FUNCTIONS = {
     // byPlacedDay: orders by the day they were placed; byCustomer: a customer's orders.
     tables: [{ table: 'Orders', access: 'read', indexes: ['byPlacedDay', 'byCustomer'] }],
   },
+  // Reports and the analytics export (#14, items 2 and 3).
+  reportsStream: {
+    id: 'reports-stream',
+    entry: 'functions/reports/reports-stream.ts',
+    description:
+      'Orders stream: sales and fulfillment facts into the day aggregates, each once; rows to the analytics export',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      { table: 'Reports', access: 'readWrite' },
+      { table: 'Orders', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+  },
+  reportsApi: {
+    id: 'reports-api',
+    entry: 'functions/reports/reports-api.ts',
+    description:
+      'GET /v1/reports/sales, /bestsellers and /fulfillment: the day aggregates of a range, summed',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    tables: [{ table: 'Reports', access: 'read' }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -414,6 +437,16 @@ export const STREAM_SUBSCRIPTIONS: readonly StreamSubscriptionSpec[] = [
     retryAttempts: 10,
     maxRecordAgeSeconds: 3600,
     bisectBatchOnError: false,
+  },
+  // The Orders stream's second (and last: DynamoDB advises at most two) reader.
+  {
+    table: 'Orders',
+    function: 'reportsStream',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 10,
+    maxRecordAgeSeconds: 3600,
+    bisectBatchOnError: true,
   },
 ];
 
@@ -459,7 +492,7 @@ export const QUEUES = {
     consumer: {
       function: 'channelUpdates',
       batchSize: 5,
-      maxBatchingWindowSeconds: 5,
+      maxBatchingWindowSeconds: 1,
       // Channel APIs limit requests per store (Shopify's REST bucket refills at 2 a second):
       // few updates at once keep the OMS inside them.
       maxConcurrency: 5,

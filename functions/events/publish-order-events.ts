@@ -67,7 +67,8 @@ export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
   }
 }
 
-function image(attributes: NonNullable<DynamoDBRecord['dynamodb']>['NewImage']) {
+/** A stream image as a plain item (also read by the reports' stream consumer). */
+export function image(attributes: NonNullable<DynamoDBRecord['dynamodb']>['NewImage']) {
   if (!attributes) return undefined;
   const repaired = Object.fromEntries(
     Object.entries(attributes).map(([name, value]) => [name, withEmptyMaps(value as AttributeValue)]),

@@ -6,6 +6,7 @@ import { INVENTORY_ROUTES } from './inventory.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
 import { SERVICE_ROUTES } from './service.js';
+import { REPORT_ROUTES } from './reports.js';
 
 export type { RouteDeclaration } from './route.js';
 
@@ -20,4 +21,5 @@ export const ROUTES = [
   ...SERVICE_ROUTES,
   ...CARRIER_ROUTES,
   ...SLA_ROUTES,
+  ...REPORT_ROUTES,
 ] as const;
