@@ -181,6 +181,9 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'GET /v1/fulfillment-orders': ['admin', 'ops', 'a machine client with every scope'],
   // A client limited to some channels is refused: a listing spans every channel.
   'GET /v1/orders': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+  'GET /v1/reports/sales': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/reports/bestsellers': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/reports/fulfillment': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -356,6 +359,12 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/fulfillment-orders?overdue=true');
     case 'GET /v1/orders':
       return get('/v1/orders?status=RECEIVED&limit=5');
+    case 'GET /v1/reports/sales':
+      return get('/v1/reports/sales?from=2026-11-01&to=2026-11-30&groupBy=sku');
+    case 'GET /v1/reports/bestsellers':
+      return get('/v1/reports/bestsellers?from=2026-11-01&to=2026-11-30');
+    case 'GET /v1/reports/fulfillment':
+      return get('/v1/reports/fulfillment?from=2026-11-01&to=2026-11-30');
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;

@@ -28,6 +28,7 @@ const TABLE_ENV = {
   Inventory: 'INVENTORY_TABLE',
   Config: 'CONFIG_TABLE',
   Idempotency: 'IDEMPOTENCY_TABLE',
+  Reports: 'REPORTS_TABLE',
 } as const;
 type Table = keyof typeof TABLE_ENV;
 
@@ -277,6 +278,21 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 10,
     reads: ['Orders'],
     queries: ['Orders/byPlacedDay', 'Orders/byCustomer'],
+  },
+  {
+    key: 'reportsStream',
+    id: 'reports-stream',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Orders', 'Config'],
+    writes: ['Reports'],
+  },
+  {
+    key: 'reportsApi',
+    id: 'reports-api',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    reads: ['Reports'],
   },
 ];
 

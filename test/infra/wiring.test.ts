@@ -107,6 +107,9 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
   { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
   { method: 'GET', path: '/v1/orders', function: 'listOrders', token: true },
+  { method: 'GET', path: '/v1/reports/sales', function: 'reportsApi', token: true },
+  { method: 'GET', path: '/v1/reports/bestsellers', function: 'reportsApi', token: true },
+  { method: 'GET', path: '/v1/reports/fulfillment', function: 'reportsApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -124,9 +127,16 @@ const STREAM_SUBSCRIPTIONS = [
     retryAttempts: 10,
     bisectBatchOnError: false,
   },
+  {
+    table: 'Orders',
+    function: 'reportsStream',
+    batchSize: 100,
+    retryAttempts: 10,
+    bisectBatchOnError: true,
+  },
 ] as const;
 
-const FUNCTION_COUNT = 29;
+const FUNCTION_COUNT = 31;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

@@ -98,6 +98,9 @@ describe('the OpenAPI document', () => {
         'POST /v1/returns/{returnId}/receive',
         'PUT /v1/orders/{orderId}/shipping-address',
         'GET /v1/orders',
+        'GET /v1/reports/sales',
+        'GET /v1/reports/bestsellers',
+        'GET /v1/reports/fulfillment',
       ].sort(),
     );
   });
