@@ -492,7 +492,7 @@ export const QUEUES = {
     consumer: {
       function: 'channelUpdates',
       batchSize: 5,
-      maxBatchingWindowSeconds: 1,
+      maxBatchingWindowSeconds: 5,
       // Channel APIs limit requests per store (Shopify's REST bucket refills at 2 a second):
       // few updates at once keep the OMS inside them.
       maxConcurrency: 5,
