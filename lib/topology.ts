@@ -28,6 +28,8 @@ export interface FunctionSpec {
   readsCarrierSecrets?: boolean;
   /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
   writesChannelSecrets?: boolean;
+  /** Puts rows to the analytics export's delivery streams and reads its pseudonym key (lib/analytics.ts). */
+  exportsAnalytics?: boolean;
   /**
    * Concurrency reserved for (and capping) the function, for one that must not take the account's
    * whole pool or must not run twice at once; the reason sits beside the number.
@@ -386,6 +388,7 @@ export const FUNCTIONS = {
       { table: 'Orders', access: 'read' },
       { table: 'Config', access: 'read' },
     ],
+    exportsAnalytics: true,
   },
   reportsApi: {
     id: 'reports-api',

@@ -7,8 +7,8 @@ import { listLocations } from '../data/config-repository.js';
 import { countFacts, fulfillmentOrdersCreatedAt, getOrdersById, SHARDS } from '../data/reports-repository.js';
 import { factsOf, type FactContext, type ItemChange } from '../domain/reports/facts.js';
 import type { Fact } from '../domain/reports/model.js';
-import { image } from '../events/publish-order-events.js';
 import { withObservability } from '../shared/middleware.js';
+import { image } from '../shared/stream-images.js';
 import { reportsTimeZone } from './settings.js';
 
 const REPORTED = new Set(['Order', 'FulfillmentOrder', 'Refund', 'Return']);

@@ -49,6 +49,10 @@ interface ExpectedFunction {
   /** The global secondary indexes it queries, as `Table/index`. */
   queries?: string[];
   reservedConcurrency?: number;
+  /** Variables beyond the tables, bus and secrets prefix (the reports' settings, lib/analytics.ts). */
+  environment?: string[];
+  /** Reads the analytics export's pseudonym key, its own secret. */
+  readsPseudonymKey?: true;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -286,6 +290,9 @@ const EXPECTED: ExpectedFunction[] = [
     timeoutSeconds: 60,
     reads: ['Orders', 'Config'],
     writes: ['Reports'],
+    streamOf: 'Orders',
+    environment: ['OMS_REPORTS_TIME_ZONE', 'ANALYTICS_DELIVERY_STREAM_PREFIX', 'ANALYTICS_PSEUDONYM_SECRET'],
+    readsPseudonymKey: true,
   },
   {
     key: 'reportsApi',
@@ -293,6 +300,7 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 29,
     reads: ['Reports'],
+    environment: ['OMS_REPORTS_TIME_ZONE'],
   },
 ];
 
@@ -339,6 +347,7 @@ describe('the functions', () => {
       ...[...(spec.reads ?? []), ...(spec.writes ?? [])].map((table) => TABLE_ENV[table]),
       ...(spec.publishes ? ['EVENT_BUS_NAME'] : []),
       ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
+      ...(spec.environment ?? []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     // The admin API names the secrets it creates after the stage, as the readers' grants expect.
@@ -393,8 +402,16 @@ describe('the functions', () => {
       const expected = [
         ...(spec.readsSecrets || spec.readsCarrierSecrets ? [['secretsmanager:GetSecretValue']] : []),
         ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
+        ...(spec.readsPseudonymKey
+          ? [['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']]
+          : []),
       ];
-      expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
+      expect(secretStatements.map((statement) => [statement.Action].flat().sort())).toEqual(expected);
+      if (spec.readsPseudonymKey) {
+        for (const statement of secretStatements)
+          expect(JSON.stringify(statement.Resource)).toContain('AnalyticsPseudonymKey');
+        return;
+      }
       const prefix = spec.readsCarrierSecrets
         ? /:secret:oms\/test\/carriers\/\*"\]\]\}$/
         : /:secret:oms\/test\/channels\/\*"\]\]\}$/;
