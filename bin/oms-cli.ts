@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { addDlqCommands } from './cli/dlq.js';
 import { addImportCommands } from './cli/import.js';
 import { addStreamsCommands } from './cli/streams.js';
+import { addSqlCommands } from './cli/sql.js';
 import { DEFAULT_LOCAL_URL } from './cli/target.js';
 
 /**
@@ -18,6 +19,7 @@ export function omsProgram(print: (result: unknown) => void = printJson): Comman
   addDlqCommands(program, print);
   addStreamsCommands(program, print);
   addImportCommands(program, print);
+  addSqlCommands(program, print);
   return program;
 }
 

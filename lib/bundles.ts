@@ -83,11 +83,13 @@ export const bundleFunction = (spec: FunctionSpec, write = false) => bundle(spec
 
 /** The SDK clients a function may call, from what lib/topology.ts grants it. */
 export function expectedSdkClients(spec: FunctionSpec): string[] {
-  return [
+  const clients = [
     ...(spec.tables.length > 0 ? ['client-dynamodb'] : []),
     ...(spec.publishesEvents ? ['client-eventbridge'] : []),
     ...(spec.readsChannelSecrets || spec.writesChannelSecrets || spec.readsCarrierSecrets
       ? ['client-secrets-manager']
       : []),
-  ].sort();
+    ...(spec.exportsAnalytics ? ['client-firehose', 'client-secrets-manager'] : []),
+  ];
+  return [...new Set(clients)].sort();
 }

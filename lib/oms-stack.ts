@@ -13,6 +13,7 @@ import { Routing, type WorkQueue } from './routing.js';
 import { Schedules } from './schedules.js';
 import { StageSettings, type StageConfig, type StageNames } from './stage-config.js';
 import { Stateful } from './stateful.js';
+import { Analytics } from './analytics.js';
 import { TABLES } from './tables.js';
 import { FUNCTIONS, type FunctionKey, type QueueKey, type TableId } from './topology.js';
 
@@ -39,6 +40,8 @@ export interface OmsStackProps extends StackProps {
    * `audience` names the accepted `aud` values. With the pool, `audience` adds client ids.
    */
   auth?: { issuer?: string; audience?: readonly string[]; consoleCallbackUrls?: readonly string[] };
+  /** The reporting time zone (IANA); UTC without it. */
+  reportsTimeZone?: string;
 }
 
 /**
@@ -145,6 +148,19 @@ export class OmsStack extends Stack {
     if (observability.alarmTopic) {
       new CfnOutput(this, 'AlarmTopicArn', { value: observability.alarmTopic.topicArn });
     }
+
+    // Reports and the analytics export (#14, items 2 and 3).
+    const analytics = new Analytics(this, 'Analytics', {
+      names: props.names,
+      exporter: functions.reportsStream,
+      reportFunctions: [functions.reportsStream, functions.reportsApi],
+      timeZone: props.reportsTimeZone ?? 'UTC',
+      retainData: props.retainData,
+      logRetention,
+    });
+    new CfnOutput(this, 'AnalyticsBucketName', { value: analytics.bucket.bucketName });
+    new CfnOutput(this, 'AnalyticsDatabase', { value: analytics.databaseName });
+    new CfnOutput(this, 'AthenaWorkGroup', { value: analytics.workGroupName });
   }
 }
 
@@ -160,6 +176,7 @@ export function stackPropsFor({ names, settings }: StageConfig): OmsStackProps {
     reserveConcurrency: settings.reserveConcurrency,
     ordersExpectedFrom: settings.ordersExpectedFrom,
     payloadRetentionDays: settings.payloadRetentionDays,
+    reportsTimeZone: settings.reportsTimeZone,
     auth: {
       ...(settings.jwtIssuer && { issuer: settings.jwtIssuer }),
       audience: settings.jwtAudience,

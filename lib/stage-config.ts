@@ -104,6 +104,18 @@ export const StageSettings = z.strictObject({
    * hours to days; audit and mapping fixes need weeks.
    */
   payloadRetentionDays: z.int().min(7).max(3650).default(DEFAULT_PAYLOAD_RETENTION_DAYS),
+  /** The IANA zone whose calendar days the reports and the analytics partitions use (docs/reports.md). */
+  reportsTimeZone: z
+    .string()
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Lisbon')
+    .default('UTC'),
 });
 
 export type StageSettings = z.output<typeof StageSettings>;
@@ -154,4 +166,5 @@ const CONTEXT_OVERRIDES = {
   reserveConcurrency: bool,
   ordersExpectedFrom: list,
   payloadRetentionDays: Number,
+  reportsTimeZone: String,
 } satisfies Partial<Record<keyof StageSettings, (value: unknown) => unknown>>;

@@ -13,7 +13,7 @@ export interface KeyAttribute {
 
 export interface TableDefinition {
   /** Logical name, also the construct id in CDK. */
-  id: 'Orders' | 'Inventory' | 'Config' | 'Idempotency';
+  id: 'Orders' | 'Inventory' | 'Config' | 'Idempotency' | 'Reports';
   /** Environment variable through which functions receive the physical table name. */
   envVar: string;
   partitionKey: KeyAttribute;
@@ -116,9 +116,23 @@ export const IDEMPOTENCY_TABLE: TableDefinition = {
   timeToLiveAttribute: 'expiration',
 };
 
+/**
+ * Report aggregates per day (sharded) and the markers of the facts counted into them
+ * (functions/data/reports-repository.ts). No stream: nothing reacts to a report changing. The
+ * markers expire once no replay can bring their record back (`expiresAt`).
+ */
+export const REPORTS_TABLE: TableDefinition = {
+  id: 'Reports',
+  envVar: 'REPORTS_TABLE',
+  partitionKey: pk,
+  sortKey: sk,
+  timeToLiveAttribute: 'expiresAt',
+};
+
 export const TABLES: readonly TableDefinition[] = [
   ORDERS_TABLE,
   INVENTORY_TABLE,
   CONFIG_TABLE,
   IDEMPOTENCY_TABLE,
+  REPORTS_TABLE,
 ];

@@ -28,6 +28,8 @@ export interface FunctionSpec {
   readsCarrierSecrets?: boolean;
   /** Writes channel signing secrets (the admin API's PUT /v1/channels/{channelId}/secret). */
   writesChannelSecrets?: boolean;
+  /** Puts rows to the analytics export's delivery streams and reads its pseudonym key (lib/analytics.ts). */
+  exportsAnalytics?: boolean;
   /**
    * Concurrency reserved for (and capping) the function, for one that must not take the account's
    * whole pool or must not run twice at once; the reason sits beside the number.
@@ -398,6 +400,30 @@ export const FUNCTIONS = {
       { table: 'Idempotency', access: 'readWrite', actions: ['Scan'] },
     ],
   },
+  // Reports and the analytics export (#14, items 2 and 3).
+  reportsStream: {
+    id: 'reports-stream',
+    entry: 'functions/reports/reports-stream.ts',
+    description:
+      'Orders stream: sales and fulfillment facts into the day aggregates, each once; rows to the analytics export',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      { table: 'Reports', access: 'readWrite' },
+      { table: 'Orders', access: 'read' },
+      { table: 'Config', access: 'read' },
+    ],
+    exportsAnalytics: true,
+  },
+  reportsApi: {
+    id: 'reports-api',
+    entry: 'functions/reports/reports-api.ts',
+    description:
+      'GET /v1/reports/sales, /bestsellers and /fulfillment: the day aggregates of a range, summed',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    tables: [{ table: 'Reports', access: 'read' }],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -439,6 +465,16 @@ export const STREAM_SUBSCRIPTIONS: readonly StreamSubscriptionSpec[] = [
     retryAttempts: 10,
     maxRecordAgeSeconds: 3600,
     bisectBatchOnError: false,
+  },
+  // The Orders stream's second (and last: DynamoDB advises at most two) reader.
+  {
+    table: 'Orders',
+    function: 'reportsStream',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    retryAttempts: 10,
+    maxRecordAgeSeconds: 3600,
+    bisectBatchOnError: true,
   },
 ];
 

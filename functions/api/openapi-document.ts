@@ -10,6 +10,7 @@ import { inventoryOpenApi } from './inventory-paths.js';
 import { serviceOpenApi } from './service-paths.js';
 import { promiseOpenApi } from './promise-paths.js';
 import { customerOpenApi } from './customer-paths.js';
+import { reportsOpenApi } from './reports-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -90,6 +91,7 @@ export function openApiDocument() {
         ...serviceOpenApi().schemas,
         ...promiseOpenApi().schemas,
         ...customerOpenApi().schemas,
+        ...reportsOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -182,6 +184,7 @@ export function openApiDocument() {
       ...serviceOpenApi().paths,
       ...promiseOpenApi().paths,
       ...customerOpenApi().paths,
+      ...reportsOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

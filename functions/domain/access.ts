@@ -26,6 +26,7 @@ export const SCOPES = {
   'oms/returns.write': 'Authorize returns and receive returned goods',
   'oms/customers.read': 'Read customers across channels and export their personal data',
   'oms/customers.erase': "Erase a customer's personal data",
+  'oms/reports.read': 'Read sales and fulfillment reports of the whole business',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

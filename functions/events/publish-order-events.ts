@@ -1,5 +1,3 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import {
   fulfillmentActionEvents,
@@ -24,6 +22,7 @@ import type {
 } from '../domain/service/records.js';
 import { withObservability } from '../shared/middleware.js';
 import { publishStreamEvents } from '../shared/stream-outbox.js';
+import { image } from '../shared/stream-images.js';
 
 /**
  * The Orders stream outbox: each committed write of an order or a fulfillment order becomes its
@@ -65,30 +64,6 @@ export function orderTableEvents(record: DynamoDBRecord): DomainEvent[] {
     default:
       return [];
   }
-}
-
-function image(attributes: NonNullable<DynamoDBRecord['dynamodb']>['NewImage']) {
-  if (!attributes) return undefined;
-  const repaired = Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, withEmptyMaps(value as AttributeValue)]),
-  );
-  return unmarshall(repaired);
-}
-
-/**
- * DynamoDB Local's stream hands an empty map over as a bare `{}` instead of `{ "M": {} }`, and
- * `unmarshall` throws on it: read it as the empty map it was, so that one order holding an
- * empty object can not stall the outbox (and leave itself RECEIVED for ever).
- */
-function withEmptyMaps(value: AttributeValue): AttributeValue {
-  if (Object.keys(value).length === 0) return { M: {} };
-  if (value.M) {
-    return {
-      M: Object.fromEntries(Object.entries(value.M).map(([name, entry]) => [name, withEmptyMaps(entry)])),
-    };
-  }
-  if (value.L) return { L: value.L.map(withEmptyMaps) };
-  return value;
 }
 
 export const publishOrderEvents = (event: DynamoDBStreamEvent) =>

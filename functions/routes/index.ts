@@ -7,6 +7,7 @@ import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
 import { SERVICE_ROUTES } from './service.js';
 import { CUSTOMER_ROUTES } from './customers.js';
+import { REPORT_ROUTES } from './reports.js';
 
 export type { RouteDeclaration } from './route.js';
 
@@ -22,4 +23,5 @@ export const ROUTES = [
   ...CARRIER_ROUTES,
   ...SLA_ROUTES,
   ...CUSTOMER_ROUTES,
+  ...REPORT_ROUTES,
 ] as const;

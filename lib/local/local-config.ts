@@ -44,7 +44,11 @@ export const LOCAL_SECRETS: Record<string, string> = {
   ),
   ...DEMO_CHANNEL_API_SECRETS,
   ...Object.fromEntries(Object.values(DEMO_SHIPPO_SECRETS).map(({ name, value }) => [name, value])),
+  // The analytics export's pseudonym key (docs/reports.md): public here, generated in AWS.
+  'oms/local/analytics-pseudonym-key': 'local-analytics-pseudonym-key',
 };
+
+export const LOCAL_ANALYTICS_PSEUDONYM_SECRET = 'oms/local/analytics-pseudonym-key';
 
 export const LOCAL_EVENT_BUS_NAME = 'oms-local';
 

@@ -25,7 +25,12 @@ import { LocalFaults, faultSettingsFromEnvironment, type FaultSettings } from '.
 import { consoleSite } from './console-server.js';
 import { LocalHttpServer, type LocalHttpServerOptions } from './http-server.js';
 import { LOCAL_ACCOUNT, LocalFunctions, isolationFromEnvironment, type Isolation } from './lambda.js';
-import { DEFAULT_PORT, LOCAL_EVENT_BUS_NAME, LOCAL_SECRETS } from './local-config.js';
+import {
+  DEFAULT_PORT,
+  LOCAL_ANALYTICS_PSEUDONYM_SECRET,
+  LOCAL_EVENT_BUS_NAME,
+  LOCAL_SECRETS,
+} from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
 import { LocalScheduler } from './scheduler.js';
 import type { FunctionCall } from './sdk-calls.js';
@@ -246,6 +251,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const busEndpoint = await bus.listen();
     cleanups.push(() => bus.close());
+    const analytics = await startLocalAnalytics();
+    cleanups.push(() => analytics.close());
 
     Object.assign(process.env, {
       ...tableNames,
@@ -268,6 +275,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // The SDK's warning that Lambda's Node is newer than this one is said once, by this thread,
       // not again by every function's worker.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...analytics.environment,
     });
 
     if (options.seed ?? true) {
@@ -440,5 +448,28 @@ async function withMachineClientGrant(body: unknown): Promise<unknown> {
     ...request.data,
     ...(grant.locationIds && { locationIds: grant.locationIds }),
     ...(grant.channelIds && { channelIds: grant.channelIds }),
+  };
+}
+
+/**
+ * The analytics export's stand-ins (#14): a local Firehose that writes the rows as Parquet files
+ * (lib/local/firehose.ts), and the reports' settings. Loaded on start only, so that the runtime's
+ * importers do not load DuckDB.
+ */
+async function startLocalAnalytics() {
+  const [{ LocalFirehose, LOCAL_ANALYTICS_STREAM_PREFIX }, { ParquetFiles }] = await Promise.all([
+    import('./firehose.js'),
+    import('./parquet.js'),
+  ]);
+  const firehose = new LocalFirehose(new ParquetFiles());
+  const endpoint = await firehose.listen();
+  return {
+    close: () => firehose.close(),
+    environment: {
+      AWS_ENDPOINT_URL_FIREHOSE: endpoint,
+      ANALYTICS_DELIVERY_STREAM_PREFIX: LOCAL_ANALYTICS_STREAM_PREFIX,
+      ANALYTICS_PSEUDONYM_SECRET: LOCAL_ANALYTICS_PSEUDONYM_SECRET,
+      OMS_REPORTS_TIME_ZONE: process.env.OMS_REPORTS_TIME_ZONE || 'UTC',
+    },
   };
 }

@@ -193,6 +193,9 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
       ['admin', 'ops', 'customer service', 'a machine client with every scope'],
     ]),
   ),
+  'GET /v1/reports/sales': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/reports/bestsellers': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/reports/fulfillment': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -378,6 +381,12 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return post(`/v1/customers/${customerId}/export`, {});
     case 'POST /v1/customers/{customerId}/erase':
       return post(`/v1/customers/${customerId}/erase`, {});
+    case 'GET /v1/reports/sales':
+      return get('/v1/reports/sales?from=2026-11-01&to=2026-11-30&groupBy=sku');
+    case 'GET /v1/reports/bestsellers':
+      return get('/v1/reports/bestsellers?from=2026-11-01&to=2026-11-30');
+    case 'GET /v1/reports/fulfillment':
+      return get('/v1/reports/fulfillment?from=2026-11-01&to=2026-11-30');
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;

@@ -1,3 +1,4 @@
+import { GROUP_BY } from '../../functions/domain/reports/report.js';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { BIGCOMMERCE_SECRET_HEADER } from '../../functions/channels/bigcommerce.js';
@@ -399,6 +400,20 @@ const limit = fc.oneof(fc.constantFrom('1', '500', '501', '0', '-1', '1e3', 'abc
 
 const listQuery = query({ limit, cursor });
 
+/** Report days: a valid seed, a range past the limit, impossible dates and garbage. */
+const reportDay = fc.oneof(
+  fc.constantFrom(
+    '2026-11-01',
+    '2026-11-30',
+    '1970-01-01',
+    '9999-12-31',
+    '2026-02-30',
+    '2026-13-01',
+    '20261101',
+  ),
+  extremeString,
+);
+
 const adminLocation: fc.Arbitrary<Json> = fc
   .record({ lat: fc.constantFrom(38.7, 90, -90.5, 1e-300), capacity: fc.constantFrom(1, 0, 2 ** 53) })
   .map(({ lat, capacity }) => ({
@@ -774,6 +789,25 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
       }),
     ]),
   ),
+  'sales report': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/reports/sales'),
+    query: query({
+      from: reportDay,
+      to: reportDay,
+      groupBy: fc.oneof(fc.constantFrom(...GROUP_BY, 'week'), extremeString),
+    }),
+  }),
+  'bestsellers report': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/reports/bestsellers'),
+    query: query({ from: reportDay, to: reportDay, limit }),
+  }),
+  'fulfillment report': fc.record({
+    method: fc.constant('GET' as const),
+    route: fc.constant('/v1/reports/fulfillment'),
+    query: query({ from: reportDay, to: reportDay }),
+  }),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

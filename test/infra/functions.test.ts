@@ -28,6 +28,7 @@ const TABLE_ENV = {
   Inventory: 'INVENTORY_TABLE',
   Config: 'CONFIG_TABLE',
   Idempotency: 'IDEMPOTENCY_TABLE',
+  Reports: 'REPORTS_TABLE',
 } as const;
 type Table = keyof typeof TABLE_ENV;
 
@@ -52,6 +53,10 @@ interface ExpectedFunction {
   keepsChannelPayloads?: true;
   /** The tables it may Scan (an erasure finds items by content). */
   scans?: Table[];
+  /** Variables beyond the tables, bus and secrets prefix (the reports' settings, lib/analytics.ts). */
+  environment?: string[];
+  /** Reads the analytics export's pseudonym key, its own secret. */
+  readsPseudonymKey?: true;
 }
 
 // Stated here rather than read from lib/topology.ts, so that a change there that alters what the
@@ -301,6 +306,25 @@ const EXPECTED: ExpectedFunction[] = [
     writes: ['Orders', 'Idempotency'],
     scans: ['Idempotency'],
   },
+  {
+    key: 'reportsStream',
+    id: 'reports-stream',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Orders', 'Config'],
+    writes: ['Reports'],
+    streamOf: 'Orders',
+    environment: ['OMS_REPORTS_TIME_ZONE', 'ANALYTICS_DELIVERY_STREAM_PREFIX', 'ANALYTICS_PSEUDONYM_SECRET'],
+    readsPseudonymKey: true,
+  },
+  {
+    key: 'reportsApi',
+    id: 'reports-api',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    reads: ['Reports'],
+    environment: ['OMS_REPORTS_TIME_ZONE'],
+  },
 ];
 
 describe('the functions', () => {
@@ -347,6 +371,7 @@ describe('the functions', () => {
       ...(spec.publishes ? ['EVENT_BUS_NAME'] : []),
       ...(spec.writesSecrets ? ['CHANNEL_SECRETS_PREFIX'] : []),
       ...(spec.keepsChannelPayloads ? ['PAYLOAD_RETENTION_DAYS'] : []),
+      ...(spec.environment ?? []),
     ];
     expect(Object.keys(variables).sort()).toEqual(expectedNames.sort());
     // The admin API names the secrets it creates after the stage, as the readers' grants expect.
@@ -402,8 +427,16 @@ describe('the functions', () => {
       const expected = [
         ...(spec.readsSecrets || spec.readsCarrierSecrets ? [['secretsmanager:GetSecretValue']] : []),
         ...(spec.writesSecrets ? [['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']] : []),
+        ...(spec.readsPseudonymKey
+          ? [['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']]
+          : []),
       ];
-      expect(secretStatements.map((statement) => [statement.Action].flat())).toEqual(expected);
+      expect(secretStatements.map((statement) => [statement.Action].flat().sort())).toEqual(expected);
+      if (spec.readsPseudonymKey) {
+        for (const statement of secretStatements)
+          expect(JSON.stringify(statement.Resource)).toContain('AnalyticsPseudonymKey');
+        return;
+      }
       const prefix = spec.readsCarrierSecrets
         ? /:secret:oms\/test\/carriers\/\*"\]\]\}$/
         : /:secret:oms\/test\/channels\/\*"\]\]\}$/;

@@ -47,7 +47,8 @@ function literalName(value: Json): string | undefined {
 
 /**
  * Properties whose value is unique only within its parent, never in the account: a user pool's
- * groups and resource server, an HTTP API's stage and authorizer, a role's inline policy.
+ * groups and resource server, an HTTP API's stage and authorizer, a role's inline policy, a log
+ * group's streams.
  */
 const SCOPED_BY_PARENT: Record<string, string[]> = {
   'AWS::Cognito::UserPoolGroup': ['GroupName'],
@@ -55,6 +56,7 @@ const SCOPED_BY_PARENT: Record<string, string[]> = {
   'AWS::ApiGatewayV2::Stage': ['StageName'],
   'AWS::ApiGatewayV2::Authorizer': ['Name'],
   'AWS::IAM::Policy': ['PolicyName'],
+  'AWS::Logs::LogStream': ['LogStreamName'],
 };
 /** Names of things that are not resources (a metric an alarm reads), whatever the resource. */
 const NOT_RESOURCE_NAMES = ['MetricName'];

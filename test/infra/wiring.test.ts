@@ -111,6 +111,9 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'GET', path: '/v1/customers/{customerId}', function: 'customersApi', token: true },
   { method: 'POST', path: '/v1/customers/{customerId}/export', function: 'customersApi', token: true },
   { method: 'POST', path: '/v1/customers/{customerId}/erase', function: 'customersApi', token: true },
+  { method: 'GET', path: '/v1/reports/sales', function: 'reportsApi', token: true },
+  { method: 'GET', path: '/v1/reports/bestsellers', function: 'reportsApi', token: true },
+  { method: 'GET', path: '/v1/reports/fulfillment', function: 'reportsApi', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -128,9 +131,16 @@ const STREAM_SUBSCRIPTIONS = [
     retryAttempts: 10,
     bisectBatchOnError: false,
   },
+  {
+    table: 'Orders',
+    function: 'reportsStream',
+    batchSize: 100,
+    retryAttempts: 10,
+    bisectBatchOnError: true,
+  },
 ] as const;
 
-const FUNCTION_COUNT = 31;
+const FUNCTION_COUNT = 33;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

@@ -102,6 +102,9 @@ describe('the OpenAPI document', () => {
         'GET /v1/customers/{customerId}',
         'POST /v1/customers/{customerId}/export',
         'POST /v1/customers/{customerId}/erase',
+        'GET /v1/reports/sales',
+        'GET /v1/reports/bestsellers',
+        'GET /v1/reports/fulfillment',
       ].sort(),
     );
   });
