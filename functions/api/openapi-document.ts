@@ -9,6 +9,7 @@ import { fulfillmentOpenApi } from './fulfillment-paths.js';
 import { inventoryOpenApi } from './inventory-paths.js';
 import { serviceOpenApi } from './service-paths.js';
 import { promiseOpenApi } from './promise-paths.js';
+import { operationsOpenApi } from './operations-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -88,6 +89,7 @@ export function openApiDocument() {
         ...fulfillmentOpenApi().schemas,
         ...serviceOpenApi().schemas,
         ...promiseOpenApi().schemas,
+        ...operationsOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -179,6 +181,7 @@ export function openApiDocument() {
       ...fulfillmentOpenApi().paths,
       ...serviceOpenApi().paths,
       ...promiseOpenApi().paths,
+      ...operationsOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

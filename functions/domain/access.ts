@@ -24,6 +24,7 @@ export const SCOPES = {
     'Accept, reject, pick, pack, ship and hand over fulfillment orders; buy shipping labels',
   'oms/orders.write': 'Cancel orders and change their shipping address',
   'oms/returns.write': 'Authorize returns and receive returned goods',
+  'oms/orders.route': 'Send parked, backordered or partially routed orders back through the router',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

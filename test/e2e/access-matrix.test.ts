@@ -181,6 +181,7 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'GET /v1/fulfillment-orders': ['admin', 'ops', 'a machine client with every scope'],
   // A client limited to some channels is refused: a listing spans every channel.
   'GET /v1/orders': ['admin', 'ops', 'customer service', 'a machine client with every scope'],
+  'POST /v1/orders/{orderId}/route': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -213,6 +214,8 @@ let orderId = '';
 /** Orders each canceled once, by whoever asks first; an order delivered in full, and a return of it. */
 const cancelable: string[] = [];
 let delivered = '';
+/** An order waiting for stock no location has: re-routable however often it is asked. */
+let waiting = '';
 let returnId = '';
 let fulfillmentOrderId = '';
 let requestNumber = 0;
@@ -356,6 +359,8 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/fulfillment-orders?overdue=true');
     case 'GET /v1/orders':
       return get('/v1/orders?status=RECEIVED&limit=5');
+    case 'POST /v1/orders/{orderId}/route':
+      return post(`/v1/orders/${waiting}/route`, {});
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;
@@ -520,6 +525,23 @@ async function prepareServiceRequests() {
     { timeout: 30_000, interval: 200 },
   );
   for (const fo of fulfillmentOrders) await deliver(fo.fulfillmentOrderId);
+  waiting = await signed(
+    aCanonicalOrder({
+      externalId: 'matrix-waiting',
+      lines: [{ lineId: '1', sku: 'MATRIX-NO-STOCK', quantity: 1, unitPrice: 1000, discount: 0, tax: 0 }],
+      totals: undefined,
+    }),
+  );
+  await vi.waitFor(
+    async () => {
+      const response = await fetch(`${runtime.url}/v1/orders/${waiting}`, {
+        headers: { authorization: `Bearer ${tokens.admin}` },
+      });
+      const { status } = (await response.json()) as { status: string };
+      if (!['BACKORDERED', 'PARKED'].includes(status)) throw new Error(`still ${status}`);
+    },
+    { timeout: 30_000, interval: 200 },
+  );
   const authorized = await fetch(`${runtime.url}/v1/returns`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },

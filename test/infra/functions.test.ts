@@ -278,6 +278,23 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Orders'],
     queries: ['Orders/byPlacedDay', 'Orders/byCustomer'],
   },
+  {
+    key: 'rerouteOrder',
+    id: 'reroute-order',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+    publishes: true,
+  },
+  {
+    key: 'releasePreorders',
+    id: 'release-preorders',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Orders', 'Config'],
+    publishes: true,
+    queries: ['Orders/backordersWaiting'],
+  },
 ];
 
 describe('the functions', () => {

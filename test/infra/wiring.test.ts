@@ -107,6 +107,7 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'POST', path: '/v1/carriers/shippo/tracking', function: 'shippoTracking', token: false },
   { method: 'GET', path: '/v1/fulfillment-orders', function: 'listOverdueFulfillmentOrders', token: true },
   { method: 'GET', path: '/v1/orders', function: 'listOrders', token: true },
+  { method: 'POST', path: '/v1/orders/{orderId}/route', function: 'rerouteOrder', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -258,7 +259,7 @@ describe('the work queues', () => {
     }
   });
 
-  it('sends new, backordered-and-restocked, rejected and readdressed orders to the routing queue', () => {
+  it('sends new, backordered-and-restocked, rejected, readdressed, ops-released and pre-order-released orders to the routing queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['oms'],
@@ -268,6 +269,8 @@ describe('the work queues', () => {
           'FulfillmentRejected',
           'FulfillmentOrderRejected',
           'FulfillmentOrderRerouteRequested',
+          'OrderRerouteRequested',
+          'PreorderReleased',
         ],
       },
       Targets: [

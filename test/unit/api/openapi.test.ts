@@ -98,6 +98,7 @@ describe('the OpenAPI document', () => {
         'POST /v1/returns/{returnId}/receive',
         'PUT /v1/orders/{orderId}/shipping-address',
         'GET /v1/orders',
+        'POST /v1/orders/{orderId}/route',
       ].sort(),
     );
   });
