@@ -5,7 +5,6 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { IMPORT_KINDS, parseImport, type ImportKind, type ImportRow, type RowProblem } from './csv-rows.js';
 import { apiOf, type Api, type ApiOptions } from './api.js';
-import type { TargetOptions } from './target.js';
 
 /**
  * `oms import locations|products|stock <file.csv> [--dry-run]`: a retailer's spreadsheet into the
@@ -100,21 +99,17 @@ export function addImportCommands(program: Command, print: (result: unknown) => 
     .command('import')
     .description('Import locations, products or stock levels from a CSV file (docs/operations.md)')
     .addOption(new Option('--dry-run', 'check every row and report the bad ones; change nothing'))
-    .option('--api <url>', 'with --aws: the API base URL (or OMS_API_URL)')
-    .option('--token <token>', 'with --aws: an admin bearer token (or OMS_TOKEN, or OMS_CLIENT_ID/SECRET)')
     .argument('<kind>', IMPORT_KINDS.join(' | '))
     .argument('<file>', 'a CSV file whose first line names the columns')
-    .action(
-      async (kind: string, file: string, options: { dryRun?: boolean; api?: string; token?: string }) => {
-        if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
-          throw new Error(`Unknown kind "${kind}": one of ${IMPORT_KINDS.join(', ')}.`);
-        }
-        const report = await importFile(kind as ImportKind, file, {
-          ...program.opts<TargetOptions>(),
-          ...options,
-        });
-        print(report);
-        if (report.problems.length > 0) process.exitCode = 1;
-      },
-    );
+    .action(async (kind: string, file: string, options: { dryRun?: boolean }) => {
+      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+        throw new Error(`Unknown kind "${kind}": one of ${IMPORT_KINDS.join(', ')}.`);
+      }
+      const report = await importFile(kind as ImportKind, file, {
+        ...program.opts<ApiOptions>(),
+        ...options,
+      });
+      print(report);
+      if (report.problems.length > 0) process.exitCode = 1;
+    });
 }

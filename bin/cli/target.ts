@@ -56,7 +56,8 @@ export function stackOutputs(
     .send(new DescribeStacksCommand({ StackName: stackName }))
     .then(({ Stacks }) => {
       const stack = Stacks?.[0];
-      if (!stack) throw new Error(`There is no stack ${stackName}: deploy it (docs/deploy.md) or pass --stage.`);
+      if (!stack)
+        throw new Error(`There is no stack ${stackName}: deploy it (docs/deploy.md) or pass --stage.`);
       return Object.fromEntries(
         (stack.Outputs ?? []).flatMap((output) =>
           output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [],
@@ -72,6 +73,7 @@ export function stackOutputs(
 export async function stackOutput(target: Extract<Target, { kind: 'aws' }>, key: string): Promise<string> {
   const outputs = await stackOutputs(target.stage);
   const value = outputs[key];
-  if (!value) throw new Error(`The stack ${stageNames(target.stage ?? DEFAULT_STAGE).stackName} has no output ${key}.`);
+  if (!value)
+    throw new Error(`The stack ${stageNames(target.stage ?? DEFAULT_STAGE).stackName} has no output ${key}.`);
   return value;
 }

@@ -12,7 +12,11 @@ import type { Product, UnplacedLine } from './model.js';
  * ask: the event goes to the routing queue (the RouteOrders rule) and the router decides, with
  * the rules, stock and clock it reads then, as for any other routing.
  */
-export const REROUTABLE_STATUSES = ['PARKED', 'BACKORDERED', 'PARTIALLY_ROUTED'] as const satisfies readonly OrderStatus[];
+export const REROUTABLE_STATUSES = [
+  'PARKED',
+  'BACKORDERED',
+  'PARTIALLY_ROUTED',
+] as const satisfies readonly OrderStatus[];
 
 const EventId = z.string().meta({ description: 'Deduplication key: <orderId>:v<order version>:<kind>.' });
 const ActorSchema = z.object({ sub: z.string(), role: z.string(), clientId: z.string().optional() });
