@@ -70,6 +70,7 @@ export async function simulateRuleSet(
   source: string,
   options: { orderIds?: string[]; orderFile?: string },
 ): Promise<unknown> {
+  const ruleSet = await ruleSetOf(api, source);
   const orders = options.orderFile ? await readJson(options.orderFile) : undefined;
   if (orders !== undefined && !Array.isArray(orders)) {
     throw new Error(`${options.orderFile} must hold a JSON array of canonical orders.`);
@@ -78,7 +79,7 @@ export async function simulateRuleSet(
     throw new Error('Give the orders to simulate: --orders <orderId…> or --order-file <file>.');
   }
   return callApi(api, 'POST', '/v1/routing/simulate', {
-    ruleSet: await ruleSetOf(api, source),
+    ruleSet,
     ...(options.orderIds?.length && { orderIds: options.orderIds }),
     ...(orders?.length && { orders }),
   });

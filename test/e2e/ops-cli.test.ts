@@ -1,0 +1,216 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiProblem } from '../../bin/cli/api.js';
+import { omsProgram } from '../../bin/oms-cli.js';
+import { aCanonicalOrder } from '../helpers/factories.js';
+import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
+
+/**
+ * The ops CLI (`npm run oms -- …`) on one local runtime, each runbook procedure as ops would run
+ * it: rule sets tried, stored and activated; a parked order released with `orders re-route`;
+ * failed outbox batches replayed; dead letters listed and redriven; the inventory checked; the
+ * bus tailed. (`import` has its own file, test/e2e/csv-import.test.ts.)
+ */
+let oms: TestRuntime;
+let folder = '';
+const STORE = 'STORE-LIS-CHIADO';
+
+beforeAll(async () => {
+  oms = await startTestRuntime({ scheduleIntervalMs: 0 });
+  folder = await mkdtemp(join(tmpdir(), 'oms-cli-'));
+});
+afterAll(() => oms?.stop());
+
+/** Runs one command in-process; answers everything it printed, and the exit code it set. */
+async function run(...args: string[]): Promise<{ printed: unknown[]; exitCode: number }> {
+  const printed: unknown[] = [];
+  await omsProgram((result) => printed.push(result)).parseAsync(['--url', oms.url, ...args], {
+    from: 'user',
+  });
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { printed, exitCode };
+}
+
+async function runOne<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+  const { printed } = await run(...args);
+  expect(printed).toHaveLength(1);
+  return printed[0] as T;
+}
+
+async function jsonFile(name: string, content: unknown): Promise<string> {
+  const file = join(folder, name);
+  await writeFile(file, JSON.stringify(content));
+  return file;
+}
+
+const parkWhenShort = (version: number) => ({
+  ruleSetId: 'ops-park',
+  version,
+  strategies: [
+    {
+      name: 'nearest, or park',
+      filters: {},
+      ranking: ['distance'],
+      split: { policy: 'allow' },
+      onUnplaceable: 'park_for_review',
+    },
+  ],
+});
+
+async function placeOrder(externalId: string, sku: string, quantity = 1): Promise<string> {
+  const posted = await oms.postSignedOrder(
+    JSON.stringify(
+      aCanonicalOrder({
+        externalId,
+        lines: [{ lineId: '1', sku, quantity, unitPrice: 2500, discount: 0, tax: 0 }],
+        totals: undefined,
+      }),
+    ),
+  );
+  expect(posted.status).toBe(202);
+  return ((await posted.json()) as { orderId: string }).orderId;
+}
+
+describe('oms rules', () => {
+  it('validates a rule set, naming every invalid field, and exits 1 for an invalid one', async () => {
+    const good = await jsonFile('good.json', parkWhenShort(1));
+    const bad = await jsonFile('bad.json', {
+      ...parkWhenShort(1),
+      strategies: [{ ...parkWhenShort(1).strategies[0], split: { policy: 'max_shipments' } }],
+    });
+
+    expect(await run('rules', 'validate', good)).toEqual({ printed: [{ valid: true }], exitCode: 0 });
+    const refused = await run('rules', 'validate', bad);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.printed[0]).toMatchObject({
+      valid: false,
+      errors: [expect.objectContaining({ path: expect.stringContaining('maxShipments') })],
+    });
+  });
+
+  it('stores a version, simulates it against a stored order, and activates it as the CLI', async () => {
+    const file = await jsonFile('park.json', parkWhenShort(1));
+    const orderId = await placeOrder('W-OPS-SIM-1', 'TSHIRT-BLUE-M');
+    await oms.orderWithStatus(orderId, 'ROUTED');
+
+    expect(await runOne('rules', 'store', file)).toMatchObject({
+      ruleSet: { ruleSetId: 'ops-park', version: 1 },
+    });
+    const fromFile = await runOne('rules', 'simulate', file, '--orders', orderId);
+    const stored = await runOne('rules', 'simulate', 'ops-park@1', '--orders', orderId);
+    expect((fromFile as { summary: unknown }).summary).toEqual((stored as { summary: unknown }).summary);
+    expect(JSON.stringify(stored)).toContain(orderId);
+    await expect(run('rules', 'simulate', 'ops-park')).rejects.toThrow(/neither a file nor a stored version/);
+
+    expect(await runOne('rules', 'activate', 'ops-park', '1')).toEqual({
+      active: { ruleSetId: 'ops-park', version: 1 },
+    });
+    expect(await runOne('rules', 'active')).toMatchObject({
+      ruleSet: { ruleSetId: 'ops-park', version: 1 },
+      activatedBy: { sub: 'oms-cli', role: 'admin' },
+    });
+  });
+});
+
+describe('oms orders', () => {
+  it('shows a parked order, re-routes it once stock is there, and refuses to re-route it again', async () => {
+    // Asked before anything is re-routed: follows the bus until the CLI's own request is on it.
+    const tail = run('events', 'tail', '--type', 'OrderRerouteRequested', '--follow', '--count', '1');
+    const orderId = await placeOrder('W-OPS-PARKED-1', 'OPS-LAMP', 2);
+    await oms.orderWithStatus(orderId, 'PARKED');
+    expect(await runOne('orders', 'show', orderId)).toMatchObject({
+      orderId,
+      status: 'PARKED',
+      lines: [
+        expect.objectContaining({ unplaced: [expect.objectContaining({ reason: 'insufficient_stock' })] }),
+      ],
+    });
+    const received = await oms.post('/v1/inventory/movements', {
+      movementId: 'ops-cli-receipt-lamp',
+      type: 'receipt',
+      who: 'ops-cli e2e',
+      sku: 'OPS-LAMP',
+      locationId: STORE,
+      quantity: 5,
+    });
+    expect(received.status).toBe(201);
+
+    const { request, order } = await runOne<{ request: unknown; order: { status: string } }>(
+      'orders',
+      're-route',
+      orderId,
+      '--wait',
+    );
+
+    expect(request).toMatchObject({
+      orderId,
+      status: 'PARKED',
+      requestedBy: { sub: 'oms-cli', role: 'admin' },
+    });
+    expect(order.status).toBe('ROUTED');
+    const reroute = (await tail).printed;
+    expect(reroute).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({ 'detail-type': 'OrderRerouteRequested', detail: request }),
+        matchedRules: ['RouteOrders'],
+      }),
+    ]);
+    const refusal = await run('orders', 're-route', orderId).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ApiProblem);
+    expect(refusal).toMatchObject({ status: 409, problem: { status: 'ROUTED' } });
+  });
+
+  it('answers 404 for an order that does not exist', async () => {
+    await expect(run('orders', 'show', 'NO-SUCH-ORDER')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('oms streams, dlq, inventory and events', () => {
+  // The replay of a batch that failed for real is test/e2e/faults-stream-replay.test.ts, through the same code.
+  it('replays the failed batches of the Orders outbox (none here)', async () => {
+    expect(await runOne('streams', 'replay', 'Orders-stream-to-publish-order-events')).toEqual({
+      subscription: 'OrdersTopublish-order-events',
+      batches: 0,
+      records: 0,
+      failed: 0,
+    });
+  });
+
+  // A message dead-lettered for real and redriven is test/e2e/faults-poison-redrive.test.ts.
+  it('lists and redrives the dead letters of the routing queue', async () => {
+    expect(await runOne('dlq', 'list', 'RoutingQueue')).toMatchObject({
+      queue: 'RoutingQueue',
+      deadLetterQueue: 'RoutingQueueDlq',
+      messages: 0,
+    });
+    expect(await runOne('dlq', 'redrive', 'RoutingQueue')).toEqual({ queue: 'RoutingQueue', moved: 0 });
+  });
+
+  it('checks the inventory invariants once the streams have drained', async () => {
+    await vi.waitFor(
+      async () => {
+        const { printed, exitCode } = await run('inventory', 'check', '--no-progress');
+        expect(exitCode).toBe(0);
+        expect(printed[0]).toMatchObject({ violations: [] });
+        expect((printed[0] as { stockItems: number }).stockItems).toBeGreaterThan(0);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+  });
+
+  it('tails the events of one type, with the rules each matched', async () => {
+    const { printed } = await run('events', 'tail', '--type', 'OrderReceived', 'OrderRouted');
+
+    expect(printed.length).toBeGreaterThan(0);
+    for (const published of printed as { event: { 'detail-type': string } }[]) {
+      expect(['OrderReceived', 'OrderRouted']).toContain(published.event['detail-type']);
+    }
+  });
+
+  it('refuses to tail events in AWS, saying where to watch them instead', async () => {
+    await expect(run('--aws', 'events', 'tail')).rejects.toThrow(/CloudWatch Logs target/);
+  });
+});
