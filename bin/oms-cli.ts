@@ -2,8 +2,11 @@
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { ApiProblem } from './cli/api.js';
+import { addChannelsCommands } from './cli/channels.js';
 import { addDlqCommands } from './cli/dlq.js';
 import { addEventsCommands } from './cli/events.js';
+import { addFaultsCommands } from './cli/faults.js';
+import { addFulfillmentCommands } from './cli/fulfillment.js';
 import { addImportCommands } from './cli/import.js';
 import { addInventoryCommands } from './cli/inventory.js';
 import { addOrdersCommands } from './cli/orders.js';
@@ -20,7 +23,7 @@ import { DEFAULT_LOCAL_URL } from './cli/target.js';
 export function omsProgram(print: (result: unknown) => void = printJson): Command {
   const program = new Command('oms')
     .description(
-      'Operate the OMS: orders, rule sets, dead letters, failed stream batches, inventory, events, CSV imports',
+      'Operate the OMS: orders, fulfillment, rule sets, channels, dead letters, failed stream batches, inventory, events, CSV imports, local faults',
     )
     .option(
       '--aws',
@@ -37,12 +40,15 @@ export function omsProgram(print: (result: unknown) => void = printJson): Comman
       'with --aws: a bearer token (or OMS_TOKEN; else OMS_CLIENT_ID and OMS_CLIENT_SECRET get one)',
     );
   addOrdersCommands(program, print);
+  addFulfillmentCommands(program, print);
   addRulesCommands(program, print);
+  addChannelsCommands(program, print);
   addDlqCommands(program, print);
   addStreamsCommands(program, print);
   addInventoryCommands(program, print);
   addEventsCommands(program, print);
   addImportCommands(program, print);
+  addFaultsCommands(program, print);
   return program;
 }
 

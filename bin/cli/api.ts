@@ -92,10 +92,11 @@ export async function callApi<Result>(
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<Result> {
   const response = await fetch(`${api.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${api.token}`, ...headers },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const answer: unknown = await response.json().catch(() => ({}));

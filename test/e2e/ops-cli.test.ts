@@ -9,9 +9,10 @@ import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js'
 
 /**
  * The ops CLI (`npm run oms -- …`) on one local runtime, each runbook procedure as ops would run
- * it: rule sets tried, stored and activated; a parked order released with `orders re-route`;
- * failed outbox batches replayed; dead letters listed and redriven; the inventory checked; the
- * bus tailed. (`import` has its own file, test/e2e/csv-import.test.ts.)
+ * it: rule sets tried, stored and activated; a parked order released with `orders re-route`; a
+ * location's work released to the router; a channel's secret replaced; failed outbox batches
+ * replayed; dead letters listed and redriven; the inventory checked; the bus tailed; faults
+ * injected. (`import` has its own file, test/e2e/csv-import.test.ts.)
  */
 let oms: TestRuntime;
 let folder = '';
@@ -163,12 +164,60 @@ describe('oms orders', () => {
     expect(refusal).toMatchObject({ status: 409, problem: { status: 'ROUTED' } });
   });
 
+  it('shows a fulfillment order and releases it to the router, which excludes its location', async () => {
+    const orderId = await placeOrder('W-OPS-REJECT-1', 'OPS-LAMP');
+    const routed = await oms.orderWithStatus<{
+      status: string;
+      fulfillmentOrders: { fulfillmentOrderId: string }[];
+    }>(orderId, 'ROUTED');
+    const fulfillmentOrderId = routed.fulfillmentOrders[0]!.fulfillmentOrderId;
+    expect(await runOne('fulfillment', 'show', fulfillmentOrderId)).toMatchObject({
+      fulfillmentOrderId,
+      locationId: STORE,
+      status: 'CREATED',
+    });
+
+    const rejected = await runOne('fulfillment', 'reject', fulfillmentOrderId, '--reason', 'store closed');
+
+    expect(rejected).toMatchObject({ status: 'REJECTED' });
+    // No other location holds the lamp: the rules in force park it for review.
+    await oms.orderWithStatus(orderId, 'PARKED');
+    expect(await runOne('fulfillment', 'overdue')).toMatchObject({ items: expect.any(Array) });
+  });
+
   it('answers 404 for an order that does not exist', async () => {
     await expect(run('orders', 'show', 'NO-SUCH-ORDER')).rejects.toMatchObject({ status: 404 });
   });
 });
 
-describe('oms streams, dlq, inventory and events', () => {
+describe('oms channels', () => {
+  it('stores a new signing secret for a channel from a file, and orders signed with it are taken', async () => {
+    expect(
+      (
+        await oms.api('/v1/channels/ops-kiosk', {
+          method: 'PUT',
+          body: JSON.stringify({ name: 'Kiosk', format: 'canonical' }),
+        })
+      ).status,
+    ).toBe(201);
+    const secret = 'ops-kiosk-secret-2026';
+    const file = join(folder, 'kiosk.secret');
+    await writeFile(file, `${secret}\n`);
+
+    expect(await runOne('channels', 'set-secret', 'ops-kiosk', '--secret-file', file)).toEqual({
+      channelId: 'ops-kiosk',
+      secretStored: true,
+    });
+    const shown = await runOne('channels', 'show', 'ops-kiosk');
+    const order = JSON.stringify(aCanonicalOrder({ externalId: 'OPS-KIOSK-1' }));
+
+    expect(shown).toMatchObject({ channelId: 'ops-kiosk', format: 'canonical' });
+    expect(JSON.stringify(shown)).not.toContain(secret);
+    expect((await oms.postSignedOrder(order, { channelId: 'ops-kiosk', secret })).status).toBe(202);
+  });
+});
+
+describe('oms streams, dlq, inventory, events and faults', () => {
   // The replay of a batch that failed for real is test/e2e/faults-stream-replay.test.ts, through the same code.
   it('replays the failed batches of the Orders outbox (none here)', async () => {
     expect(await runOne('streams', 'replay', 'Orders-stream-to-publish-order-events')).toEqual({
@@ -208,6 +257,19 @@ describe('oms streams, dlq, inventory and events', () => {
     for (const published of printed as { event: { 'detail-type': string } }[]) {
       expect(['OrderReceived', 'OrderRouted']).toContain(published.event['detail-type']);
     }
+  });
+
+  it('injects faults in the local runtime, shows them, and clears them', async () => {
+    const file = await jsonFile('faults.json', {
+      rules: [{ kind: 'delay-message', queue: 'ChannelChangeQueue', delayMs: 10, times: 3 }],
+    });
+
+    await run('faults', 'set', file);
+    expect(await runOne('faults', 'show')).toMatchObject({
+      rules: [expect.objectContaining({ kind: 'delay-message', remaining: 3 })],
+    });
+    expect(await runOne('faults', 'clear')).toMatchObject({ rules: [] });
+    await expect(run('--aws', 'faults', 'show')).rejects.toThrow(/local runtime only/);
   });
 
   it('refuses to tail events in AWS, saying where to watch them instead', async () => {
