@@ -37,7 +37,10 @@ export async function importFile(
   if (options.dryRun || rows.length === 0) return { ...report, imported: 0 };
 
   const api = await apiOf(options, { role: 'admin', sub: 'csv-import' });
-  const bar = new SingleBar({ format: `${kind} [{bar}] {value}/{total} rows` }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${kind} [{bar}] {value}/{total} rows`, stream: process.stderr },
+    Presets.shades_classic,
+  );
   if (options.progress !== false) bar.start(rows.length, 0);
   let imported = 0;
   let next = 0;
