@@ -46,8 +46,9 @@ export async function apiOf(options: ApiOptions, identity: LocalIdentity = CLI_I
     }
     return { url: target.url, token: ((await response.json()) as { access_token: string }).access_token };
   }
-  const url = options.api ?? process.env.OMS_API_URL ?? (await stackOutput(target, 'ApiUrl'));
-  const token = options.token ?? process.env.OMS_TOKEN ?? (await clientCredentialsToken(target));
+  // An empty variable counts as unset, as a shell's `OMS_TOKEN= npm run oms …` means.
+  const url = options.api || process.env.OMS_API_URL || (await stackOutput(target, 'ApiUrl'));
+  const token = options.token || process.env.OMS_TOKEN || (await clientCredentialsToken(target));
   return { url: url.replace(/\/+$/, ''), token };
 }
 
@@ -59,7 +60,7 @@ async function clientCredentialsToken(target: Extract<Target, { kind: 'aws' }>):
       'With --aws, give a bearer token (--token or OMS_TOKEN) or a machine client (OMS_CLIENT_ID and OMS_CLIENT_SECRET).',
     );
   }
-  const tokenUrl = process.env.OMS_TOKEN_URL ?? (await stackOutput(target, 'TokenUrl'));
+  const tokenUrl = process.env.OMS_TOKEN_URL || (await stackOutput(target, 'TokenUrl'));
   const response = await fetch(tokenUrl, {
     method: 'POST',
     headers: {
