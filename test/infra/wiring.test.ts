@@ -127,7 +127,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 29;
+const FUNCTION_COUNT = 31;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
