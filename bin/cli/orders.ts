@@ -87,7 +87,8 @@ export async function rerouteOrder(
     if (decidedAt !== undefined && decidedAt >= request.requestedAt) return { request, order };
     if (Date.now() > deadline) {
       throw new Error(
-        `The router has not decided on ${orderId} since ${request.requestedAt}: check the routing queue (oms dlq list RoutingQueue).`,
+        `The router has not decided on ${orderId} since ${request.requestedAt}: it skips an order with no line left to route ` +
+          '(orders show), or the request waits on the routing queue (dlq list RoutingQueue).',
       );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
