@@ -32,6 +32,7 @@ import { anApiEvent } from '../helpers/factories.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { serviceApi } from '../../functions/service/service-api.js';
+import { rerouteOrder } from '../../functions/orders/reroute-order.js';
 import {
   ENDPOINTS,
   FUZZ_CHANNELS,
@@ -71,6 +72,7 @@ const HANDLERS: Record<string, Handler> = {
   shippoTracking: postShippoTracking,
   listOverdueFulfillmentOrders: listOverdue,
   listOrders,
+  rerouteOrder,
 };
 
 const SECRET = 'fuzz-secret';
