@@ -37,10 +37,11 @@ export interface FindOptions {
   onPage?: (found: number, wanted: number) => void;
 }
 
+/** As the API answers a page: order summaries, and where the next page starts. */
 export interface FoundOrders {
-  items: Record<string, unknown>[];
+  orders: Record<string, unknown>[];
   /** Where the next search continues (`--cursor`), when there are more. */
-  nextCursor?: string;
+  next?: string;
 }
 
 /** The API's largest page. */
@@ -49,7 +50,7 @@ const PAGE_LIMIT = 100;
 /** `GET /v1/orders`, newest first, page after page until `limit` orders or the last page. */
 export async function findOrders(api: Api, options: FindOptions = {}): Promise<FoundOrders> {
   const wanted = options.limit ?? 25;
-  const items: Record<string, unknown>[] = [];
+  const orders: Record<string, unknown>[] = [];
   let cursor = options.cursor;
   do {
     const query = new URLSearchParams({
@@ -59,14 +60,14 @@ export async function findOrders(api: Api, options: FindOptions = {}): Promise<F
       ...(options.placedFrom && { placedFrom: options.placedFrom }),
       ...(options.placedTo && { placedTo: options.placedTo }),
       ...(cursor && { cursor }),
-      limit: String(Math.min(PAGE_LIMIT, wanted - items.length)),
+      limit: String(Math.min(PAGE_LIMIT, wanted - orders.length)),
     });
     const page = await callApi<FoundOrders>(api, 'GET', `/v1/orders?${query}`);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    options.onPage?.(items.length, wanted);
-  } while (cursor && items.length < wanted);
-  return { items, ...(cursor && { nextCursor: cursor }) };
+    orders.push(...page.orders);
+    cursor = page.next;
+    options.onPage?.(orders.length, wanted);
+  } while (cursor && orders.length < wanted);
+  return { orders, ...(cursor && { next: cursor }) };
 }
 
 export async function showOrder(api: Api, orderId: string): Promise<OrderView> {
@@ -113,7 +114,7 @@ export function addOrdersCommands(program: Command, print: (result: unknown) => 
     .option('--from <dayOrInstant>', 'placed at or after (YYYY-MM-DD or ISO 8601); default: 30 days ago')
     .option('--to <dayOrInstant>', 'placed at or before')
     .option('--limit <n>', 'how many in all; past 100 the pages are followed', '25')
-    .option('--cursor <cursor>', 'the nextCursor of an earlier search')
+    .option('--cursor <cursor>', 'the `next` of an earlier search')
     .option('--no-progress', 'no progress bar')
     .action(
       async (options: {

@@ -120,8 +120,24 @@ describe('oms orders', () => {
   it('shows a parked order, re-routes it once stock is there, and refuses to re-route it again', async () => {
     // Asked before anything is re-routed: follows the bus until the CLI's own request is on it.
     const tail = run('events', 'tail', '--type', 'OrderRerouteRequested', '--follow', '--count', '1');
+    // Should the test fail first, the tail ends with the runtime: that is not a second failure.
+    tail.catch(() => undefined);
     const orderId = await placeOrder('W-OPS-PARKED-1', 'OPS-LAMP', 2);
     await oms.orderWithStatus(orderId, 'PARKED');
+    const parked = await vi.waitFor(
+      async () => {
+        const found = await runOne<{ orders: { orderId: string; status: string }[] }>(
+          'orders',
+          'find',
+          '--status',
+          'PARKED',
+        );
+        expect(found.orders.map((order) => order.orderId)).toContain(orderId);
+        return found;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    expect(parked.orders.every((order) => order.status === 'PARKED')).toBe(true);
     expect(await runOne('orders', 'show', orderId)).toMatchObject({
       orderId,
       status: 'PARKED',
@@ -183,6 +199,33 @@ describe('oms orders', () => {
     // No other location holds the lamp: the rules in force park it for review.
     await oms.orderWithStatus(orderId, 'PARKED');
     expect(await runOne('fulfillment', 'overdue')).toMatchObject({ items: expect.any(Array) });
+  });
+
+  it('finds orders newest first, page by page', async () => {
+    const first = await runOne<{ orders: { orderId: string }[]; next?: string }>(
+      'orders',
+      'find',
+      '--channel',
+      'web',
+      '--limit',
+      '1',
+    );
+    expect(first.orders).toHaveLength(1);
+    expect(first.next).toEqual(expect.any(String));
+
+    const next = await runOne<{ orders: { orderId: string }[] }>(
+      'orders',
+      'find',
+      '--channel',
+      'web',
+      '--limit',
+      '1',
+      '--cursor',
+      first.next!,
+    );
+
+    expect(next.orders).toHaveLength(1);
+    expect(next.orders[0]!.orderId).not.toBe(first.orders[0]!.orderId);
   });
 
   it('answers 404 for an order that does not exist', async () => {
