@@ -53,6 +53,8 @@ export class OmsAuth extends Construct {
   readonly userPool?: UserPool;
   readonly consoleClient?: UserPoolClient;
   readonly integrationClient?: UserPoolClient;
+  /** The OAuth token endpoint of the pool's domain, where machine clients get tokens (client credentials). */
+  readonly tokenUrl?: string;
 
   constructor(scope: Construct, id: string, props: OmsAuthProps) {
     super(scope, id);
@@ -66,6 +68,7 @@ export class OmsAuth extends Construct {
       this.userPool = pool.userPool;
       this.consoleClient = pool.consoleClient;
       this.integrationClient = pool.integrationClient;
+      this.tokenUrl = `${pool.domain.baseUrl()}/oauth2/token`;
       this.issuer = pool.userPool.userPoolProviderUrl;
       this.audience = [
         pool.consoleClient.userPoolClientId,
@@ -121,7 +124,7 @@ export class OmsAuth extends Construct {
     );
     const resourceServer = userPool.addResourceServer('Api', { identifier: RESOURCE_SERVER_ID, scopes });
     const stack = Stack.of(this);
-    userPool.addDomain('Domain', {
+    const domain = userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.names.userPoolDomainPrefix(stack.account, stack.region) },
     });
     const consoleClient = userPool.addClient('Console', {
@@ -144,6 +147,6 @@ export class OmsAuth extends Construct {
       },
       accessTokenValidity: Duration.hours(1),
     });
-    return { userPool, consoleClient, integrationClient };
+    return { userPool, consoleClient, integrationClient, domain };
   }
 }

@@ -12,6 +12,7 @@ import { Outbox } from './outbox.js';
 import { Routing, type WorkQueue } from './routing.js';
 import { Schedules } from './schedules.js';
 import { StageSettings, type StageConfig, type StageNames } from './stage-config.js';
+import { failedBatchesOutputKey } from './stream-replay.js';
 import { Stateful } from './stateful.js';
 import { Analytics } from './analytics.js';
 import { TABLES } from './tables.js';
@@ -124,6 +125,13 @@ export class OmsStack extends Stack {
       new CfnOutput(this, 'ConsoleClientId', { value: auth.consoleClient.userPoolClientId });
       new CfnOutput(this, 'IntegrationClientId', { value: auth.integrationClient.userPoolClientId });
     }
+    if (auth.tokenUrl) {
+      new CfnOutput(this, 'TokenUrl', {
+        value: auth.tokenUrl,
+        description:
+          'OAuth token endpoint: machine clients (and the ops CLI) get tokens here with client credentials',
+      });
+    }
     new CfnOutput(this, 'EventBusName', {
       value: bus.eventBusName,
       description: 'Subscribe to OMS events here',
@@ -134,6 +142,12 @@ export class OmsStack extends Stack {
     for (const { spec, queue, deadLetterQueue } of workQueues) {
       new CfnOutput(this, `${spec.id}Url`, { value: queue.queueUrl });
       new CfnOutput(this, `${spec.id}DlqUrl`, { value: deadLetterQueue.queueUrl });
+    }
+    for (const { name, failedBatches } of outbox.subscriptions) {
+      new CfnOutput(this, failedBatchesOutputKey(name), {
+        value: failedBatches.queueUrl,
+        description: `Failed batches of ${name}, for oms streams replay`,
+      });
     }
     new CfnOutput(this, 'Stage', { value: props.names.stage });
     new CfnOutput(this, 'MetricsNamespace', { value: props.names.metricsNamespace });

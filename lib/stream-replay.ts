@@ -86,3 +86,13 @@ export function replaySucceeded(result: unknown): boolean {
   const failures = (result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures;
   return !Array.isArray(failures) || failures.length === 0;
 }
+
+/**
+ * The stack output holding the URL of a subscription's failure queue, e.g.
+ * `OrdersStreamToPublishOrderEventsFailedBatchesUrl` for `Orders-stream-to-publish-order-events`
+ * (output keys are letters and digits only).
+ */
+export function failedBatchesOutputKey(subscription: string): string {
+  const words = subscription.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return `${words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}FailedBatchesUrl`;
+}

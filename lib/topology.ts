@@ -424,6 +424,30 @@ export const FUNCTIONS = {
     memoryMb: 512,
     tables: [{ table: 'Reports', access: 'read' }],
   },
+  // Operations: re-routing waiting orders and releasing pre-orders (#12, items 4 and 5).
+  rerouteOrder: {
+    id: 'reroute-order',
+    entry: 'functions/orders/reroute-order.ts',
+    description:
+      'POST /v1/orders/{orderId}/route: send a parked, backordered or partially routed order back through the router',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [{ table: 'Orders', access: 'read' }],
+    publishesEvents: true,
+  },
+  releasePreorders: {
+    id: 'release-preorders',
+    entry: 'functions/routing/release-preorders.ts',
+    description: "Scheduled: route the waiting pre-orders whose products' release date has come",
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    tables: [
+      // backordersWaiting: the BACKORDERED and PARTIALLY_ROUTED orders, some waiting for a release date.
+      { table: 'Orders', access: 'read', indexes: ['backordersWaiting'] },
+      { table: 'Config', access: 'read' },
+    ],
+    publishesEvents: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -570,7 +594,7 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
   {
     id: 'RouteOrders',
     description:
-      'Orders to route: new, waiting for stock that has arrived, rejected by a location, or moved by an address change',
+      'Orders to route: new, waiting for stock that has arrived, rejected by a location, moved by an address change, released by ops or by their pre-order date',
     pattern: {
       source: ['oms'],
       'detail-type': [
@@ -579,6 +603,8 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
         'FulfillmentRejected',
         'FulfillmentOrderRejected',
         'FulfillmentOrderRerouteRequested',
+        'OrderRerouteRequested',
+        'PreorderReleased',
       ],
     },
     target: { queue: 'routing' },
@@ -616,6 +642,8 @@ export interface ScheduleSpec {
 export const SCHEDULES: readonly ScheduleSpec[] = [
   { id: 'PollAmazon', function: 'pollAmazon', rateMinutes: 5 },
   { id: 'CountOverdueFulfillmentOrders', function: 'countOverdueFulfillmentOrders', rateMinutes: 5 },
+  // Release dates are days; an hour late is on time for a pre-order.
+  { id: 'ReleasePreorders', function: 'releasePreorders', rateMinutes: 60 },
 ];
 
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { QUEUES } from '../../lib/topology.js';
-import { callLocal, targetOf, type Target, type TargetOptions } from './target.js';
+import { callLocal, stackOutput, targetOf, type Target, type TargetOptions } from './target.js';
 
 /**
  * `oms dlq list|redrive <queue>`: what sits in a queue's dead-letter queue, and moving it back
@@ -127,9 +127,17 @@ export function addDlqCommands(program: Command, print: (result: unknown) => voi
   dlq
     .command('list <queue>')
     .description('count (locally: show) the messages in the dead-letter queue of <queue>')
-    .action(async (queue: string) => print(await listDeadLetters(target(), queue)));
+    .action(async (queue: string) => print(await listDeadLetters(target(), await queueOf(target(), queue))));
   dlq
     .command('redrive <queue>')
     .description('move every message of the dead-letter queue of <queue> back to <queue>')
-    .action(async (queue: string) => print(await redriveDeadLetters(target(), queue)));
+    .action(async (queue: string) =>
+      print(await redriveDeadLetters(target(), await queueOf(target(), queue))),
+    );
+}
+
+/** In AWS, a queue named as in lib/topology.ts (RoutingQueue) is the stack's `<id>Url` output. */
+async function queueOf(target: Target, queue: string): Promise<string> {
+  const known = Object.values(QUEUES).some((spec) => spec.id === queue);
+  return target.kind === 'aws' && known ? stackOutput(target, `${queue}Url`) : queue;
 }

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import { IMPORT_KINDS, parseImport, type ImportKind, type ImportRow, type RowProblem } from './csv-rows.js';
-import { targetOf, type TargetOptions } from './target.js';
+import { apiOf, type Api, type ApiOptions } from './api.js';
 
 /**
  * `oms import locations|products|stock <file.csv> [--dry-run]`: a retailer's spreadsheet into the
@@ -23,13 +23,6 @@ export interface ImportReport {
   problems: RowProblem[];
 }
 
-export interface ApiOptions extends TargetOptions {
-  /** A deployed API's base URL (with --aws); defaults to OMS_API_URL. */
-  api?: string;
-  /** A bearer token for it (with --aws); defaults to OMS_TOKEN. */
-  token?: string;
-}
-
 const IN_FLIGHT = 8;
 
 export async function importFile(
@@ -43,8 +36,11 @@ export async function importFile(
   const report = { kind, file: basename(file), dryRun: options.dryRun === true, rows: rows.length, problems };
   if (options.dryRun || rows.length === 0) return { ...report, imported: 0 };
 
-  const api = await apiOf(options);
-  const bar = new SingleBar({ format: `${kind} [{bar}] {value}/{total} rows` }, Presets.shades_classic);
+  const api = await apiOf(options, { role: 'admin', sub: 'csv-import' });
+  const bar = new SingleBar(
+    { format: `${kind} [{bar}] {value}/{total} rows`, stream: process.stderr },
+    Presets.shades_classic,
+  );
   if (options.progress !== false) bar.start(rows.length, 0);
   let imported = 0;
   let next = 0;
@@ -62,33 +58,6 @@ export async function importFile(
   bar.stop();
   problems.sort((a, b) => a.line - b.line);
   return { ...report, imported, problems };
-}
-
-interface Api {
-  url: string;
-  token: string;
-}
-
-async function apiOf(options: ApiOptions): Promise<Api> {
-  const target = targetOf(options);
-  if (target.kind === 'local') {
-    const response = await fetch(`${target.url}/_local/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'admin', sub: 'csv-import' }),
-    });
-    if (!response.ok)
-      throw new Error(`The local runtime at ${target.url} gave no token (${response.status}).`);
-    return { url: target.url, token: ((await response.json()) as { access_token: string }).access_token };
-  }
-  const url = options.api ?? process.env.OMS_API_URL;
-  const token = options.token ?? process.env.OMS_TOKEN;
-  if (!url || !token) {
-    throw new Error(
-      'With --aws, give the API URL and an admin token (--api and --token, or OMS_API_URL and OMS_TOKEN).',
-    );
-  }
-  return { url: url.replace(/\/+$/, ''), token };
 }
 
 /** Sends one row; answers the API's objections to it, if any, at the row's line. */
@@ -133,21 +102,17 @@ export function addImportCommands(program: Command, print: (result: unknown) => 
     .command('import')
     .description('Import locations, products or stock levels from a CSV file (docs/operations.md)')
     .addOption(new Option('--dry-run', 'check every row and report the bad ones; change nothing'))
-    .option('--api <url>', 'with --aws: the API base URL (or OMS_API_URL)')
-    .option('--token <token>', 'with --aws: an admin bearer token (or OMS_TOKEN)')
     .argument('<kind>', IMPORT_KINDS.join(' | '))
     .argument('<file>', 'a CSV file whose first line names the columns')
-    .action(
-      async (kind: string, file: string, options: { dryRun?: boolean; api?: string; token?: string }) => {
-        if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
-          throw new Error(`Unknown kind "${kind}": one of ${IMPORT_KINDS.join(', ')}.`);
-        }
-        const report = await importFile(kind as ImportKind, file, {
-          ...program.opts<TargetOptions>(),
-          ...options,
-        });
-        print(report);
-        if (report.problems.length > 0) process.exitCode = 1;
-      },
-    );
+    .action(async (kind: string, file: string, options: { dryRun?: boolean }) => {
+      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) {
+        throw new Error(`Unknown kind "${kind}": one of ${IMPORT_KINDS.join(', ')}.`);
+      }
+      const report = await importFile(kind as ImportKind, file, {
+        ...program.opts<ApiOptions>(),
+        ...options,
+      });
+      print(report);
+      if (report.problems.length > 0) process.exitCode = 1;
+    });
 }

@@ -3,8 +3,13 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { toLambdaRecord } from '../../lib/local/stream-poller.js';
-import { batchPointerOf, readBatch, replaySucceeded } from '../../lib/stream-replay.js';
-import { callLocal, targetOf, type Target, type TargetOptions } from './target.js';
+import {
+  batchPointerOf,
+  failedBatchesOutputKey,
+  readBatch,
+  replaySucceeded,
+} from '../../lib/stream-replay.js';
+import { callLocal, stackOutput, targetOf, type Target, type TargetOptions } from './target.js';
 
 /**
  * `oms streams replay <subscription>`: for every failed-batch pointer parked on the subscription's
@@ -100,8 +105,15 @@ export function addStreamsCommands(program: Command, print: (result: unknown) =>
     .description(
       're-run the function of <subscription> (e.g. Orders-stream-to-publish-order-events) on its failed batches',
     )
-    .option('--queue-url <url>', "AWS: the subscription's failure queue (FailedBatches)")
-    .action(async (subscription: string, options: { queueUrl?: string }) =>
-      print(await replayStreamBatches(targetOf(program.opts<TargetOptions>()), subscription, options)),
-    );
+    .option(
+      '--queue-url <url>',
+      "AWS: the subscription's failure queue (default: the stack output <Subscription>FailedBatchesUrl)",
+    )
+    .action(async (subscription: string, options: { queueUrl?: string }) => {
+      const target = targetOf(program.opts<TargetOptions>());
+      const queueUrl =
+        options.queueUrl ??
+        (target.kind === 'aws' ? await stackOutput(target, failedBatchesOutputKey(subscription)) : undefined);
+      print(await replayStreamBatches(target, subscription, queueUrl ? { queueUrl } : {}));
+    });
 }

@@ -11,6 +11,7 @@ import { serviceOpenApi } from './service-paths.js';
 import { promiseOpenApi } from './promise-paths.js';
 import { customerOpenApi } from './customer-paths.js';
 import { reportsOpenApi } from './reports-paths.js';
+import { operationsOpenApi } from './operations-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -92,6 +93,7 @@ export function openApiDocument() {
         ...promiseOpenApi().schemas,
         ...customerOpenApi().schemas,
         ...reportsOpenApi().schemas,
+        ...operationsOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
       },
@@ -185,6 +187,7 @@ export function openApiDocument() {
       ...promiseOpenApi().paths,
       ...customerOpenApi().paths,
       ...reportsOpenApi().paths,
+      ...operationsOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

@@ -27,6 +27,7 @@ export const SCOPES = {
   'oms/customers.read': 'Read customers across channels and export their personal data',
   'oms/customers.erase': "Erase a customer's personal data",
   'oms/reports.read': 'Read sales and fulfillment reports of the whole business',
+  'oms/orders.route': 'Send parked, backordered or partially routed orders back through the router',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

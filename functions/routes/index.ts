@@ -3,6 +3,7 @@ import { ADMIN_ROUTES } from './admin.js';
 import { FULFILLMENT_ROUTES } from './fulfillment.js';
 import { CARRIER_ROUTES, SLA_ROUTES } from './carriers.js';
 import { INVENTORY_ROUTES } from './inventory.js';
+import { OPERATIONS_ROUTES } from './operations.js';
 import { ORDER_ROUTES } from './orders.js';
 import { ROUTING_ROUTES } from './routing.js';
 import { SERVICE_ROUTES } from './service.js';
@@ -24,4 +25,5 @@ export const ROUTES = [
   ...SLA_ROUTES,
   ...CUSTOMER_ROUTES,
   ...REPORT_ROUTES,
+  ...OPERATIONS_ROUTES,
 ] as const;

@@ -22,6 +22,7 @@ import {
   type FulfillmentOrder,
 } from '../domain/routing/routing-input.js';
 import { linesAwaitingStock, statusAfterRetry, stockForRetry } from '../domain/routing/partial-retry.js';
+import { isReleased, preorderSkus } from '../domain/routing/rerouting.js';
 import {
   canMergeWith,
   mergeDecision,
@@ -97,7 +98,8 @@ export interface RouteOrderDeps {
 }
 
 export type RouteRequest =
-  | { kind: 'route'; orderId: string }
+  /** `byOps`: ops asked for it (OrderRerouteRequested), which also releases a PARKED order. */
+  | { kind: 'route'; orderId: string; byOps?: boolean }
   | { kind: 'reroute_rejected'; orderId: string; fulfillmentOrderId: string; reason?: string };
 
 export type RouteOrderResult =
@@ -115,10 +117,12 @@ const ROUTABLE: readonly OrderStatus[] = ['RECEIVED', 'BACKORDERED'];
  * 1. loads the order; an interrupted large commit it carries is undone first, and the
  *    announcements of a large commit that held but was cut short are finished;
  * 2. for a rejection, gives the units back and marks the fulfillment order REJECTED (once);
- *    a PARTIALLY_ROUTED order (a BackorderRetry) routes only its lines waiting for stock, from
- *    stock its fulfillment orders do not already hold at that location (partial-retry.ts);
- *    an order not routed yet routes its lines less the units customer service canceled, and
- *    is decided again when such a change lands while it is decided (routeUnrouted);
+ *    a PARTIALLY_ROUTED order (a BackorderRetry, a PreorderReleased) routes only its lines waiting
+ *    for stock and its pre-order lines whose release date has come, from stock its fulfillment
+ *    orders do not already hold at that location (partial-retry.ts); a PARKED order is routed
+ *    only when ops ask (OrderRerouteRequested); an order not routed yet routes its lines less
+ *    the units customer service canceled, and is decided again when such a change lands while
+ *    it is decided (routeUnrouted);
  * 3. loads the active rules, the locations, the products, the stock of the ordered SKUs and the
  *    capacity the locations used today (their local day); when the rules merge orders, first
  *    tries to route the order together with its customer's other orders to the same address;
@@ -162,11 +166,11 @@ export async function routeOrder(deps: RouteOrderDeps, request: RouteRequest): P
         fulfillmentOrders: [...working, ...plannedStates(plan)],
       });
   } else if (order.status === 'PARTIALLY_ROUTED') {
-    rerouted = linesAwaitingStock(order.routing?.unplaced);
+    rerouted = await linesToRetry(deps, order.routing?.unplaced ?? []);
     if (rerouted.length === 0) return { kind: 'skipped', reason: 'no unplaced line waits for stock' };
     placed = await deps.listFulfillmentOrders(order.orderId);
     statusOf = statusAfterRetry;
-  } else if (!ROUTABLE.includes(order.status)) {
+  } else if (!ROUTABLE.includes(order.status) && !(request.byOps && order.status === 'PARKED')) {
     return { kind: 'skipped', reason: `order is ${order.status}` };
   } else {
     return routeUnrouted(deps, order);
@@ -199,6 +203,14 @@ async function routeUnrouted(deps: RouteOrderDeps, read: RoutableOrder): Promise
     if (!changedUnrouted) return result;
     order = current;
   }
+}
+
+/** A partial retry's lines: those waiting for stock, and pre-orders whose release date has come. */
+async function linesToRetry(deps: RouteOrderDeps, unplaced: readonly UnplacedLine[]): Promise<PlannedLine[]> {
+  const skus = preorderSkus(unplaced);
+  const products = skus.length > 0 ? await deps.getProducts(skus) : {};
+  const now = deps.now().toISOString();
+  return linesAwaitingStock(unplaced, (sku) => isReleased(products[sku], now));
 }
 
 /** Whether a location has worked on the fulfillment order (the lifecycle's record has a version). */

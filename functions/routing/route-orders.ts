@@ -19,9 +19,11 @@ import { routeOrder, type RouteOrderDeps, type RouteRequest } from './route-orde
 /** The EventBridge envelope the bus rule puts on the routing queue; details carry more than this. */
 const RoutingMessage = z.discriminatedUnion('detail-type', [
   z.object({
-    'detail-type': z.enum(['OrderReceived', 'BackorderRetry']),
+    'detail-type': z.enum(['OrderReceived', 'BackorderRetry', 'PreorderReleased']),
     detail: z.object({ orderId: z.string() }),
   }),
+  // Ops' re-route (POST /v1/orders/{orderId}/route), which may release a PARKED order.
+  z.object({ 'detail-type': z.literal('OrderRerouteRequested'), detail: z.object({ orderId: z.string() }) }),
   z.object({
     // FulfillmentOrderRejected: a location's reject or short pick (functions/fulfillment), whose
     // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form;
@@ -63,7 +65,11 @@ async function routeRecord(record: SQSRecord): Promise<void> {
           fulfillmentOrderId: message.detail.fulfillmentOrderId,
           ...(message.detail.reason !== undefined && { reason: message.detail.reason }),
         }
-      : { kind: 'route', orderId: message.detail.orderId };
+      : {
+          kind: 'route',
+          orderId: message.detail.orderId,
+          ...(message['detail-type'] === 'OrderRerouteRequested' && { byOps: true }),
+        };
   await routeOrder(routerDeps, request);
 }
 

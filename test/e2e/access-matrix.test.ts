@@ -196,6 +196,7 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'GET /v1/reports/sales': ['admin', 'ops', 'a machine client with every scope'],
   'GET /v1/reports/bestsellers': ['admin', 'ops', 'a machine client with every scope'],
   'GET /v1/reports/fulfillment': ['admin', 'ops', 'a machine client with every scope'],
+  'POST /v1/orders/{orderId}/route': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -230,6 +231,8 @@ let orderId = '';
 /** Orders each canceled once, by whoever asks first; an order delivered in full, and a return of it. */
 const cancelable: string[] = [];
 let delivered = '';
+/** An order waiting for stock no location has: re-routable however often it is asked. */
+let waiting = '';
 let returnId = '';
 let fulfillmentOrderId = '';
 let requestNumber = 0;
@@ -387,6 +390,8 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/reports/bestsellers?from=2026-11-01&to=2026-11-30');
     case 'GET /v1/reports/fulfillment':
       return get('/v1/reports/fulfillment?from=2026-11-01&to=2026-11-30');
+    case 'POST /v1/orders/{orderId}/route':
+      return post(`/v1/orders/${waiting}/route`, {});
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;
@@ -552,6 +557,23 @@ async function prepareServiceRequests() {
     { timeout: 30_000, interval: 200 },
   );
   for (const fo of fulfillmentOrders) await deliver(fo.fulfillmentOrderId);
+  waiting = await signed(
+    aCanonicalOrder({
+      externalId: 'matrix-waiting',
+      lines: [{ lineId: '1', sku: 'MATRIX-NO-STOCK', quantity: 1, unitPrice: 1000, discount: 0, tax: 0 }],
+      totals: undefined,
+    }),
+  );
+  await vi.waitFor(
+    async () => {
+      const response = await fetch(`${runtime.url}/v1/orders/${waiting}`, {
+        headers: { authorization: `Bearer ${tokens.admin}` },
+      });
+      const { status } = (await response.json()) as { status: string };
+      if (!['BACKORDERED', 'PARKED'].includes(status)) throw new Error(`still ${status}`);
+    },
+    { timeout: 30_000, interval: 200 },
+  );
   const authorized = await fetch(`${runtime.url}/v1/returns`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' },

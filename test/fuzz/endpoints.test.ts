@@ -32,6 +32,7 @@ import { anApiEvent } from '../helpers/factories.js';
 import { anOrder, anOrderItem } from '../helpers/records.js';
 import { useLocalTables } from '../helpers/tables.js';
 import { serviceApi } from '../../functions/service/service-api.js';
+import { rerouteOrder } from '../../functions/orders/reroute-order.js';
 import {
   ENDPOINTS,
   FUZZ_CHANNELS,
@@ -73,6 +74,7 @@ const HANDLERS: Record<string, Handler> = {
   listOverdueFulfillmentOrders: listOverdue,
   listOrders,
   customersApi: (event) => customersApi(event),
+  rerouteOrder,
 };
 
 const SECRET = 'fuzz-secret';

@@ -808,6 +808,13 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     route: fc.constant('/v1/reports/fulfillment'),
     query: query({ from: reportDay, to: reportDay }),
   }),
+  're-route order': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/orders/{orderId}/route'),
+    pathParameters: orderPath,
+    // The route reads no body: whatever comes is ignored.
+    body: bodies(fc.constant({})),
+  }),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */

@@ -325,6 +325,23 @@ const EXPECTED: ExpectedFunction[] = [
     reads: ['Reports'],
     environment: ['OMS_REPORTS_TIME_ZONE'],
   },
+  {
+    key: 'rerouteOrder',
+    id: 'reroute-order',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    reads: ['Orders'],
+    publishes: true,
+  },
+  {
+    key: 'releasePreorders',
+    id: 'release-preorders',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    reads: ['Orders', 'Config'],
+    publishes: true,
+    queries: ['Orders/backordersWaiting'],
+  },
 ];
 
 describe('the functions', () => {

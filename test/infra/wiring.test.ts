@@ -114,6 +114,7 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'GET', path: '/v1/reports/sales', function: 'reportsApi', token: true },
   { method: 'GET', path: '/v1/reports/bestsellers', function: 'reportsApi', token: true },
   { method: 'GET', path: '/v1/reports/fulfillment', function: 'reportsApi', token: true },
+  { method: 'POST', path: '/v1/orders/{orderId}/route', function: 'rerouteOrder', token: true },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -140,7 +141,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 33;
+const FUNCTION_COUNT = 35;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();
@@ -287,7 +288,7 @@ describe('the work queues', () => {
     }
   });
 
-  it('sends new, backordered-and-restocked, rejected and readdressed orders to the routing queue', () => {
+  it('sends new, backordered-and-restocked, rejected, readdressed, ops-released and pre-order-released orders to the routing queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['oms'],
@@ -297,6 +298,8 @@ describe('the work queues', () => {
           'FulfillmentRejected',
           'FulfillmentOrderRejected',
           'FulfillmentOrderRerouteRequested',
+          'OrderRerouteRequested',
+          'PreorderReleased',
         ],
       },
       Targets: [

@@ -9,17 +9,25 @@ import type { FulfillmentOrder } from './routing-input.js';
  * twice; the fulfillment orders they have stay as they are.
  */
 
-/** Why a line waits that arriving stock can change; pre-orders, reviews and vendors wait for other things. */
+/** Why a line waits that arriving stock can change; reviews and vendors wait for other things, pre-orders for their date. */
 const WAITING_FOR_STOCK: readonly UnplacedReason[] = [
   'insufficient_stock',
   'split_policy',
   'no_eligible_location',
 ];
 
-/** The unplaced lines a retry routes again. */
-export function linesAwaitingStock(unplaced: readonly UnplacedLine[] = []): PlannedLine[] {
+/**
+ * The unplaced lines a retry routes again: those waiting for stock, and the pre-order lines of
+ * SKUs that `released` says may ship now (their release date has come, rerouting.ts isReleased).
+ */
+export function linesAwaitingStock(
+  unplaced: readonly UnplacedLine[] = [],
+  released: (sku: string) => boolean = () => false,
+): PlannedLine[] {
   return unplaced
-    .filter((line) => WAITING_FOR_STOCK.includes(line.reason))
+    .filter(
+      (line) => WAITING_FOR_STOCK.includes(line.reason) || (line.reason === 'preorder' && released(line.sku)),
+    )
     .map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity }));
 }
 

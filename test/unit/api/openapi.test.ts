@@ -105,6 +105,7 @@ describe('the OpenAPI document', () => {
         'GET /v1/reports/sales',
         'GET /v1/reports/bestsellers',
         'GET /v1/reports/fulfillment',
+        'POST /v1/orders/{orderId}/route',
       ].sort(),
     );
   });
