@@ -14,12 +14,11 @@ import type { InventoryAggregate } from '../domain/inventory/aggregate.js';
 import { EMPTY_OUTBOX, type Outbox, type SyncDecision } from '../domain/inventory/sync.js';
 import type { ReplenishmentLine } from '../domain/inventory-events.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
-import { BACKORDER_SHARDS, backorderPartition } from '../domain/order-index.js';
-import { BACKORDER_INDEX } from './order-items.js';
+import { readWaitingOrders } from './backorder-index.js';
 import type { UnplacedLine } from '../domain/routing/index.js';
 import { linesAwaitingStock } from '../domain/routing/partial-retry.js';
 import type { StockLevel } from '../domain/stock.js';
-import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
+import { INVENTORY_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 
 /**
@@ -371,10 +370,8 @@ export function sumShards(levels: readonly StockLevel[]): StockLevel[] {
  * backorder index (written by the router when it parks an order) is the next step.
  */
 export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
-  const shards = Array.from({ length: BACKORDER_SHARDS }, (_, shard) => backorderPartition(shard));
-  const pages = await Promise.all(shards.map((shard) => queryWaiting(shard)));
-  return pages
-    .flat()
+  const items = await readWaitingOrders(['orderId', 'status', 'lines', 'routing.unplaced']);
+  return items
     .filter((item) =>
       item.status === 'BACKORDERED'
         ? ((item.lines ?? []) as { sku?: string }[]).some((line) => line.sku === sku)
@@ -383,27 +380,6 @@ export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
           ),
     )
     .map((item) => String(item.orderId));
-}
-
-async function queryWaiting(shard: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        IndexName: BACKORDER_INDEX,
-        KeyConditionExpression: 'backorderShard = :shard',
-        ProjectionExpression: 'orderId, #status, #lines, #routing.unplaced',
-        ExpressionAttributeNames: { '#status': 'status', '#lines': 'lines', '#routing': 'routing' },
-        ExpressionAttributeValues: { ':shard': shard },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
 }
 
 async function queryAll(input: {
