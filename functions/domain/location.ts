@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { decimal } from './text.js';
 import { WEEKDAYS } from './fulfillment/calendar.js';
 import { CountryCode } from './order.js';
 
@@ -24,8 +25,8 @@ export const Location = z.strictObject({
     postalCode: z.string().max(20).optional(),
     country: CountryCode,
   }),
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
+  lat: decimal().min(-90).max(90),
+  lon: decimal().min(-180).max(180),
   /** IANA name (`Europe/Lisbon`); the location's day, for its daily capacity, starts at its midnight. */
   timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Lisbon').default('UTC'),
   capabilities: z.array(z.enum(LOCATION_CAPABILITIES)).min(1),

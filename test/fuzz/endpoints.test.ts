@@ -44,6 +44,7 @@ import {
 } from './requests.js';
 import { startFuzzChannelApis, type FuzzChannelApis } from './channel-apis.js';
 import { customersApi } from '../../functions/customers/customers-api.js';
+import { reportsApi } from '../../functions/reports/reports-api.js';
 
 /**
  * Every endpoint, fed schema-shaped requests with extreme values and garbage (test/fuzz). Each
@@ -74,6 +75,7 @@ const HANDLERS: Record<string, Handler> = {
   listOverdueFulfillmentOrders: listOverdue,
   listOrders,
   customersApi: (event) => customersApi(event),
+  reportsApi: (event) => reportsApi(event),
   rerouteOrder,
 };
 

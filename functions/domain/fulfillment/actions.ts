@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { decimal } from '../text.js';
 
 /**
  * The body of each fulfillment action: the API contract of
@@ -47,9 +48,9 @@ export const PickBody = z
   .meta({ description: 'What was found on the shelf. Missing units are re-routed.' });
 
 export const DimensionsCm = z.strictObject({
-  length: z.number().positive().max(1000),
-  width: z.number().positive().max(1000),
-  height: z.number().positive().max(1000),
+  length: decimal().positive().max(1000),
+  width: decimal().positive().max(1000),
+  height: decimal().positive().max(1000),
 });
 
 export const PackBody = z

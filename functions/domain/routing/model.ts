@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { decimal } from '../text.js';
 import type { RuleSet } from './rules.js';
 
 /**
@@ -22,8 +23,8 @@ const RegionCode = z
 export const Location = z.strictObject({
   locationId: z.string().min(1).max(64),
   type: z.enum(LOCATION_TYPES),
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
+  lat: decimal().min(-90).max(90),
+  lon: decimal().min(-180).max(180),
   country: z.string().length(2),
   region: z.string().min(1).max(3).optional(),
   capabilities: z.array(z.enum(CAPABILITIES)),
