@@ -64,6 +64,22 @@ const fail = (failure: string) => {
 };
 const started = Date.now();
 
+/**
+ * HTTP carries header values as bytes: a generated value beyond Latin-1 goes out as its UTF-8
+ * bytes, as a raw client would send it (and as the server reads it back, byte by byte). A value
+ * with a line break or another control character can not be sent at all (undici refuses it, as
+ * API Gateway would), so the request is tallied as not sendable instead of failing the run.
+ */
+function onTheWire(headers: Record<string, string>): Record<string, string> | undefined {
+  const wire: Record<string, string> = {};
+  for (const [header, value] of Object.entries(headers)) {
+    const bytes = Buffer.from(value, 'utf8').toString('latin1');
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(bytes)) return undefined;
+    wire[header] = bytes;
+  }
+  return wire;
+}
+
 async function send(name: string, request: FuzzRequest): Promise<void> {
   const url = `${runtime.url}${pathFor(request)}${request.query ? `?${new URLSearchParams(request.query)}` : ''}`;
   const body = request.body;
@@ -80,11 +96,17 @@ async function send(name: string, request: FuzzRequest): Promise<void> {
     const signingSecret = request.signAs === 'shippo' ? DEMO_SHIPPO_SECRETS.webhook.value : secret;
     Object.assign(headers, signedHeaders(request.signAs, body ?? '', signingSecret, signedUrl));
   }
+  const wire = onTheWire(headers);
+  if (!wire) {
+    const tally = (tallies[name] ??= {});
+    tally['not sendable'] = (tally['not sendable'] ?? 0) + 1;
+    return;
+  }
   let status: string;
   try {
     const response = await fetch(url, {
       method: request.method,
-      headers,
+      headers: wire,
       ...(body !== undefined && { body }),
     });
     const text = await response.text();
