@@ -59,18 +59,19 @@ const reserve = (sku: string, orderId: string, quantity: number) =>
 
 describe('hot SKUs: stock over shards', () => {
   it(
-    'a flash sale of 300 concurrent orders for 100 units reserves exactly 100',
+    // Three orders a unit over eight shards: every shard runs dry while others still hold stock.
+    'a flash sale of 150 concurrent orders for 50 units reserves exactly 50',
     { timeout: 180_000 },
     async () => {
-      await aHotSku('FLASH', 100);
-      expect(await totals('FLASH')).toMatchObject({ onHand: 100, reserved: 0, shards: SHARDS });
+      await aHotSku('FLASH', 50);
+      expect(await totals('FLASH')).toMatchObject({ onHand: 50, reserved: 0, shards: SHARDS });
       const outcomes = await Promise.all(
-        Array.from({ length: 300 }, (_, index) => reserve('FLASH', `o-${index}`, 1)),
+        Array.from({ length: 150 }, (_, index) => reserve('FLASH', `o-${index}`, 1)),
       );
       const kinds = outcomes.map((outcome) => outcome.kind);
-      expect(kinds.filter((kind) => kind === 'reserved')).toHaveLength(100);
-      expect(kinds.filter((kind) => kind === 'insufficient')).toHaveLength(200);
-      expect(await totals('FLASH')).toMatchObject({ onHand: 100, reserved: 100, negative: 0 });
+      expect(kinds.filter((kind) => kind === 'reserved')).toHaveLength(50);
+      expect(kinds.filter((kind) => kind === 'insufficient')).toHaveLength(100);
+      expect(await totals('FLASH')).toMatchObject({ onHand: 50, reserved: 50, negative: 0 });
     },
   );
 
