@@ -17,14 +17,19 @@ describe('the function bundles', () => {
     specs.map((spec) => [spec.id, bundleFunction(spec)]),
   );
 
-  it.each(specs)(`$id is at most ${BUNDLE_LIMIT_BYTES / 1024} KB minified`, async (spec) => {
-    const report = await reports.get(spec.id)!;
+  it.each(specs)(
+    `$id is at most ${BUNDLE_LIMIT_BYTES / 1024} KB minified`,
+    async (spec) => {
+      const report = await reports.get(spec.id)!;
 
-    expect(
-      report.codeBytes,
-      `${spec.id} bundles ${(report.codeBytes / 1024).toFixed(1)} KB`,
-    ).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
-  });
+      expect(
+        report.codeBytes,
+        `${spec.id} bundles ${(report.codeBytes / 1024).toFixed(1)} KB`,
+      ).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
+      // The first case waits for every bundle, built at once: minutes on a busy two-core machine.
+    },
+    180_000,
+  );
 
   it.each(specs)('$id loads only the AWS SDK clients its permissions let it call', async (spec) => {
     const report = await reports.get(spec.id)!;
