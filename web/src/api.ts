@@ -1,3 +1,4 @@
+import { takeEarly } from './early';
 import type { Session } from './session';
 
 /**
@@ -27,7 +28,9 @@ export function createApi(baseUrl: string, session: Session, onUnauthorized: () 
   const call = async <T>(path: string, init: RequestInit): Promise<T> => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${session.token}`);
-    const response = await fetch(`${baseUrl}${path}`, { ...init, headers });
+    const url = `${baseUrl}${path}`;
+    const early = init.method === 'GET' ? takeEarly(url, session.token) : undefined;
+    const response = await (early ?? fetch(url, { ...init, headers }));
     const text = await response.text();
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     if (response.status === 401) onUnauthorized();
