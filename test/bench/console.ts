@@ -73,23 +73,37 @@ async function measure(browser: Browser, url: string, token: string, profile: (t
       timeout: 120_000,
     },
   );
-  const figures = await page.evaluate(() => ({
-    queue: (globalThis as unknown as { __queueDrawnAt: number }).__queueDrawnAt,
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-    // The requests up to the queue, each from its start to its last byte: where the time goes.
-    requests: [
-      ...performance.getEntriesByType('navigation'),
-      ...performance.getEntriesByType('resource'),
-    ].map((entry) => {
-      const { pathname, search } = new URL(entry.name);
-      return {
-        what: `${pathname.replace(/^\/console\/assets\//, '')}${search}`.slice(0, 60),
-        start: entry.startTime,
-        end: (entry as PerformanceResourceTiming).responseEnd,
-        bytes: (entry as PerformanceResourceTiming).encodedBodySize,
-      };
-    }),
-  }));
+  const figures = await page.evaluate(() => {
+    // The page's own timing entries (DOM types: this runs in the browser, typed here by hand).
+    const timing = (
+      globalThis as unknown as {
+        performance: {
+          getEntriesByType(type: string): {
+            name: string;
+            startTime: number;
+            responseEnd: number;
+            encodedBodySize: number;
+          }[];
+        };
+      }
+    ).performance;
+    return {
+      queue: (globalThis as unknown as { __queueDrawnAt: number }).__queueDrawnAt,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+      // The requests up to the queue, each from its start to its last byte: where the time goes.
+      requests: [...timing.getEntriesByType('navigation'), ...timing.getEntriesByType('resource')].map(
+        (entry) => {
+          const { pathname, search } = new URL(entry.name);
+          return {
+            what: `${pathname.replace(/^\/console\/assets\//, '')}${search}`.slice(0, 60),
+            start: entry.startTime,
+            end: entry.responseEnd,
+            bytes: entry.encodedBodySize,
+          };
+        },
+      ),
+    };
+  });
   await context.close();
   return figures;
 }

@@ -262,6 +262,7 @@ describe('the store associate', () => {
     await page.getByRole('heading', { name: 'Ship to customer SHIPPED', exact: true }).waitFor();
 
     const order = await local.orderWithStatus<{
+      status: string;
       fulfillmentOrders: { packages: unknown[]; shipments: unknown[] }[];
     }>(orderId, 'SHIPPED');
     expect(order.fulfillmentOrders[0]!.packages).toMatchObject([
