@@ -20,8 +20,11 @@ export class ApiError extends Error {
 
 export interface Api {
   get<T>(path: string): Promise<T>;
-  /** A change: sent with a fresh Idempotency-Key, so a retried click never acts twice. */
-  post<T>(path: string, body: unknown, method?: 'POST' | 'PUT'): Promise<T>;
+  /**
+   * A change: sent with a fresh Idempotency-Key, so a retried click never acts twice, or with
+   * the caller's key when the change must happen once whatever the page does (a label bought).
+   */
+  post<T>(path: string, body: unknown, method?: 'POST' | 'PUT', idempotencyKey?: string): Promise<T>;
 }
 
 export function createApi(baseUrl: string, session: Session, onUnauthorized: () => void): Api {
@@ -39,10 +42,10 @@ export function createApi(baseUrl: string, session: Session, onUnauthorized: () 
   };
   return {
     get: (path) => call(path, { method: 'GET' }),
-    post: (path, body, method = 'POST') =>
+    post: (path, body, method = 'POST', idempotencyKey = crypto.randomUUID()) =>
       call(path, {
         method,
-        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
       }),
   };

@@ -59,8 +59,9 @@ export function CarrierFields({
 /**
  * Each package still to ship, one card each: buy its label (`POST …/labels`, the cheapest rate;
  * only for a package packed with weight and size, which the provider prices) and ship with it,
- * or type the carrier and tracking number of a label made elsewhere. A bought label is kept here
- * until the package ships, so a failed ship does not buy it twice.
+ * or type the carrier and tracking number of a label made elsewhere. The label's Idempotency-Key
+ * is the package's own, so a package is paid for once: a lost answer, a double tap or buying
+ * again after a reload answers the label bought first.
  */
 export function ShipPackages({
   api,
@@ -76,9 +77,12 @@ export function ShipPackages({
   const [labels, setLabels] = useState<Record<string, Label>>({});
   const number = (pkg: Package) => fo.packages.indexOf(pkg) + 1;
   const buyLabel = async (pkg: Package) => {
-    const label = await api.post<Label>(`/v1/fulfillment-orders/${segment(fo.fulfillmentOrderId)}/labels`, {
-      packageId: pkg.packageId,
-    });
+    const label = await api.post<Label>(
+      `/v1/fulfillment-orders/${segment(fo.fulfillmentOrderId)}/labels`,
+      { packageId: pkg.packageId },
+      'POST',
+      `label-${pkg.packageId}`,
+    );
     setLabels((bought) => ({ ...bought, [pkg.packageId]: label }));
   };
   return (
