@@ -62,6 +62,16 @@ export function fulfillmentOpenApi() {
               schema: { type: 'string', enum: QUEUE_STATES, default: 'CREATED' },
             },
             {
+              name: 'statuses',
+              in: 'query',
+              required: false,
+              description:
+                'Several statuses, comma-separated (`CREATED,ACCEPTED`), instead of `status`: each its first `limit`, status by status; no `cursor`.',
+              style: 'form',
+              explode: false,
+              schema: { type: 'array', items: { type: 'string', enum: QUEUE_STATES }, uniqueItems: true },
+            },
+            {
               name: 'limit',
               in: 'query',
               required: false,
@@ -75,8 +85,13 @@ export function fulfillmentOpenApi() {
             },
           ],
           responses: {
-            '200': { description: '`items` (fulfillment orders) and `nextCursor` when there is more.' },
-            '400': problem('A query parameter or the cursor is invalid.'),
+            '200': {
+              description:
+                '`items` (fulfillment orders) and `nextCursor` when there is more; with `statuses`, `nextCursors` maps each status that has more to the cursor of its own `status` query.',
+            },
+            '400': problem(
+              'A query parameter or the cursor is invalid, or `statuses` with `status` or `cursor`.',
+            ),
             '404': problem('No such location.'),
           },
         },

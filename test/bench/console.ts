@@ -14,7 +14,8 @@ import { PHONE, launchChromium } from '../browser/console.js';
  * Chiado, then loads Maria's queue in Debian's Chromium with the CPU slowed 4× and the network of
  * Chrome DevTools' presets (RTT and bandwidth applied by the browser, so they hold for every
  * request), ROUNDS times each with an empty cache. Prints the first contentful paint and the time
- * until the queue is drawn and can be tapped (the list, or its "nothing to do"), medians.
+ * until the queue is drawn and can be tapped (the list, or its "nothing to do"), medians, and the
+ * requests of the median round with when each started and ended (the critical path).
  * Numbers from a shared machine vary with its load; nothing asserts them.
  */
 const ROUNDS = Number(process.env.CONSOLE_BENCH_ROUNDS ?? 5);
@@ -72,10 +73,37 @@ async function measure(browser: Browser, url: string, token: string, profile: (t
       timeout: 120_000,
     },
   );
-  const figures = await page.evaluate(() => ({
-    queue: (globalThis as unknown as { __queueDrawnAt: number }).__queueDrawnAt,
-    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-  }));
+  const figures = await page.evaluate(() => {
+    // The page's own timing entries (DOM types: this runs in the browser, typed here by hand).
+    const timing = (
+      globalThis as unknown as {
+        performance: {
+          getEntriesByType(type: string): {
+            name: string;
+            startTime: number;
+            responseEnd: number;
+            encodedBodySize: number;
+          }[];
+        };
+      }
+    ).performance;
+    return {
+      queue: (globalThis as unknown as { __queueDrawnAt: number }).__queueDrawnAt,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+      // The requests up to the queue, each from its start to its last byte: where the time goes.
+      requests: [...timing.getEntriesByType('navigation'), ...timing.getEntriesByType('resource')].map(
+        (entry) => {
+          const { pathname, search } = new URL(entry.name);
+          return {
+            what: `${pathname.replace(/^\/console\/assets\//, '')}${search}`.slice(0, 60),
+            start: entry.startTime,
+            end: entry.responseEnd,
+            bytes: entry.encodedBodySize,
+          };
+        },
+      ),
+    };
+  });
   await context.close();
   return figures;
 }
@@ -125,6 +153,11 @@ try {
       `  ${profile.name.padEnd(8)} first contentful paint ${(fcp / 1000).toFixed(2)} s, queue interactive ${(queue / 1000).toFixed(2)} s` +
         ` (rounds: ${rounds.map((r) => (r.queue / 1000).toFixed(2)).join(', ')} s)`,
     );
+    const typical = rounds.find((r) => r.queue === queue)!;
+    for (const request of typical.requests.filter((r) => r.start <= typical.queue))
+      console.log(
+        `    ${request.what.padEnd(60)} ${(request.start / 1000).toFixed(2)}–${(request.end / 1000).toFixed(2)} s, ${(request.bytes / 1024).toFixed(1)} KB`,
+      );
   }
 } finally {
   await browser.close();

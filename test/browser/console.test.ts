@@ -1,8 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { putChannel, putLocation } from '../../functions/data/config-repository.js';
+import {
+  putCarrierAccount,
+  putCarrierServices,
+  putChannel,
+  putLocation,
+} from '../../functions/data/config-repository.js';
 import { putStockLevel } from '../../functions/data/inventory-repository.js';
 import { newStockLevel } from '../../functions/domain/stock.js';
+import { DEMO_CARRIER_SERVICES } from '../../lib/local/demo-data.js';
+import { DEMO_SHIPPO_SECRETS } from '../../lib/local/local-config.js';
+import { aShippoRate, aShippoShipment, aShippoTransaction, startFakeShippo } from '../helpers/fake-shippo.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
 import { levelOf, routedFulfillmentOrders } from '../helpers/fulfillment.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
@@ -16,6 +24,9 @@ import { PHONE, checkScreen, launchChromium, screenshotOnFailure, signedIn } fro
  */
 let local: TestRuntime;
 let browser: Browser;
+// The label provider: a stand-in for Shippo's API on 127.0.0.1, as in test/e2e/carriers-shippo.test.ts.
+let shippo: Awaited<ReturnType<typeof startFakeShippo>>;
+const LABEL_TRACKING = '9400111899223197428490';
 const CHIADO = 'STORE-LIS-CHIADO';
 const PORTO = 'STORE-POR-BAIXA';
 const PORTO_ADDRESS = {
@@ -29,10 +40,34 @@ const PORTO_ADDRESS = {
 };
 
 beforeAll(async () => {
-  [local, browser] = await Promise.all([startTestRuntime({ seed: false }), launchChromium()]);
+  [local, browser, shippo] = await Promise.all([
+    startTestRuntime({ seed: false }),
+    launchChromium(),
+    startFakeShippo((request) =>
+      request.path === '/shipments/'
+        ? { status: 201, body: aShippoShipment([aShippoRate()]) }
+        : { status: 201, body: aShippoTransaction() },
+    ),
+  ]);
   await putChannel(aChannel({ channelId: 'web', name: 'Web' }));
+  await putCarrierServices(DEMO_CARRIER_SERVICES);
+  await putCarrierAccount({
+    carrierId: 'shippo',
+    baseUrl: shippo.baseUrl,
+    apiTokenSecretName: DEMO_SHIPPO_SECRETS.apiToken.name,
+    webhookSecretName: DEMO_SHIPPO_SECRETS.webhook.name,
+    active: true,
+  });
   await putLocation(aLocation(CHIADO, { name: 'Lisbon Chiado store', lat: 38.7107, lon: -9.142 }));
-  await putLocation(aLocation(PORTO, { name: 'Porto Santa Catarina store', lat: 41.149, lon: -8.606 }));
+  await putLocation(
+    aLocation(PORTO, {
+      name: 'Porto Santa Catarina store',
+      lat: 41.149,
+      lon: -8.606,
+      // A source of transfers to other stores' click-and-collect (docs/routing.md).
+      capabilities: ['ship', 'pickup', 'transfer'],
+    }),
+  );
   const now = new Date().toISOString();
   await Promise.all([
     putStockLevel(newStockLevel({ sku: 'MUG-BLUE', locationId: CHIADO, onHand: 10, now })),
@@ -40,6 +75,7 @@ beforeAll(async () => {
     putStockLevel(newStockLevel({ sku: 'VASE', locationId: PORTO, onHand: 5, now })),
     putStockLevel(newStockLevel({ sku: 'LAMP', locationId: CHIADO, onHand: 3, now })),
     putStockLevel(newStockLevel({ sku: 'LAMP', locationId: PORTO, onHand: 8, now })),
+    putStockLevel(newStockLevel({ sku: 'CANDLE', locationId: PORTO, onHand: 4, now })),
   ]);
 });
 afterEach(async (context) => {
@@ -48,6 +84,7 @@ afterEach(async (context) => {
 afterAll(async () => {
   await browser?.close();
   await local?.stop();
+  await shippo?.close();
 });
 
 type Line = { lineId: string; sku: string; name: string; quantity: number };
@@ -95,11 +132,11 @@ describe('the store associate', () => {
     await scan.fill('MUG-BLUE');
     await scan.press('Enter');
     await page.getByRole('button', { name: 'Picked everything' }).click();
-    await page.getByRole('button', { name: 'Pack into one package' }).click();
+    await page.getByRole('button', { name: 'Pack into 1 package' }).click();
     await page.getByLabel('Carrier').selectOption('CTT');
     await page.getByLabel('Tracking number').fill('CTT-CONSOLE-1');
     await checkScreen(page, 'ship');
-    await page.getByRole('button', { name: 'Ship', exact: true }).click();
+    await page.getByRole('button', { name: 'Ship this package' }).click();
     await page.getByRole('heading', { name: /SHIPPED/ }).waitFor();
     await page.getByText(/CTT-CONSOLE-1/).waitFor();
 
@@ -173,6 +210,147 @@ describe('the store associate', () => {
     expect(await page.getByRole('link', { name: 'Orders' }).count()).toBe(0);
     await context.close();
   });
+
+  it('packs an order into two packages, buys a label for one and ships the other with a typed tracking number', async () => {
+    const { orderId, fulfillmentOrderId } = await routedOrder('W-CON-6', [
+      MUGS,
+      { lineId: '2', sku: 'TOTE-CANVAS', name: 'Canvas tote', quantity: 1 },
+    ]);
+    const { page, context } = await signedIn(browser, local.url, 'maria', PHONE);
+    await page.goto(`${local.url}/console/#/fulfillment-orders/${fulfillmentOrderId}`);
+    await page.getByRole('button', { name: 'Accept' }).click();
+    const scan = page.getByLabel('Scan or type a SKU');
+    for (const [sku, missing] of [
+      ['MUG-BLUE', 2],
+      ['MUG-BLUE', 1],
+    ] as const) {
+      await scan.fill(sku);
+      await scan.press('Enter');
+      await page.getByRole('button', { name: `Short pick: ${missing} not found` }).waitFor();
+    }
+    await scan.fill('TOTE-CANVAS');
+    await scan.press('Enter');
+    await page.getByRole('button', { name: 'Picked everything' }).click();
+
+    const first = page.getByRole('group', { name: 'Package 1' });
+    await first.getByLabel(/Canvas tote/).fill('0');
+    await first.getByLabel('Weight (g)').fill('900');
+    await first.getByLabel('Length (cm)').fill('30');
+    await first.getByLabel('Width (cm)').fill('20');
+    await first.getByLabel('Height (cm)').fill('15');
+    await page.getByRole('button', { name: 'Add a package' }).click();
+    const second = page.getByRole('group', { name: 'Package 2' });
+    await second.getByLabel(/Canvas tote/).fill('1');
+    await second.getByLabel('Weight (g)').fill('400');
+    await checkScreen(page, 'pack');
+    await page.getByRole('button', { name: 'Pack into 2 packages' }).click();
+
+    const one = page.getByRole('region', { name: 'Package 1 of 2' });
+    await one.getByRole('button', { name: 'Buy a label' }).click();
+    await one.getByRole('link', { name: 'Print the label' }).waitFor();
+    expect(await one.textContent()).toContain(LABEL_TRACKING);
+    expect(await page.getByRole('region', { name: 'Package 2 of 2' }).textContent()).toContain(
+      'A label can be bought for a package packed with its weight and size.',
+    );
+    await checkScreen(page, 'label');
+    const purchases = () => shippo.requests.filter((request) => request.path === '/transactions/').length;
+    expect(purchases()).toBe(1);
+    // A reload forgets the label on the screen; buying again answers the one bought, not a second.
+    await page.reload();
+    await one.getByRole('button', { name: 'Buy a label' }).click();
+    await one.getByRole('link', { name: 'Print the label' }).waitFor();
+    expect(purchases()).toBe(1);
+    await one.getByRole('button', { name: 'Ship with this label' }).click();
+    await page.getByRole('heading', { name: /PARTIALLY SHIPPED/ }).waitFor();
+    const two = page.getByRole('region', { name: 'Package 2 of 2' });
+    await two.getByLabel('Carrier').selectOption('CTT');
+    await two.getByLabel('Tracking number').fill('CTT-CONSOLE-6');
+    await two.getByRole('button', { name: 'Ship this package' }).click();
+    await page.getByRole('heading', { name: 'Ship to customer SHIPPED', exact: true }).waitFor();
+
+    const order = await local.orderWithStatus<{
+      status: string;
+      fulfillmentOrders: { packages: unknown[]; shipments: unknown[] }[];
+    }>(orderId, 'SHIPPED');
+    expect(order.fulfillmentOrders[0]!.packages).toMatchObject([
+      {
+        lines: [{ lineId: '1', quantity: 2 }],
+        weightGrams: 900,
+        dimensionsCm: { length: 30, width: 20, height: 15 },
+      },
+      { lines: [{ lineId: '2', quantity: 1 }], weightGrams: 400 },
+    ]);
+    expect(order.fulfillmentOrders[0]!.shipments).toMatchObject([
+      { carrier: 'USPS', trackingNumber: LABEL_TRACKING, lines: [{ lineId: '1', quantity: 2 }] },
+      { carrier: 'CTT', trackingNumber: 'CTT-CONSOLE-6', lines: [{ lineId: '2', quantity: 1 }] },
+    ]);
+    expect(shippo.requests.find((request) => request.path === '/shipments/')?.body).toMatchObject({
+      parcels: [{ weight: '900', mass_unit: 'g', length: '30', distance_unit: 'cm' }],
+    });
+    await context.close();
+  });
+
+  it('ships a transfer out of Porto, shown as such, and Chiado receives it with its units', async () => {
+    const posted = await local.postSignedOrder(
+      JSON.stringify(
+        aCanonicalOrder({
+          externalId: 'W-CON-7',
+          lines: [
+            { lineId: '1', sku: 'CANDLE', name: 'Candle', quantity: 1, unitPrice: 900, discount: 0, tax: 0 },
+          ],
+          totals: undefined,
+          fulfillment: { type: 'pickup', locationId: CHIADO },
+        }),
+      ),
+    );
+    const { orderId } = (await posted.json()) as { orderId: string };
+    const transfer = (await routedFulfillmentOrders(local, orderId)).find((fo) => fo.kind === 'transfer')!;
+    expect(transfer).toMatchObject({ locationId: PORTO, transferTo: CHIADO });
+
+    const ines = await signedIn(browser, local.url, 'ines', PHONE);
+    const outgoing = ines.page
+      .getByRole('link', { name: new RegExp(`Transfer out to ${CHIADO}`) })
+      .filter({ hasText: orderId });
+    await outgoing.waitFor();
+    await checkScreen(ines.page, 'transfer-out');
+    await outgoing.click();
+    await ines.page.getByRole('button', { name: 'Accept' }).click();
+    await ines.page.getByLabel('Scan or type a SKU').fill('CANDLE');
+    await ines.page.getByLabel('Scan or type a SKU').press('Enter');
+    await ines.page.getByRole('button', { name: 'Picked everything' }).click();
+    await ines.page.getByRole('button', { name: 'Pack into 1 package' }).click();
+    await ines.page.getByLabel('Tracking number').fill('CTT-TRANSFER-7');
+    await ines.page.getByRole('button', { name: 'Ship this package' }).click();
+    await ines.page
+      .getByRole('heading', { name: `Transfer out to ${CHIADO} SHIPPED`, exact: true })
+      .waitFor();
+    await ines.context.close();
+
+    const { page, context } = await signedIn(browser, local.url, 'maria', PHONE);
+    const incoming = page
+      .getByRole('link', { name: new RegExp(`Transfer in from ${PORTO}`) })
+      .filter({ hasText: 'On its way here' });
+    await incoming.waitFor();
+    await incoming.click();
+    await page.getByRole('button', { name: 'Received at this store' }).click();
+    await page.getByText(`Received 1 unit at ${CHIADO}`).waitFor();
+    await checkScreen(page, 'transfer-in');
+    expect(
+      await local.getJson<{ status: string }>(`/v1/fulfillment-orders/${transfer.fulfillmentOrderId}`),
+    ).toMatchObject({ status: 'READY_FOR_PICKUP', lines: [{ shipped: 1 }] });
+    await vi.waitFor(
+      () =>
+        expect(
+          local.published.filter(
+            (event) =>
+              event['detail-type'] === 'FulfillmentOrderReceived' &&
+              event.detail.fulfillmentOrderId === transfer.fulfillmentOrderId,
+          ),
+        ).toHaveLength(1),
+      { timeout: 10_000, interval: 100 },
+    );
+    await context.close();
+  });
 });
 
 describe('customer service', () => {
@@ -200,7 +378,7 @@ describe('customer service', () => {
       .getByRole('row', { name: /Canvas tote/ })
       .getByRole('cell')
       .nth(3);
-    await expect.poll(() => canceled.textContent()).toBe('2');
+    await expect.poll(() => canceled.textContent(), { timeout: 20_000 }).toBe('2');
     await vi.waitFor(
       async () =>
         expect(await levelOf(local, 'TOTE-CANVAS', CHIADO)).toMatchObject({

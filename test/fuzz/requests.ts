@@ -650,6 +650,17 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
         fc.constantFrom('CREATED', 'ACCEPTED', 'SHIPPED', 'PENDING', 'created'),
         extremeString,
       ),
+      statuses: fc.oneof(
+        fc.constantFrom(
+          'CREATED,ACCEPTED,PICKED,PACKED,PARTIALLY_SHIPPED,READY_FOR_PICKUP,SHIPPED,IN_TRANSIT',
+          'CREATED',
+          'CREATED,CREATED',
+          'CREATED,,ACCEPTED',
+          'PENDING,CREATED',
+          ',',
+        ),
+        extremeString,
+      ),
       limit,
       cursor: fc.oneof(
         cursor,

@@ -1,3 +1,4 @@
+import { takeEarly } from './early';
 import type { Session } from './session';
 
 /**
@@ -19,15 +20,20 @@ export class ApiError extends Error {
 
 export interface Api {
   get<T>(path: string): Promise<T>;
-  /** A change: sent with a fresh Idempotency-Key, so a retried click never acts twice. */
-  post<T>(path: string, body: unknown, method?: 'POST' | 'PUT'): Promise<T>;
+  /**
+   * A change: sent with a fresh Idempotency-Key, so a retried click never acts twice, or with
+   * the caller's key when the change must happen once whatever the page does (a label bought).
+   */
+  post<T>(path: string, body: unknown, method?: 'POST' | 'PUT', idempotencyKey?: string): Promise<T>;
 }
 
 export function createApi(baseUrl: string, session: Session, onUnauthorized: () => void): Api {
   const call = async <T>(path: string, init: RequestInit): Promise<T> => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${session.token}`);
-    const response = await fetch(`${baseUrl}${path}`, { ...init, headers });
+    const url = `${baseUrl}${path}`;
+    const early = init.method === 'GET' ? takeEarly(url, session.token) : undefined;
+    const response = await (early ?? fetch(url, { ...init, headers }));
     const text = await response.text();
     const body = text ? (JSON.parse(text) as unknown) : undefined;
     if (response.status === 401) onUnauthorized();
@@ -36,10 +42,10 @@ export function createApi(baseUrl: string, session: Session, onUnauthorized: () 
   };
   return {
     get: (path) => call(path, { method: 'GET' }),
-    post: (path, body, method = 'POST') =>
+    post: (path, body, method = 'POST', idempotencyKey = crypto.randomUUID()) =>
       call(path, {
         method,
-        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
       }),
   };

@@ -2,12 +2,18 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createApi } from './api';
 import type { ConsoleConfig } from './config';
 import { areasOf, clearSession, saveSession, type Area, type Session } from './session';
-import { FulfillmentOrderScreen } from './screens/fulfillment-order';
-import { Overdue, Replenishment, Stock } from './screens/ops';
-import { OrderPage, OrderSearch } from './screens/order';
 import { Queue } from './screens/queue';
-import { RuleSetSimulation } from './screens/simulation';
 import { SignIn } from './screens/sign-in';
+// Loaded on first use: a store's phone downloads the queue, not the other roles' screens.
+import {
+  FulfillmentOrderScreen,
+  OrderPage,
+  OrderSearch,
+  Overdue,
+  Replenishment,
+  RuleSetSimulation,
+  Stock,
+} from './screens/lazy';
 
 const AREA_NAMES: Record<Area, string> = {
   queue: 'Work queue',

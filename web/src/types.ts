@@ -48,15 +48,9 @@ export interface FulfillmentOrder {
   lines: FulfillmentLine[];
   shipTo?: Address;
   pickup?: { locationId: string; customer?: { name?: string; email?: string; phone?: string } };
-  packages: { packageId: string; lines: { lineId: string; quantity: number }[] }[];
+  packages: Package[];
   shipments: Shipment[];
-}
-
-export interface WorkQueuePage {
-  locationId: string;
-  status: string;
-  items: FulfillmentOrder[];
-  nextCursor?: string;
+  history?: FulfillmentStep[];
 }
 
 export interface OrderLine {
@@ -178,4 +172,45 @@ export interface OverduePage {
     'fulfillmentOrderId' | 'orderId' | 'locationId' | 'kind' | 'status' | 'createdAt'
   > & { dueBy: string })[];
   nextCursor?: string;
+}
+
+/* The associate's packing, labels, transfers and one-call queue (web/src/screens/fulfillment-order.tsx). */
+export interface DimensionsCm {
+  length: number;
+  width: number;
+  height: number;
+}
+
+export interface Package {
+  packageId: string;
+  lines: { lineId: string; quantity: number }[];
+  weightGrams?: number;
+  dimensionsCm?: DimensionsCm;
+}
+
+export interface FulfillmentStep {
+  action: string;
+  at: string;
+  from: string;
+  to: string;
+}
+
+/** `POST /v1/fulfillment-orders/{id}/labels`: a label bought for one package. */
+export interface Label {
+  labelId: string;
+  carrier: string;
+  service?: string;
+  trackingNumber: string;
+  trackingUrl?: string;
+  labelUrl?: string;
+  cost?: { amount: number; currency: string };
+  packageId?: string;
+}
+
+/** `GET /v1/locations/{id}/fulfillment-orders?statuses=…`: several statuses in one answer. */
+export interface WorkPage {
+  locationId: string;
+  statuses: string[];
+  items: FulfillmentOrder[];
+  nextCursors?: Record<string, string>;
 }

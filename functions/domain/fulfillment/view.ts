@@ -108,19 +108,59 @@ export function toFulfillmentOrderView(
 /** States a work queue can be asked for: every state but the ones that are not work yet. */
 export const QUEUE_STATES = FULFILLMENT_STATES.filter((state) => !NOT_YET_WORK.includes(state));
 
-export const WorkQueueQuery = z.strictObject({
-  status: z
-    .enum(QUEUE_STATES as [string, ...string[]], { error: `must be one of ${QUEUE_STATES.join(', ')}` })
-    .default('CREATED')
-    .meta({ description: 'The status to list; default CREATED (new work).' }),
-  limit: z.coerce
-    .number()
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(100, 'must be at most 100')
-    .default(25),
-  cursor: z.string().min(1).max(4096).optional().meta({ description: '`nextCursor` of the previous page.' }),
+const QueueState = z.enum(QUEUE_STATES as [string, ...string[]], {
+  error: `must be one of ${QUEUE_STATES.join(', ')}`,
 });
+
+/**
+ * `status` lists one state, paged by `cursor`. `statuses` (comma-separated) lists several in one
+ * call, `limit` of each, for a store's whole queue on a slow connection; it takes no cursor,
+ * since each state pages on its own (`nextCursors` names each state's `status`+`cursor` query).
+ */
+export const WorkQueueQuery = z
+  .strictObject({
+    status: QueueState.optional().meta({ description: 'The status to list; default CREATED (new work).' }),
+    statuses: z
+      .string()
+      .max(400)
+      .transform((list) => list.split(','))
+      .pipe(
+        z
+          .array(QueueState)
+          .min(1)
+          .refine((states) => new Set(states).size === states.length, 'lists a status twice'),
+      )
+      .optional()
+      .meta({ description: 'Several statuses, comma-separated, instead of `status`; no `cursor`.' }),
+    limit: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(25),
+    cursor: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .meta({ description: '`nextCursor` of the previous page.' }),
+  })
+  .superRefine((query, ctx) => {
+    if (query.statuses === undefined) return;
+    if (query.status !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['statuses'], message: 'give either status or statuses' });
+    if (query.cursor !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: 'pages one status: use it with status, not statuses',
+      });
+  })
+  .transform(({ status, statuses, ...rest }) => ({
+    ...rest,
+    status: status ?? 'CREATED',
+    ...(statuses !== undefined && { statuses }),
+  }));
 export type WorkQueueQuery = z.output<typeof WorkQueueQuery>;
 
 /** The `Idempotency-Key` header every action needs: printable ASCII, as the IETF draft has it. */

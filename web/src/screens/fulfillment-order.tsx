@@ -1,9 +1,13 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { ActionForm } from '../action-form';
 import { segment, type Api } from '../api';
 import type { Session } from '../session';
-import type { FulfillmentOrder } from '../types';
-import { Card, Loading, Problem, Status, useAction, useLoad, when } from '../ui';
-import { KIND_NAMES, isOverdue } from '../work';
+import type { FulfillmentLine, FulfillmentOrder } from '../types';
+import { Card, Loading, Problem, Status, useLoad, when } from '../ui';
+import { isOverdue, packagesToShip, receipt, unpackedLines, workTitle } from '../work';
+import { PackForm } from './pack-form';
+import { CarrierFields, NO_SHIPMENT, ShipPackages, typedShipment, type ShipBody } from './ship-package';
 
 /**
  * One fulfillment order as the associate works it: the pick list, and only the actions the state
@@ -23,13 +27,19 @@ export function FulfillmentOrderScreen({ api, session, id }: { api: Api; session
     session.role !== 'store' || (locationId !== undefined && session.locationIds.includes(locationId));
   const here = mayAct(fo.locationId);
   const destination = mayAct(fo.kind === 'pickup' ? fo.locationId : fo.transferTo);
+  const viewedFrom = session.locationIds.find(
+    (locationId) => locationId === fo.locationId || locationId === fo.transferTo,
+  );
+  const received = receipt(fo);
+  const is = (...statuses: string[]) => statuses.includes(fo.status);
+  const ships = fo.kind !== 'pickup';
   return (
     <>
       <p>
         <a href="#/queue">← Work queue</a>
       </p>
       <h1>
-        {KIND_NAMES[fo.kind]} <Status value={fo.status} />
+        {workTitle(fo, viewedFrom)} <Status value={fo.status} />
       </h1>
       <p class="muted">
         {fo.fulfillmentOrderId} · order {fo.orderId} · at {fo.locationId}
@@ -45,35 +55,41 @@ export function FulfillmentOrderScreen({ api, session, id }: { api: Api; session
           {fo.shipTo.country}
         </p>
       )}
+      {fo.transferTo && fo.transferTo !== fo.locationId && (
+        <p>
+          Goods travel from {fo.locationId} to {fo.transferTo}
+          {fo.kind === 'transfer' ? ', for a click-and-collect there.' : '.'}
+        </p>
+      )}
+      {received && (
+        <p class="received" role="status">
+          Received {received.units} {received.units === 1 ? 'unit' : 'units'} at {fo.transferTo},{' '}
+          {when(received.at)}
+        </p>
+      )}
       {fo.pickup?.customer?.name && <p>Collected by {fo.pickup.customer.name}</p>}
       {fo.status === 'ACCEPTED' && here ? (
         <PickList fo={fo} onPick={(lines) => act('pick', { lines })} />
       ) : (
         <Lines fo={fo} />
       )}
-      {here && fo.status === 'CREATED' && <ActionButton label="Accept" run={() => act('accept')} primary />}
-      {here && (fo.status === 'CREATED' || fo.status === 'ACCEPTED') && (
-        <RejectForm onReject={(reason) => act('reject', { reason })} />
+      {here && is('CREATED') && <ActionForm name="Accept" submit="Accept" run={() => act('accept')} />}
+      {here && is('CREATED', 'ACCEPTED') && <RejectForm onReject={(reason) => act('reject', { reason })} />}
+      {here && ships && is('PICKED', 'PACKED', 'PARTIALLY_SHIPPED') && unpackedLines(fo).length > 0 && (
+        <PackForm fo={fo} onPack={(body) => act('pack', body)} />
       )}
-      {here && fo.status === 'PICKED' && fo.kind !== 'pickup' && (
-        <ActionButton
-          label="Pack into one package"
-          run={() => act('pack', { packages: [packageOf(fo)] })}
-          primary
-        />
+      {here && fo.kind === 'pickup' && is('PICKED', 'PACKED') && (
+        <ActionForm name="Ready for pick-up" submit="Ready for pick-up" run={() => act('ready-for-pickup')} />
       )}
-      {here && fo.kind === 'pickup' && (fo.status === 'PICKED' || fo.status === 'PACKED') && (
-        <ActionButton label="Ready for pick-up" run={() => act('ready-for-pickup')} primary />
-      )}
-      {here && fo.kind !== 'pickup' && (fo.status === 'PACKED' || fo.status === 'PARTIALLY_SHIPPED') && (
-        <ShipForm onShip={(body) => act('ship', body)} />
+      {here && ships && is('PACKED', 'PARTIALLY_SHIPPED') && (
+        <ShipWork api={api} fo={fo} onShip={(body) => act('ship', body)} />
       )}
       {destination &&
         (fo.kind === 'ship_to_store' || fo.kind === 'transfer') &&
-        (fo.status === 'SHIPPED' || fo.status === 'IN_TRANSIT') && (
-          <ActionButton label="Received at this store" run={() => act('receive')} primary />
+        is('SHIPPED', 'IN_TRANSIT') && (
+          <ActionForm name="Receive" submit="Received at this store" run={() => act('receive')} />
         )}
-      {destination && fo.status === 'READY_FOR_PICKUP' && (
+      {destination && is('READY_FOR_PICKUP') && (
         <HandOverForm onHandOver={(pickupCode) => act('picked-up', { pickupCode })} />
       )}
       {fo.shipments.length > 0 && (
@@ -81,8 +97,15 @@ export function FulfillmentOrderScreen({ api, session, id }: { api: Api; session
           <ul>
             {fo.shipments.map((shipment) => (
               <li key={shipment.shipmentId}>
-                {shipment.carrier} {shipment.service} · {shipment.trackingNumber} ·{' '}
-                <Status value={shipment.status} />
+                {shipment.carrier} {shipment.service} ·{' '}
+                {shipment.trackingUrl ? (
+                  <a href={shipment.trackingUrl} target="_blank" rel="noopener noreferrer">
+                    {shipment.trackingNumber}
+                  </a>
+                ) : (
+                  shipment.trackingNumber
+                )}{' '}
+                · <Status value={shipment.status} />
               </li>
             ))}
           </ul>
@@ -92,41 +115,84 @@ export function FulfillmentOrderScreen({ api, session, id }: { api: Api; session
   );
 }
 
-function packageOf(fo: FulfillmentOrder) {
-  return {
-    lines: fo.lines
-      .map((line) => ({ lineId: line.lineId, quantity: line.picked - line.packed }))
-      .filter((line) => line.quantity > 0),
-  };
+/** The packages to ship one by one; work packed outside the console (no package left to name) ships whole. */
+function ShipWork({
+  api,
+  fo,
+  onShip,
+}: {
+  api: Api;
+  fo: FulfillmentOrder;
+  onShip: (body: ShipBody) => Promise<void>;
+}) {
+  const packages = packagesToShip(fo);
+  if (packages.length > 0) return <ShipPackages api={api} fo={fo} packages={packages} onShip={onShip} />;
+  return <ShipEverything onShip={onShip} />;
 }
 
-function Lines({ fo }: { fo: FulfillmentOrder }) {
+function ShipEverything({ onShip }: { onShip: (body: ShipBody) => Promise<void> }) {
+  const [shipment, setShipment] = useState(NO_SHIPMENT);
+  return (
+    <ActionForm name="Ship" submit="Ship" run={() => onShip(typedShipment(shipment))}>
+      <CarrierFields value={shipment} onChange={setShipment} />
+    </ActionForm>
+  );
+}
+
+/** The lines in a table, one column per entry of `columns`. */
+function LineTable({
+  lines,
+  columns,
+  done,
+}: {
+  lines: FulfillmentLine[];
+  columns: [string, (line: FulfillmentLine) => ComponentChildren][];
+  done?: (line: FulfillmentLine) => boolean;
+}) {
   return (
     <div class="scroll" tabIndex={0}>
       <table>
         <caption>Pick list</caption>
         <thead>
           <tr>
-            <th scope="col">SKU</th>
-            <th scope="col">Name</th>
-            <th scope="col">Qty</th>
-            <th scope="col">Picked</th>
-            <th scope="col">Shipped</th>
+            {columns.map(([heading]) => (
+              <th scope="col" key={heading}>
+                {heading}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
-          {fo.lines.map((line) => (
-            <tr key={line.lineId}>
-              <td>{line.sku}</td>
-              <td>{line.name ?? '—'}</td>
-              <td>{line.quantity}</td>
-              <td>{line.picked}</td>
-              <td>{line.shipped}</td>
+          {lines.map((line) => (
+            <tr key={line.lineId} class={done?.(line) ? 'done' : ''}>
+              {columns.map(([heading, cell]) => (
+                <td key={heading}>{cell(line)}</td>
+              ))}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+const SKU_AND_NAME: [string, (line: FulfillmentLine) => ComponentChildren][] = [
+  ['SKU', (line) => line.sku],
+  ['Name', (line) => line.name ?? '—'],
+];
+
+function Lines({ fo }: { fo: FulfillmentOrder }) {
+  return (
+    <LineTable
+      lines={fo.lines}
+      columns={[
+        ...SKU_AND_NAME,
+        ['Qty', (line) => line.quantity],
+        ['Picked', (line) => line.picked],
+        ['Packed', (line) => line.packed],
+        ['Shipped', (line) => line.shipped],
+      ]}
+    />
   );
 }
 
@@ -145,7 +211,6 @@ function PickList({
   const [found, setFound] = useState<Record<string, number>>({});
   const [scan, setScan] = useState('');
   const [message, setMessage] = useState<string>();
-  const action = useAction();
   const confirmUnit = (event: Event) => {
     event.preventDefault();
     const sku = scan.trim();
@@ -184,68 +249,19 @@ function PickList({
       <p role="status" class="muted">
         {message}
       </p>
-      <div class="scroll" tabIndex={0}>
-        <table>
-          <caption>Pick list</caption>
-          <thead>
-            <tr>
-              <th scope="col">SKU</th>
-              <th scope="col">Name</th>
-              <th scope="col">Found</th>
-            </tr>
-          </thead>
-          <tbody>
-            {open.map((line) => (
-              <tr key={line.lineId} class={(found[line.lineId] ?? 0) === line.open ? 'done' : ''}>
-                <td>{line.sku}</td>
-                <td>{line.name ?? '—'}</td>
-                <td>
-                  {found[line.lineId] ?? 0} of {line.open}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <Problem message={action.error} />
-      <button
-        type="button"
-        class={missing === 0 ? 'primary' : 'warning'}
-        disabled={action.busy}
-        onClick={() =>
-          void action.run(() =>
-            onPick(open.map((line) => ({ lineId: line.lineId, quantity: found[line.lineId] ?? 0 }))),
-          )
-        }
+      <ActionForm
+        name="Pick"
+        submit={missing === 0 ? 'Picked everything' : `Short pick: ${missing} not found`}
+        tone={missing === 0 ? 'primary' : 'warning'}
+        run={() => onPick(open.map((line) => ({ lineId: line.lineId, quantity: found[line.lineId] ?? 0 })))}
       >
-        {missing === 0 ? 'Picked everything' : `Short pick: ${missing} not found`}
-      </button>
+        <LineTable
+          lines={open}
+          columns={[...SKU_AND_NAME, ['Found', (line) => `${found[line.lineId] ?? 0} of ${line.open}`]]}
+          done={(line) => (found[line.lineId] ?? 0) === line.open}
+        />
+      </ActionForm>
     </>
-  );
-}
-
-function ActionButton({
-  label,
-  run,
-  primary,
-}: {
-  label: string;
-  run: () => Promise<void>;
-  primary?: boolean;
-}) {
-  const action = useAction();
-  return (
-    <div class="action">
-      <Problem message={action.error} />
-      <button
-        type="button"
-        class={primary ? 'primary' : ''}
-        disabled={action.busy}
-        onClick={() => void action.run(run)}
-      >
-        {label}
-      </button>
-    </div>
   );
 }
 
@@ -253,15 +269,12 @@ const REJECT_REASONS = ['Out of stock', 'Damaged', 'Store closing', 'Too busy'];
 
 function RejectForm({ onReject }: { onReject: (reason: string) => Promise<void> }) {
   const [reason, setReason] = useState(REJECT_REASONS[0]!);
-  const action = useAction();
   return (
-    <form
-      class="card"
-      aria-label="Reject"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void action.run(() => onReject(reason));
-      }}
+    <ActionForm
+      name="Reject"
+      submit="Reject: send back to routing"
+      tone="danger"
+      run={() => onReject(reason)}
     >
       <label class="field">
         Reason to reject
@@ -271,67 +284,14 @@ function RejectForm({ onReject }: { onReject: (reason: string) => Promise<void> 
           ))}
         </select>
       </label>
-      <Problem message={action.error} />
-      <button type="submit" class="danger" disabled={action.busy}>
-        Reject: send back to routing
-      </button>
-    </form>
-  );
-}
-
-const CARRIERS = ['CTT', 'SEUR', 'UPS', 'DHL', 'FedEx', 'USPS'];
-
-function ShipForm({ onShip }: { onShip: (body: Record<string, string>) => Promise<void> }) {
-  const [carrier, setCarrier] = useState(CARRIERS[0]!);
-  const [trackingNumber, setTrackingNumber] = useState('');
-  const action = useAction();
-  return (
-    <form
-      class="card"
-      aria-label="Ship"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void action.run(() => onShip({ carrier, trackingNumber: trackingNumber.trim() }));
-      }}
-    >
-      <label class="field">
-        Carrier
-        <select value={carrier} onChange={(event) => setCarrier(event.currentTarget.value)}>
-          {CARRIERS.map((option) => (
-            <option key={option}>{option}</option>
-          ))}
-        </select>
-      </label>
-      <label class="field">
-        Tracking number
-        <input
-          name="trackingNumber"
-          required
-          value={trackingNumber}
-          onInput={(event) => setTrackingNumber(event.currentTarget.value)}
-          autocomplete="off"
-        />
-      </label>
-      <Problem message={action.error} />
-      <button type="submit" class="primary" disabled={action.busy}>
-        Ship
-      </button>
-    </form>
+    </ActionForm>
   );
 }
 
 function HandOverForm({ onHandOver }: { onHandOver: (code: string) => Promise<void> }) {
   const [code, setCode] = useState('');
-  const action = useAction();
   return (
-    <form
-      class="card"
-      aria-label="Hand over"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void action.run(() => onHandOver(code.trim()));
-      }}
-    >
+    <ActionForm name="Hand over" submit="Hand over" run={() => onHandOver(code.trim())}>
       <label class="field">
         Pick-up code (the customer's six digits)
         <input
@@ -344,10 +304,6 @@ function HandOverForm({ onHandOver }: { onHandOver: (code: string) => Promise<vo
           autocomplete="off"
         />
       </label>
-      <Problem message={action.error} />
-      <button type="submit" class="primary" disabled={action.busy}>
-        Hand over
-      </button>
-    </form>
+    </ActionForm>
   );
 }

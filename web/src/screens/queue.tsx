@@ -1,49 +1,40 @@
 import { useEffect, useState } from 'preact/hooks';
 import { segment, type Api } from '../api';
+import { workPath } from '../early';
 import type { Session } from '../session';
-import type { FulfillmentOrder, LocationSummary, WorkQueuePage } from '../types';
+import type { FulfillmentOrder, LocationSummary, WorkPage } from '../types';
 import { Loading, Problem, Status, useLoad, when } from '../ui';
-import { KIND_NAMES, isOverdue, queueOrder } from '../work';
+import { TRAVELLING_STATUSES, directionAt, isOverdue, queueOrder, workAt, workTitle } from '../work';
+import { FulfillmentOrderScreen } from './lazy';
 
 /**
- * The statuses a store works from, in the order of the work. The API lists one status per call
- * (the index is keyed `<location>#<status>`), so the queue is their union. SHIPPED and IN_TRANSIT
- * are read for the goods travelling here (ship-to-store, transfers) to be received.
+ * The work at the location in one call (`statuses`; main.ts sends it before this code has
+ * arrived when the page opens on the queue): new, accepted, picked, packed, partly shipped and
+ * ready for pick-up, transfers out included until they leave.
  */
-const WORK_STATUSES = ['CREATED', 'ACCEPTED', 'PICKED', 'PACKED', 'PARTIALLY_SHIPPED', 'READY_FOR_PICKUP'];
-const INBOUND_STATUSES = ['SHIPPED', 'IN_TRANSIT'];
-
-function loadStatuses(api: Api, locationId: string, statuses: string[]): Promise<WorkQueuePage[]> {
-  return Promise.all(
-    statuses.map((status) =>
-      api.get<WorkQueuePage>(
-        `/v1/locations/${segment(locationId)}/fulfillment-orders?status=${status}&limit=100`,
-      ),
-    ),
-  );
-}
-
-/** The work at the location: six calls, one round trip on a browser's six connections per host. */
 export async function loadWork(api: Api, locationId: string): Promise<FulfillmentOrder[]> {
-  const pages = await loadStatuses(api, locationId, WORK_STATUSES);
-  return pages.flatMap((page) => page.items);
+  return (await api.get<WorkPage>(workPath(locationId))).items;
 }
 
-/** Goods travelling to the location, to receive: fetched after the work, so the queue is drawn first. */
+/**
+ * Goods travelling to the location, to receive: fetched after the work, so the queue is drawn
+ * first. The same statuses hold the location's own parcels on their way to customers, left out.
+ */
 export async function loadInbound(api: Api, locationId: string): Promise<FulfillmentOrder[]> {
-  const pages = await loadStatuses(api, locationId, INBOUND_STATUSES);
-  return pages.flatMap((page) => page.items.filter((fo) => fo.transferTo === locationId));
+  return workAt((await api.get<WorkPage>(workPath(locationId, TRAVELLING_STATUSES))).items, locationId);
 }
 
 export function Queue({ api, session }: { api: Api; session: Session }) {
   const mine = session.role === 'store';
-  const locations = useLoad(
-    async () =>
-      mine
-        ? session.locationIds.map((locationId) => ({ locationId, name: locationId, type: 'store' }))
-        : (await api.get<{ items: LocationSummary[] }>('/v1/locations')).items,
+  // A store's own locations are in its token: known at once, so its queue is read without a wait.
+  const own = mine
+    ? session.locationIds.map((locationId) => ({ locationId, name: locationId, type: 'store' }))
+    : undefined;
+  const listed = useLoad(
+    async () => own ?? (await api.get<{ items: LocationSummary[] }>('/v1/locations')).items,
     [session.token],
   );
+  const locations = { ...listed, data: own ?? listed.data };
   const [chosen, setChosen] = useState<string>();
   const locationId = chosen ?? locations.data?.[0]?.locationId;
   return (
@@ -84,6 +75,10 @@ function QueueList({ api, locationId }: { api: Api; locationId: string }) {
       current = false;
     };
   }, [work.data, locationId]);
+  useEffect(() => {
+    // The next screen an associate opens: its code downloads once the queue is drawn.
+    if (work.data) void FulfillmentOrderScreen.preload().catch(() => undefined);
+  }, [work.data]);
   const now = Date.now();
   const queue = {
     data: work.data && queueOrder([...work.data, ...inbound.items], now),
@@ -110,9 +105,12 @@ function QueueList({ api, locationId }: { api: Api; locationId: string }) {
               href={`#/fulfillment-orders/${segment(fo.fulfillmentOrderId)}`}
             >
               <span class="row">
-                <strong>{KIND_NAMES[fo.kind]}</strong>
+                <strong>{workTitle(fo, locationId)}</strong>
                 <Status value={fo.status} />
               </span>
+              {directionAt(fo, locationId) === 'in' && TRAVELLING_STATUSES.includes(fo.status) && (
+                <span class="inbound">On its way here: receive it when it arrives</span>
+              )}
               <span>
                 {fo.lines.reduce((sum, line) => sum + line.quantity, 0)} units ·{' '}
                 {fo.lines.map((line) => line.name ?? line.sku).join(', ')}
