@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
+import type { Channel } from '../domain/channel.js';
 import { counterSaleReceipts } from '../domain/inventory/counter-sale.js';
 import { posSaleMovements, PosSaleBatch } from '../domain/inventory/movement.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
@@ -8,7 +9,7 @@ import { getChannel } from '../data/config-repository.js';
 import { createCounterSaleOrder } from '../data/counter-sales-repository.js';
 import { locationExists } from '../data/products-repository.js';
 import { errorResponse, json, jsonBodyOf, pathParameter, type HttpResponse } from '../shared/http.js';
-import { actorFrom } from '../shared/access.js';
+import { actorFrom, authorizeResource } from '../shared/access.js';
 import { withApiAccess } from '../shared/middleware.js';
 import { recordCounterSales } from './record-counter-sales.js';
 import { recordPosSales } from './record-movement.js';
@@ -27,11 +28,7 @@ export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpR
     const batch = parseOrThrow(PosSaleBatch, jsonBodyOf(event), 'POS sale batch');
     if (!(await locationExists(locationId))) throw new NotFoundError(`There is no location "${locationId}".`);
     const receipts = counterSaleReceipts(locationId, batch);
-    const channel = batch.channelId === undefined ? undefined : await getChannel(batch.channelId);
-    if (batch.channelId !== undefined && !channel?.active)
-      throw new ValidationError('The POS sale batch names no active channel.', [
-        { path: 'channelId', message: `must be a configured, active channel; "${batch.channelId}" is not` },
-      ]);
+    const channel = await posChannelOf(event, batch);
     const sales = posSaleMovements(locationId, batch);
     const results = await recordPosSales(sales, actorFrom(event), () => new Date().toISOString());
     const orders = channel
@@ -56,6 +53,23 @@ export async function postPosSales(event: APIGatewayProxyEventV2): Promise<HttpR
   } catch (error) {
     return errorResponse(error, event.rawPath);
   }
+}
+
+/**
+ * The POS channel the batch names, whose orders the caller must be allowed to make (403) and which
+ * must be configured and active (400), before anything is written.
+ */
+async function posChannelOf(
+  event: APIGatewayProxyEventV2,
+  batch: PosSaleBatch,
+): Promise<Channel | undefined> {
+  if (batch.channelId === undefined) return undefined;
+  authorizeResource(event, { channelIds: [batch.channelId] });
+  const channel = await getChannel(batch.channelId);
+  if (channel?.active) return channel;
+  throw new ValidationError('The POS sale batch names no active channel.', [
+    { path: 'channelId', message: `must be a configured, active channel; "${batch.channelId}" is not` },
+  ]);
 }
 
 export const handler = withApiAccess(postPosSales);

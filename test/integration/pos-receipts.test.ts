@@ -9,7 +9,7 @@ import { findChannelOrderKey, getOrder } from '../../functions/data/orders-repos
 import { orderTableEvents } from '../../functions/events/publish-order-events.js';
 import { postMovement } from '../../functions/inventory/post-movement.js';
 import { postPosSales } from '../../functions/inventory/post-pos-sales.js';
-import { anApiEvent } from '../helpers/factories.js';
+import { anApiEvent, type TestPrincipal } from '../helpers/factories.js';
 import { bodyOf } from '../helpers/http.js';
 import { aChannel, aLocation, aStreamRecord } from '../helpers/records.js';
 import { deliverToRouter, routingMessages } from '../helpers/routing.js';
@@ -37,11 +37,16 @@ beforeAll(async () => {
   }
 });
 
-const aReceiptUpload = (receiptId: string, overrides: Record<string, unknown> = {}, locationId = 'chiado') =>
+const aReceiptUpload = (
+  receiptId: string,
+  overrides: Record<string, unknown> = {},
+  { locationId = 'chiado', principal }: { locationId?: string; principal?: TestPrincipal } = {},
+) =>
   anApiEvent({
     method: 'POST',
     path: `/v1/locations/${locationId}/pos-sales`,
     pathParameters: { locationId },
+    ...(principal && { principal }),
     body: JSON.stringify({
       who: 'till-1',
       channelId: 'store-pos',
@@ -216,7 +221,7 @@ describe('a POS upload with a till receipt', () => {
     expect(await stockOf('TEA')).toMatchObject({ onHand: 4 });
   });
 
-  it('refuses a batch naming no active POS channel or holding an invalid receipt, writing nothing', async () => {
+  it('refuses a batch naming no active POS channel, one the caller may not sell for, or an invalid receipt, writing nothing', async () => {
     const before = await Promise.all(
       ['ORDERS_TABLE', 'INVENTORY_TABLE'].map((table) => tables.itemCount(table)),
     );
@@ -236,9 +241,25 @@ describe('a POS upload with a till receipt', () => {
     }
     expect(bodyOf(inactive).errors).toEqual([expect.objectContaining({ path: 'channelId' })]);
     expect(bodyOf(unpriced).errors).toEqual([expect.objectContaining({ path: 'sales/1/unitPrice' })]);
+    // A till app limited to another channel may record stock here, but not this channel's orders.
+    const elsewhere = await postPosSales(
+      aReceiptUpload(
+        'R-3',
+        {},
+        {
+          principal: {
+            role: 'integration',
+            clientId: 'till-app',
+            channelIds: ['web'],
+            scopes: ['oms/inventory.write'],
+          },
+        },
+      ),
+    );
+    expect((await postPosSales(aReceiptUpload('R-3', {}, { locationId: 'atlantis' }))).statusCode).toBe(404);
+    expect(elsewhere.statusCode).toBe(403);
     expect(
       await Promise.all(['ORDERS_TABLE', 'INVENTORY_TABLE'].map((table) => tables.itemCount(table))),
     ).toEqual(before);
-    expect((await postPosSales(aReceiptUpload('R-3', {}, 'atlantis'))).statusCode).toBe(404);
   });
 });

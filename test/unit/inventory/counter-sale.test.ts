@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   counterSaleFulfillment,
   counterSaleOrder,
@@ -11,6 +11,10 @@ import { handedOver } from '../../../functions/domain/service/fulfillment-view.j
 import { planCancellation } from '../../../functions/domain/service/cancel.js';
 import { ConflictError, ValidationError } from '../../../functions/domain/errors.js';
 import { parseOrThrow } from '../../../functions/domain/validation.js';
+import {
+  recordCounterSales,
+  type CounterSalesDeps,
+} from '../../../functions/inventory/record-counter-sales.js';
 
 /** A till receipt of two sales, paid in euros, with the customer a loyalty lookup found. */
 const aReceiptBatch = (overrides: Record<string, unknown> = {}) => ({
@@ -261,6 +265,72 @@ describe('a POS upload with a till receipt', () => {
       expect.objectContaining({
         issues: [{ path: 'receipts/1', message: 'has no sale (no sale names it)' }],
       }),
+    );
+  });
+});
+
+describe('recording the orders of an upload', () => {
+  const batch = () => parse(aReceiptBatch());
+  const args = (sales: Parameters<typeof recordCounterSales>[1]['sales']) => ({
+    locationId: 'LISBON',
+    channelId: 'store-pos',
+    defaultCountry: 'PT',
+    batch: batch(),
+    receipts: counterSaleReceipts('LISBON', batch()),
+    sales,
+  });
+  const recorded = (saleId: string) => ({
+    saleId,
+    status: 'recorded' as const,
+    movementId: `pos:LISBON:${saleId}`,
+    oversold: false,
+  });
+  const deps = (createCounterSaleOrder: CounterSalesDeps['createCounterSaleOrder']): CounterSalesDeps => ({
+    createCounterSaleOrder,
+    newId: (() => {
+      let n = 0;
+      return () => `ID-${++n}`;
+    })(),
+    now: () => new Date('2026-11-22T12:00:00Z'),
+  });
+
+  it('writes the order with its collected goods and the receipt as the till sent it', async () => {
+    const create = vi.fn<CounterSalesDeps['createCounterSaleOrder']>(async () => ({ created: true }));
+    const results = await recordCounterSales(
+      deps(create),
+      args([recorded('S-1'), recorded('S-2'), recorded('S-3')]),
+    );
+    expect(results).toEqual([{ receiptId: 'R-1001', status: 'created', orderId: 'ID-1' }]);
+    const [order, collected, received] = create.mock.calls[0]!;
+    expect(order).toMatchObject({ orderId: 'ID-1', status: 'COMPLETED' });
+    expect(collected).toMatchObject({ fulfillmentOrderId: 'ID-2', orderId: 'ID-1', status: 'PICKED_UP' });
+    expect(received.format).toBe('pos-receipt');
+    expect(JSON.parse(received.rawBody).sales.map((sale: { saleId: string }) => sale.saleId)).toEqual([
+      'S-2',
+      'S-1',
+    ]);
+  });
+
+  it('writes no order for a receipt whose sale was rejected', async () => {
+    const create = vi.fn<CounterSalesDeps['createCounterSaleOrder']>();
+    const rejected = {
+      saleId: 'S-2',
+      status: 'rejected' as const,
+      movementId: 'pos:LISBON:S-2',
+      error: 'taken',
+    };
+    expect(await recordCounterSales(deps(create), args([recorded('S-1'), rejected]))).toEqual([
+      { receiptId: 'R-1001', status: 'rejected', error: 'Sale "S-2" was rejected.' },
+    ]);
+    expect(create).not.toHaveBeenCalled();
+  });
+
+  it('fails the upload when the store fails, so that the till sends it again', async () => {
+    const create = vi.fn<CounterSalesDeps['createCounterSaleOrder']>(async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    });
+    await expect(recordCounterSales(deps(create), args([recorded('S-1'), recorded('S-2')]))).rejects.toThrow(
+      'ProvisionedThroughputExceededException',
     );
   });
 });
