@@ -150,11 +150,13 @@ export const FUNCTIONS = {
   postPosSales: {
     id: 'post-pos-sales',
     entry: 'functions/inventory/post-pos-sales.ts',
-    description: 'POST /v1/locations/{locationId}/pos-sales: record a POS upload, each sale once',
+    description:
+      'POST /v1/locations/{locationId}/pos-sales: record a POS upload, each sale once, each till receipt as an order',
     timeoutSeconds: 30,
     memoryMb: 512,
     tables: [
       { table: 'Inventory', access: 'readWrite' },
+      { table: 'Orders', access: 'readWrite' },
       { table: 'Config', access: 'read' },
     ],
   },
@@ -649,7 +651,7 @@ export const SCHEDULES: readonly ScheduleSpec[] = [
 export const EVENT_BUS_ENV = 'EVENT_BUS_NAME';
 
 /**
- * The functions that store channels' raw payloads and delivery keys: they receive the stage's
- * retention period (functions/data/retention.ts), from which those items' TTL is computed.
+ * The functions that store channels' raw payloads and delivery keys (the POS upload keeps each
+ * till receipt as its order's payload): they receive the stage's retention period (functions/data/retention.ts), from which those items' TTL is computed.
  */
-export const CHANNEL_PAYLOAD_WRITERS: readonly FunctionKey[] = ['postOrder', 'pollAmazon'];
+export const CHANNEL_PAYLOAD_WRITERS: readonly FunctionKey[] = ['postOrder', 'pollAmazon', 'postPosSales'];

@@ -53,7 +53,8 @@ export function inventoryOpenApi() {
       '/v1/locations/{locationId}/pos-sales': {
         post: {
           operationId: 'postPosSales',
-          summary: 'Record a POS upload (possibly made offline), each sale once, with its original time',
+          summary:
+            'Record a POS upload (possibly made offline), each sale once, with its original time, and each till receipt as an order',
           parameters: [pathParameter('locationId')],
           requestBody: {
             required: true,
@@ -61,9 +62,12 @@ export function inventoryOpenApi() {
           },
           responses: {
             '200': {
-              description: 'One result per sale: recorded, duplicate or rejected; oversales flagged.',
+              description:
+                'One result per sale (recorded, duplicate or rejected; oversales flagged) and one per receipt in `orders` (created, duplicate or rejected, with its orderId).',
             },
-            '400': problem('The batch is invalid; `errors` names every field.'),
+            '400': problem(
+              'The batch is invalid (a receipt that is not a valid order, a channelId that is no active channel); `errors` names every field.',
+            ),
             '404': problem('No such location.'),
           },
         },

@@ -60,7 +60,12 @@ const CONFLICT_RETRIES = 3;
  * condition and is told which order already holds that key. The raw payload and the channel's
  * delivery id, when given, are written in the same transaction.
  */
-export async function createOrder(order: Order, received?: ReceivedPayload): Promise<CreateOrderResult> {
+export async function createOrder(
+  order: Order,
+  received?: ReceivedPayload,
+  /** Items of the order's partition written with it, each once (a counter sale's fulfillment order). */
+  alongside: readonly Record<string, unknown>[] = [],
+): Promise<CreateOrderResult> {
   const table = tableName(ORDERS_TABLE.envVar);
   const key: ChannelOrderKey = {
     channelId: order.channelId,
@@ -89,6 +94,9 @@ export async function createOrder(order: Order, received?: ReceivedPayload): Pro
         },
       },
       ...(received ? receivedPayloadItems(table, order, received) : []),
+      ...alongside.map((Item) => ({
+        Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
     ],
   });
 

@@ -38,6 +38,8 @@ export function isCountryCode(code: string): boolean {
  */
 export const MAX_LINES = 500;
 export const MAX_AMOUNT = 100_000_000_000;
+/** The most units one order line holds. */
+export const MAX_LINE_QUANTITY = 100_000;
 /** Stated totals and order-value bounds: above any total an accepted order can add up to. */
 export const MAX_ORDER_TOTAL = 200_000_000_000_000;
 
@@ -123,16 +125,18 @@ export const DiscountLine = z.strictObject({
   amount: MinorUnits,
 });
 
+export const Sku = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be letters, digits and . _ - / only');
+
 export const OrderLine = z
   .strictObject({
     lineId: identifier(64),
-    sku: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must be letters, digits and . _ - / only'),
+    sku: Sku,
     name: text(300).optional(),
-    quantity: z.int('must be a whole number').min(1, 'must be at least 1').max(100_000),
+    quantity: z.int('must be a whole number').min(1, 'must be at least 1').max(MAX_LINE_QUANTITY),
     unitPrice: MinorUnits,
     discount: MinorUnits.default(0).meta({ description: 'Total discount on this line.' }),
     tax: MinorUnits.default(0).meta({ description: 'Total tax on this line.' }),
@@ -255,4 +259,9 @@ export interface Order extends CanonicalOrder {
   customerKey?: string;
   /** The orders it was routed together with (merging), set by the router. */
   mergedWith?: string[];
+  /**
+   * Sold and handed over at a store's till (functions/domain/inventory/counter-sale.ts): the
+   * stock left through the receipt's POS sale movements, so the order is never routed.
+   */
+  counterSale?: { locationId: string; receiptId: string };
 }

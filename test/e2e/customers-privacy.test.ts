@@ -2,22 +2,23 @@ import { createHmac } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { linkCustomers } from '../../functions/customers/link-customers.js';
-import { putChannel } from '../../functions/data/config-repository.js';
+import { putChannel, putLocation } from '../../functions/data/config-repository.js';
 import { dynamo, tableName } from '../../functions/data/dynamo.js';
 import { DEMO_CHANNEL_SECRETS } from '../../lib/local/local-config.js';
 import { TABLES } from '../../lib/tables.js';
 import { aCanonicalOrder } from '../helpers/factories.js';
 import { startTestRuntime, type TestRuntime } from '../helpers/local-runtime.js';
-import { aChannel } from '../helpers/records.js';
-import { fetchAs } from '../helpers/tokens.js';
+import { aChannel, aLocation } from '../helpers/records.js';
+import { fetchAs, type TokenPrincipal } from '../helpers/tokens.js';
 import { fixtureText } from '../unit/channels/helpers.js';
 
 /**
  * One customer across channels, and their personal data on request, on the local runtime over
- * HTTP with tokens: a web order with an email, a sale at a store's POS with a phone, and a
- * Shopify order with both become one customer with all three orders; the export holds
- * everything; the erasure leaves no trace of the person in any table, any published event or
- * any log line, while the amounts stay.
+ * HTTP with tokens: a web order with an email, a sale at a store's till uploaded by the store
+ * (the customer's phone and that email, from a loyalty lookup) and a later Shopify order with
+ * only the phone become one customer with all three orders; the export holds everything; the
+ * erasure leaves no trace of the person in any table, any published event or any log line,
+ * while the amounts stay.
  */
 // Every log line is written, at every level, to be scanned: set before any handler's logger exists
 // (Powertools puts a logger back to its initial level at each invocation).
@@ -28,6 +29,8 @@ vi.hoisted(() => {
 let local: TestRuntime;
 const logged: string[] = [];
 const AGENT = { role: 'customer_service', sub: 'carla' } as const;
+const STORE = 'STORE-LOUISVILLE';
+const CLERK: TokenPrincipal = { role: 'store', sub: 'rui', locationIds: [STORE] };
 const JSON_BODY = { 'content-type': 'application/json' };
 
 /** What must be found before the erasure and nowhere after it (lower case; the phone as digits too). */
@@ -41,6 +44,12 @@ beforeAll(async () => {
     });
   }
   local = await startTestRuntime({ seed: false });
+  await putLocation(
+    aLocation(STORE, {
+      address: { city: 'Louisville', country: 'US' },
+      timeZone: 'America/Kentucky/Louisville',
+    }),
+  );
   await putChannel(aChannel({ channelId: 'web', name: 'Web' }));
   await putChannel(
     aChannel({
@@ -90,19 +99,45 @@ const webOrder = JSON.stringify(
     note: 'Bob Norman asks to ring twice',
   }),
 );
-const posSale = JSON.stringify(
-  aCanonicalOrder({
-    externalId: 'POS-LOU-7',
-    currency: 'USD',
-    customer: { name: 'Bob Norman', phone: '(502) 555-0142' },
-    shippingAddress: undefined,
-    fulfillment: { type: 'pickup', locationId: 'STORE-LOUISVILLE' },
-    shippingPrice: 0,
-    totals: undefined,
-  }),
-);
+/** The till's upload: one receipt of two sales, with the customer its loyalty lookup found. */
+const posUpload = JSON.stringify({
+  who: 'till-2',
+  channelId: 'store-pos',
+  receipts: [
+    {
+      receiptId: 'LOU-7',
+      currency: 'USD',
+      customer: { name: 'Bob Norman', phone: '(502) 555-0142', email: 'BOB.NORMAN@hostmail.com' },
+    },
+  ],
+  sales: [
+    {
+      saleId: 'LOU-7-1',
+      sku: 'MUG-BLUE',
+      quantity: 2,
+      occurredAt: '2026-11-20T16:02:00-05:00',
+      receiptId: 'LOU-7',
+      unitPrice: 1450,
+      tax: 174,
+    },
+    {
+      saleId: 'LOU-7-2',
+      sku: 'TEA-GREEN',
+      quantity: 1,
+      occurredAt: '2026-11-20T16:03:00-05:00',
+      receiptId: 'LOU-7',
+      unitPrice: 800,
+      discount: 100,
+    },
+  ],
+});
+const shopifyFixture = (JSON.parse(fixtureText('shopify-order.json')) as { order: Record<string, unknown> })
+  .order;
+/** A later Shopify order that knows the customer by their phone only. */
 const shopifyOrder = JSON.stringify({
-  ...(JSON.parse(fixtureText('shopify-order.json')) as { order: Record<string, unknown> }).order,
+  ...shopifyFixture,
+  email: null,
+  customer: { ...(shopifyFixture.customer as Record<string, unknown>), email: null },
   phone: '+1 502-555-0142',
 });
 
@@ -142,25 +177,41 @@ describe('customers across channels, export and erasure', () => {
   const orderIds: string[] = [];
   let customer: CustomerView;
 
-  it('makes one customer of a web order, a POS sale and a Shopify order, each delivered more than once', async () => {
+  it('makes one customer of a web order, a till receipt the store uploads and a Shopify order, each sent more than once', async () => {
     const web = await local.postSignedOrder(webOrder);
     expect(web.status).toBe(202);
     orderIds.push(await orderIdOf(web));
     expect((await local.postSignedOrder(webOrder)).status).toBe(200);
-    const pos = await local.postSignedOrder(posSale, {
-      channelId: 'store-pos',
-      secret: DEMO_CHANNEL_SECRETS.app,
+    // The web order is linked before the till's receipt, which brings the phone to its customer.
+    await vi.waitFor(
+      async () => expect((await customerByEmail('bob.norman@hostmail.com'))[0]?.orders).toHaveLength(1),
+      {
+        timeout: 20_000,
+        interval: 100,
+      },
+    );
+    const upload = () =>
+      fetchAs(
+        local.url,
+        `/v1/locations/${STORE}/pos-sales`,
+        { method: 'POST', headers: JSON_BODY, body: posUpload },
+        CLERK,
+      );
+    const pos = await upload();
+    expect(pos.status).toBe(200);
+    const [receipt] = ((await pos.json()) as { orders: { status: string; orderId: string }[] }).orders;
+    expect(receipt).toMatchObject({ status: 'created' });
+    orderIds.push(receipt!.orderId);
+    expect(await (await upload()).json()).toMatchObject({
+      duplicates: 2,
+      orders: [{ status: 'duplicate', orderId: orderIds[1] }],
     });
-    orderIds.push(await orderIdOf(pos));
-    // The web order and the POS sale are linked (each to a customer of its own, for now) before
-    // the order that shows they are one person.
     await vi.waitFor(
       async () => {
         const byPhone = await local.getJson<{ customers: CustomerView[] }>(
           '/v1/customers?phone=%2B15025550142',
         );
-        expect(byPhone.customers[0]?.orders).toHaveLength(1);
-        expect((await customerByEmail('bob.norman@hostmail.com'))[0]?.orders).toHaveLength(1);
+        expect(byPhone.customers[0]?.orders).toHaveLength(2);
       },
       { timeout: 20_000, interval: 100 },
     );
@@ -181,6 +232,12 @@ describe('customers across channels, export and erasure', () => {
     expect(new Set(customer.orders.map((order) => order.channelId))).toEqual(
       new Set(['web', 'store-pos', 'shopify']),
     );
+    expect(customer.orders.find((order) => order.channelId === 'store-pos')).toMatchObject({
+      orderId: orderIds[1],
+      status: 'COMPLETED',
+      currency: 'USD',
+      total: 2 * 1450 + 174 + 800 - 100,
+    });
     expect(customer.identities).toHaveLength(2);
     expect(customer.identities).toEqual(
       expect.arrayContaining([
@@ -196,9 +253,7 @@ describe('customers across channels, export and erasure', () => {
         }),
       ]),
     );
-    expect(customer.merges).toEqual([
-      expect.objectContaining({ mergedBy: { orderId: orderIds[2], channelId: 'shopify' } }),
-    ]);
+    expect(customer.merges).toEqual([]);
     expect(customer.totals).toEqual([
       {
         currency: 'USD',
@@ -207,9 +262,6 @@ describe('customers across channels, export and erasure', () => {
         refunded: 0,
       },
     ]);
-    // The customer the POS sale started answers as the one it was merged into.
-    const merged = await local.getJson<CustomerView>(`/v1/customers/${customer.merges[0]?.customerId}`);
-    expect(merged.customerId).toBe(customer.customerId);
     const byPhone = await local.getJson<{ customers: CustomerView[] }>(
       '/v1/customers?phone=%2B1%20502%20555%200142',
     );
@@ -225,7 +277,7 @@ describe('customers across channels, export and erasure', () => {
     expect(result.batchItemFailures).toEqual([]);
     const view = await local.getJson<CustomerView>(`/v1/customers/${customer.customerId}`);
     expect(view.orders).toHaveLength(3);
-    expect(view.merges).toHaveLength(1);
+    expect(view.merges).toEqual([]);
   });
 
   it('applies a Shopify address change, the address read from the stored change and never put on the bus', async () => {
@@ -250,16 +302,7 @@ describe('customers across channels, export and erasure', () => {
 
   it('lets customer service read customers, and no store', async () => {
     expect((await fetchAs(local.url, `/v1/customers/${customer.customerId}`, {}, AGENT)).status).toBe(200);
-    const store = await fetchAs(
-      local.url,
-      `/v1/customers/${customer.customerId}`,
-      {},
-      {
-        role: 'store',
-        sub: 'rui',
-        locationIds: ['STORE-LOUISVILLE'],
-      },
-    );
+    const store = await fetchAs(local.url, `/v1/customers/${customer.customerId}`, {}, CLERK);
     expect(store.status).toBe(403);
     expect((await local.api('/v1/customers?email=nobody%40example.com')).status).toBe(200);
     expect(
@@ -291,12 +334,29 @@ describe('customers across channels, export and erasure', () => {
     const refused = await local.post(`/v1/customers/${customer.customerId}/erase`, {});
     expect(refused.status).toBe(409);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(((await refused.json()) as { openOrders: unknown[] }).openOrders).toHaveLength(3);
+    // The till's sale is completed at the counter; the other two are still being served.
+    expect(
+      ((await refused.json()) as { openOrders: { orderId: string }[] }).openOrders
+        .map((open) => open.orderId)
+        .sort(),
+    ).toEqual([orderIds[0], orderIds[2]].sort());
   });
 
   it('erases the person from every table, leaving the amounts, and no event or log line ever named them', async () => {
     const before: Record<string, unknown> = {};
-    for (const orderId of orderIds) {
+    const sold = await local.getJson<{ status: string; totals: unknown; lines: unknown }>(
+      `/v1/orders/${orderIds[1]}`,
+    );
+    before[orderIds[1]!] = { totals: sold.totals, lines: sold.lines };
+    // Nothing is left to cancel of goods handed over at the till.
+    const tooLate = await fetchAs(
+      local.url,
+      `/v1/orders/${orderIds[1]}/cancel`,
+      { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ reason: 'customer asked' }) },
+      AGENT,
+    );
+    expect(tooLate.status).toBe(409);
+    for (const orderId of [orderIds[0]!, orderIds[2]!]) {
       await vi.waitFor(
         async () =>
           expect((await local.getJson<{ status: string }>(`/v1/orders/${orderId}`)).status).not.toBe(

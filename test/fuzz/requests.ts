@@ -289,15 +289,48 @@ const movement: fc.Arbitrary<Json> = fc
     }
   });
 
+/**
+ * A POS upload: sales alone (stock movements only), or some of them rung up on a till receipt
+ * with prices and the customer the till captured (the receipt becomes an order). The amounts,
+ * quantities and customers lean to the bounds a receipt's order must keep.
+ */
 const posSales: fc.Arbitrary<Json> = fc
-  .array(fc.record({ saleId: unique, sku: fc.constantFrom(...FUZZ_SKUS), quantity: fc.constantFrom(1, 3) }), {
-    minLength: 1,
-    maxLength: 3,
+  .record({
+    sales: fc.array(
+      fc.record({
+        saleId: unique,
+        sku: fc.constantFrom(...FUZZ_SKUS),
+        quantity: fc.constantFrom(1, 3, 100_000, 100_001),
+        onReceipt: fc.boolean(),
+        unitPrice: fc.constantFrom(0, 1450, MAX_AMOUNT / 100_000, MAX_AMOUNT, MAX_AMOUNT + 1),
+        discount: fc.constantFrom(0, 100, MAX_AMOUNT),
+        tax: fc.constantFrom(0, 174, MAX_AMOUNT),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    receiptId: unique,
+    channelId: fc.constantFrom('fuzz-canonical', 'fuzz-canonical', 'nowhere'),
+    currency: fc.constantFrom('EUR', 'USD', 'JPY', 'XXQ'),
+    customer: fc.constantFrom<Json>(
+      {},
+      { email: 'ana@example.com', phone: '+351 912 345 678', name: 'Ana Silva' },
+      { phone: '(502) 555-0142' },
+      { phone: 'x'.repeat(41) },
+      { email: 'not-an-email' },
+    ),
   })
-  .map((sales) => ({
-    who: 'till-1',
-    sales: sales.map((sale) => ({ ...sale, occurredAt: '2026-11-22T10:00:00Z' })),
-  }));
+  .map(({ sales, receiptId, channelId, currency, customer }) => {
+    const rungUp = sales.some((sale) => sale.onReceipt);
+    return {
+      who: 'till-1',
+      ...(rungUp && { channelId, receipts: [{ receiptId, currency, customer }] }),
+      sales: sales.map(({ onReceipt, unitPrice, discount, tax, ...sale }) => ({
+        ...sale,
+        occurredAt: '2026-11-22T10:00:00Z',
+        ...(onReceipt && { receiptId, unitPrice, discount, tax }),
+      })),
+    };
+  });
 
 const simulation: fc.Arbitrary<Json> = fc
   .record({

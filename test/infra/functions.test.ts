@@ -124,7 +124,8 @@ const EXPECTED: ExpectedFunction[] = [
     memoryMb: 512,
     timeoutSeconds: 30,
     reads: ['Config'],
-    writes: ['Inventory'],
+    writes: ['Inventory', 'Orders'],
+    keepsChannelPayloads: true,
   },
   {
     key: 'getSkuInventory',

@@ -89,7 +89,8 @@ function placedFact(order: Order, context: FactContext): Fact {
   return {
     ...fact(`order-placed:${order.orderId}`, order.placedAt, context, {
       ordersPlaced: 1,
-      clickAndCollectOrders: order.fulfillment.type === 'pickup' ? 1 : 0,
+      // A sale at a till is collected where it is sold; click-and-collect is bought elsewhere.
+      clickAndCollectOrders: order.fulfillment.type === 'pickup' && !order.counterSale ? 1 : 0,
       unitsSold: units,
     }),
     sales: [
