@@ -20,9 +20,16 @@ import { movementKey } from './movements-repository.js';
 import type { Order } from '../domain/order.js';
 import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
-import { capacityKey, fulfillmentOrderKey, reservationKey } from './routing-repository.js';
+import {
+  capacityKey,
+  fulfillmentOrderKey,
+  getFulfillmentOrder,
+  listFulfillmentOrders,
+  reservationKey,
+  toFulfillmentOrder,
+} from './routing-repository.js';
 import { shipmentRecordPut, type ShipmentRecord } from './shipments-repository.js';
-import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
+import { openWorkAttribute } from './fulfillment-sla-repository.js';
 import { WORK_QUEUE_INDEX, workQueueAttributes } from './work-queue.js';
 
 /**
@@ -55,31 +62,21 @@ export type StoredFulfillmentOrder = FulfillmentOrderState &
     'distanceKm' | 'mergedOrderIds' | 'promise' | 'promisedBy' | 'dueBy' | 'capacityShard'
   >;
 
-export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFulfillmentOrder {
-  const {
-    pk: _pk,
-    sk: _sk,
-    entityType: _entityType,
-    workQueue: _workQueue,
-    workSince: _workSince,
-    pendingWorkQueue: _pendingWorkQueue,
-    outbox: _outbox,
-    [OPEN_WORK_ATTRIBUTE]: _openWork,
-    ...record
-  } = item;
+/** A stored fulfillment order in its lifecycle form (routing-repository.ts reads the record). */
+export function toFulfillmentOrderState(stored: FulfillmentOrder): StoredFulfillmentOrder {
   // The router writes the record without a version; the lifecycle starts from it.
-  if (typeof record.version === 'number') return record as unknown as StoredFulfillmentOrder;
-  const routed = record as unknown as FulfillmentOrder;
+  if (typeof (stored as Partial<StoredFulfillmentOrder>).version === 'number')
+    return stored as unknown as StoredFulfillmentOrder;
   return {
-    ...startFulfillment(routed),
-    ...(routed.distanceKm !== undefined && { distanceKm: routed.distanceKm }),
-    ...(routed.mergedOrderIds !== undefined && { mergedOrderIds: routed.mergedOrderIds }),
+    ...startFulfillment(stored),
+    ...(stored.distanceKm !== undefined && { distanceKm: stored.distanceKm }),
+    ...(stored.mergedOrderIds !== undefined && { mergedOrderIds: stored.mergedOrderIds }),
     // The router's promise stays with the fulfillment order: the SLA and the projection read it.
-    ...(routed.promise !== undefined && { promise: routed.promise }),
-    ...(routed.promisedBy !== undefined && { promisedBy: routed.promisedBy }),
-    ...(routed.dueBy !== undefined && { dueBy: routed.dueBy }),
+    ...(stored.promise !== undefined && { promise: stored.promise }),
+    ...(stored.promisedBy !== undefined && { promisedBy: stored.promisedBy }),
+    ...(stored.dueBy !== undefined && { dueBy: stored.dueBy }),
     // The capacity shard it counted on gets its unit back (fulfillment-changes.ts).
-    ...(routed.capacityShard !== undefined && { capacityShard: routed.capacityShard }),
+    ...(stored.capacityShard !== undefined && { capacityShard: stored.capacityShard }),
     version: 0,
   };
 }
@@ -107,34 +104,13 @@ export async function getFulfillmentOrderState(
   orderId: string,
   fulfillmentOrderId: string,
 ): Promise<StoredFulfillmentOrder | undefined> {
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: tableName(ORDERS_TABLE.envVar),
-      Key: fulfillmentOrderKey(orderId, fulfillmentOrderId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? toFulfillmentOrderState(Item) : undefined;
+  const stored = await getFulfillmentOrder(orderId, fulfillmentOrderId);
+  return stored && toFulfillmentOrderState(stored);
 }
 
 /** Every fulfillment order stored under the order (consistent), in their lifecycle form. */
 export async function listFulfillmentOrderStates(orderId: string): Promise<StoredFulfillmentOrder[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
-        ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items.map(toFulfillmentOrderState);
+  return (await listFulfillmentOrders(orderId)).map(toFulfillmentOrderState);
 }
 
 export interface Page<T> {
@@ -160,7 +136,7 @@ export async function listWorkQueue(
     }),
   );
   return {
-    items: (page.Items ?? []).map(toFulfillmentOrderState),
+    items: (page.Items ?? []).map((item) => toFulfillmentOrderState(toFulfillmentOrder(item))),
     ...(page.LastEvaluatedKey && { nextCursor: encodeCursor(page.LastEvaluatedKey) }),
   };
 }

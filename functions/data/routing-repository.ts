@@ -1074,8 +1074,12 @@ function firstFailure(
   return role;
 }
 
-function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
-  // The index attributes and the outbox of the last action are the table's, not the record's.
+/**
+ * A fulfillment order's item as its record, in the router's form or its lifecycle form
+ * (fulfillment-repository.ts): the index attributes and the outbox of the last action are the
+ * table's, not the record's.
+ */
+export function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
   const {
     pk: _pk,
     sk: _sk,
