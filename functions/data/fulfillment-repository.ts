@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../domain/access.js';
 import type { DomainEvent } from '../domain/events.js';
-import { ValidationError } from '../domain/errors.js';
 import { startFulfillment, type FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import type { OrderProgress, StockChange } from '../domain/fulfillment/progress.js';
 import type { FulfillmentOrder } from '../domain/routing/routing-input.js';
 import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, shardKey, stockKey, type ShardPortion } from './inventory-repository.js';
 import { movementKey } from './movements-repository.js';
@@ -132,7 +132,11 @@ export async function listWorkQueue(
       KeyConditionExpression: 'workQueue = :queue',
       ExpressionAttributeValues: { ':queue': queue },
       Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor, queue),
+      ExclusiveStartKey: decodeCursor(
+        options.cursor,
+        CURSOR_ATTRIBUTES,
+        (key) => key.workQueue === queue && key.pk!.startsWith('ORDER#') && key.sk!.startsWith('FO#'),
+      ),
     }),
   );
   return {
@@ -142,40 +146,6 @@ export async function listWorkQueue(
 }
 
 const CURSOR_ATTRIBUTES = ['pk', 'sk', 'workQueue', 'workSince'];
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/**
- * A cursor is used only when it is a key this query could have returned: exactly the table and
- * index key attributes, non-empty strings of at most 1,024 bytes, in the caller's queue.
- * Anything else is a 400, never a DynamoDB error.
- */
-function decodeCursor(cursor: string | undefined, queue: string): Record<string, string> | undefined {
-  if (!cursor) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
-  const record =
-    key && typeof key === 'object' && !Array.isArray(key) ? (key as Record<string, unknown>) : {};
-  const valid =
-    Object.keys(record).length === CURSOR_ATTRIBUTES.length &&
-    CURSOR_ATTRIBUTES.every((name) => {
-      const value = record[name];
-      return typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= 1024;
-    }) &&
-    record.workQueue === queue &&
-    String(record.pk).startsWith('ORDER#') &&
-    String(record.sk).startsWith('FO#');
-  if (valid) return record as Record<string, string>;
-  throw new ValidationError('The cursor is invalid.', [
-    { path: 'cursor', message: 'is not a cursor this API issued for this query' },
-  ]);
-}
 
 /** One short-picked SKU at a location, recorded as an adjustment movement (reason correction). */
 export interface Correction {
