@@ -1,8 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { BACKORDER_SHARDS, backorderPartition } from '../domain/order-index.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
-import { dynamo, tableName } from './dynamo.js';
+import { tableName } from './dynamo.js';
 import { BACKORDER_INDEX } from './order-items.js';
+import { queryAll } from './paging.js';
 
 /**
  * Every order on the Orders table's sparse `backordersWaiting` index (the BACKORDERED and
@@ -28,27 +28,17 @@ export async function readWaitingOrders(attributes: readonly string[]): Promise<
   return pages.flat();
 }
 
-async function queryShard(
+function queryShard(
   shard: string,
   projection: string,
   names: Record<string, string>,
 ): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        IndexName: BACKORDER_INDEX,
-        KeyConditionExpression: 'backorderShard = :shard',
-        ProjectionExpression: projection,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':shard': shard },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
+  return queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    IndexName: BACKORDER_INDEX,
+    KeyConditionExpression: 'backorderShard = :shard',
+    ProjectionExpression: projection,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: { ':shard': shard },
+  });
 }

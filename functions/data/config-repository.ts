@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Channel } from '../domain/channel.js';
 import { CarrierAccount } from '../domain/fulfillment/carrier.js';
 import { CarrierServices } from '../domain/fulfillment/promise.js';
 import { Location } from '../domain/location.js';
 import { CONFIG_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
+import { queryAll } from './paging.js';
 
 /**
  * Config table layout: pk is the kind of record, sk its id (CHANNEL / <channelId>,
@@ -145,21 +146,12 @@ export async function getCarrierAccount(
 }
 
 async function queryKind(kind: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(CONFIG_TABLE.envVar),
-        KeyConditionExpression: 'pk = :kind',
-        ExpressionAttributeValues: { ':kind': kind },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []).map(stripKeys));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
+  const items = await queryAll({
+    TableName: tableName(CONFIG_TABLE.envVar),
+    KeyConditionExpression: 'pk = :kind',
+    ExpressionAttributeValues: { ':kind': kind },
+  });
+  return items.map(stripKeys);
 }
 
 export function clearConfigCache(): void {

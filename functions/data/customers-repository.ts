@@ -3,8 +3,6 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -21,6 +19,7 @@ import { IDEMPOTENCY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
+import { queryAll, scanPages } from './paging.js';
 
 /**
  * Customers, in the Orders table beside the orders they are built from:
@@ -84,7 +83,7 @@ export interface CustomerPartition {
 }
 
 export async function getCustomerPartition(customerId: string): Promise<CustomerPartition | undefined> {
-  const items = await queryAll(customerPk(customerId));
+  const items = await readPartition(customerPk(customerId));
   const profile = items.find((item) => item.entityType === 'Customer');
   if (!profile) return undefined;
   const of = <T>(entityType: string) =>
@@ -100,26 +99,17 @@ export async function getCustomerPartition(customerId: string): Promise<Customer
 
 /** Every item of an order's partition, as stored (the export shows them, the erasure rewrites them). */
 export async function getOrderPartition(orderId: string): Promise<Item[]> {
-  return queryAll(orderKey(orderId).pk);
+  return readPartition(orderKey(orderId).pk);
 }
 
-async function queryAll(pk: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let cursor: Item | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: orders(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
+/** Every item of a partition of the Orders table, read consistently. */
+function readPartition(pk: string): Promise<Item[]> {
+  return queryAll({
+    TableName: orders(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  });
 }
 
 export interface LinkCommit {
@@ -357,23 +347,17 @@ export async function deleteIdempotencyItemsAbout(orderIds: readonly string[]): 
     .map((name) => `contains(id, ${name}) OR contains(#data, ${name})`)
     .join(' OR ');
   let deleted = 0;
-  let cursor: Item | undefined;
-  do {
-    const page = await dynamo().send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: filter,
-        ExpressionAttributeNames: { '#data': 'data' },
-        ExpressionAttributeValues: values,
-        ProjectionExpression: 'id',
-        ExclusiveStartKey: cursor,
-      }),
-    );
+  for await (const page of scanPages({
+    TableName: table,
+    FilterExpression: filter,
+    ExpressionAttributeNames: { '#data': 'data' },
+    ExpressionAttributeValues: values,
+    ProjectionExpression: 'id',
+  })) {
     for (const item of page.Items ?? []) {
       await dynamo().send(new DeleteCommand({ TableName: table, Key: { id: item.id } }));
       deleted += 1;
     }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  }
   return deleted;
 }

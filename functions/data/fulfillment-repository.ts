@@ -9,20 +9,27 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../domain/access.js';
 import type { DomainEvent } from '../domain/events.js';
-import { ValidationError } from '../domain/errors.js';
 import { startFulfillment, type FulfillmentOrderState } from '../domain/fulfillment/model.js';
 import type { OrderProgress, StockChange } from '../domain/fulfillment/progress.js';
 import type { FulfillmentOrder } from '../domain/routing/routing-input.js';
 import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
+import { decodeCursor, encodeCursor } from './cursors.js';
 import { dynamo, tableName } from './dynamo.js';
 import { hotReservationKey, shardKey, stockKey, type ShardPortion } from './inventory-repository.js';
 import { movementKey } from './movements-repository.js';
 import type { Order } from '../domain/order.js';
 import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
-import { capacityKey, fulfillmentOrderKey, reservationKey } from './routing-repository.js';
+import {
+  capacityKey,
+  fulfillmentOrderKey,
+  getFulfillmentOrder,
+  listFulfillmentOrders,
+  reservationKey,
+  toFulfillmentOrder,
+} from './routing-repository.js';
 import { shipmentRecordPut, type ShipmentRecord } from './shipments-repository.js';
-import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
+import { openWorkAttribute } from './fulfillment-sla-repository.js';
 import { WORK_QUEUE_INDEX, workQueueAttributes } from './work-queue.js';
 
 /**
@@ -55,31 +62,21 @@ export type StoredFulfillmentOrder = FulfillmentOrderState &
     'distanceKm' | 'mergedOrderIds' | 'promise' | 'promisedBy' | 'dueBy' | 'capacityShard'
   >;
 
-export function toFulfillmentOrderState(item: Record<string, unknown>): StoredFulfillmentOrder {
-  const {
-    pk: _pk,
-    sk: _sk,
-    entityType: _entityType,
-    workQueue: _workQueue,
-    workSince: _workSince,
-    pendingWorkQueue: _pendingWorkQueue,
-    outbox: _outbox,
-    [OPEN_WORK_ATTRIBUTE]: _openWork,
-    ...record
-  } = item;
+/** A stored fulfillment order in its lifecycle form (routing-repository.ts reads the record). */
+export function toFulfillmentOrderState(stored: FulfillmentOrder): StoredFulfillmentOrder {
   // The router writes the record without a version; the lifecycle starts from it.
-  if (typeof record.version === 'number') return record as unknown as StoredFulfillmentOrder;
-  const routed = record as unknown as FulfillmentOrder;
+  if (typeof (stored as Partial<StoredFulfillmentOrder>).version === 'number')
+    return stored as unknown as StoredFulfillmentOrder;
   return {
-    ...startFulfillment(routed),
-    ...(routed.distanceKm !== undefined && { distanceKm: routed.distanceKm }),
-    ...(routed.mergedOrderIds !== undefined && { mergedOrderIds: routed.mergedOrderIds }),
+    ...startFulfillment(stored),
+    ...(stored.distanceKm !== undefined && { distanceKm: stored.distanceKm }),
+    ...(stored.mergedOrderIds !== undefined && { mergedOrderIds: stored.mergedOrderIds }),
     // The router's promise stays with the fulfillment order: the SLA and the projection read it.
-    ...(routed.promise !== undefined && { promise: routed.promise }),
-    ...(routed.promisedBy !== undefined && { promisedBy: routed.promisedBy }),
-    ...(routed.dueBy !== undefined && { dueBy: routed.dueBy }),
+    ...(stored.promise !== undefined && { promise: stored.promise }),
+    ...(stored.promisedBy !== undefined && { promisedBy: stored.promisedBy }),
+    ...(stored.dueBy !== undefined && { dueBy: stored.dueBy }),
     // The capacity shard it counted on gets its unit back (fulfillment-changes.ts).
-    ...(routed.capacityShard !== undefined && { capacityShard: routed.capacityShard }),
+    ...(stored.capacityShard !== undefined && { capacityShard: stored.capacityShard }),
     version: 0,
   };
 }
@@ -107,34 +104,13 @@ export async function getFulfillmentOrderState(
   orderId: string,
   fulfillmentOrderId: string,
 ): Promise<StoredFulfillmentOrder | undefined> {
-  const { Item } = await dynamo().send(
-    new GetCommand({
-      TableName: tableName(ORDERS_TABLE.envVar),
-      Key: fulfillmentOrderKey(orderId, fulfillmentOrderId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? toFulfillmentOrderState(Item) : undefined;
+  const stored = await getFulfillmentOrder(orderId, fulfillmentOrderId);
+  return stored && toFulfillmentOrderState(stored);
 }
 
 /** Every fulfillment order stored under the order (consistent), in their lifecycle form. */
 export async function listFulfillmentOrderStates(orderId: string): Promise<StoredFulfillmentOrder[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
-        ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items.map(toFulfillmentOrderState);
+  return (await listFulfillmentOrders(orderId)).map(toFulfillmentOrderState);
 }
 
 export interface Page<T> {
@@ -156,50 +132,20 @@ export async function listWorkQueue(
       KeyConditionExpression: 'workQueue = :queue',
       ExpressionAttributeValues: { ':queue': queue },
       Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor, queue),
+      ExclusiveStartKey: decodeCursor(
+        options.cursor,
+        CURSOR_ATTRIBUTES,
+        (key) => key.workQueue === queue && key.pk!.startsWith('ORDER#') && key.sk!.startsWith('FO#'),
+      ),
     }),
   );
   return {
-    items: (page.Items ?? []).map(toFulfillmentOrderState),
+    items: (page.Items ?? []).map((item) => toFulfillmentOrderState(toFulfillmentOrder(item))),
     ...(page.LastEvaluatedKey && { nextCursor: encodeCursor(page.LastEvaluatedKey) }),
   };
 }
 
 const CURSOR_ATTRIBUTES = ['pk', 'sk', 'workQueue', 'workSince'];
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-/**
- * A cursor is used only when it is a key this query could have returned: exactly the table and
- * index key attributes, non-empty strings of at most 1,024 bytes, in the caller's queue.
- * Anything else is a 400, never a DynamoDB error.
- */
-function decodeCursor(cursor: string | undefined, queue: string): Record<string, string> | undefined {
-  if (!cursor) return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
-  const record =
-    key && typeof key === 'object' && !Array.isArray(key) ? (key as Record<string, unknown>) : {};
-  const valid =
-    Object.keys(record).length === CURSOR_ATTRIBUTES.length &&
-    CURSOR_ATTRIBUTES.every((name) => {
-      const value = record[name];
-      return typeof value === 'string' && value !== '' && Buffer.byteLength(value, 'utf8') <= 1024;
-    }) &&
-    record.workQueue === queue &&
-    String(record.pk).startsWith('ORDER#') &&
-    String(record.sk).startsWith('FO#');
-  if (valid) return record as Record<string, string>;
-  throw new ValidationError('The cursor is invalid.', [
-    { path: 'cursor', message: 'is not a cursor this API issued for this query' },
-  ]);
-}
 
 /** One short-picked SKU at a location, recorded as an adjustment movement (reason correction). */
 export interface Correction {

@@ -3,6 +3,7 @@ import { isOpenWork } from '../domain/fulfillment/promise.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { decodeCursor, encodeCursor } from './cursors.js';
+import { queryPages } from './paging.js';
 
 /**
  * The SLA's view of fulfillment orders: the sparse index `openWorkByDueBy` (lib/tables.ts) holds
@@ -40,9 +41,19 @@ export interface OverduePage {
 const KEY_ATTRIBUTES = ['pk', 'sk', OPEN_WORK_ATTRIBUTE, 'dueBy'] as const;
 
 /**
- * Open work whose due-by is before `now`, the most overdue first. Fulfillment orders a large
- * commit has not announced yet (PENDING) share the index for a moment and are left out.
+ * The open work due before `now`. Fulfillment orders a large commit has not announced yet
+ * (PENDING) share the index for a moment and are left out.
  */
+const overdueQuery = (now: string) => ({
+  TableName: tableName(ORDERS_TABLE.envVar),
+  IndexName: OPEN_WORK_INDEX,
+  KeyConditionExpression: '#open = :open AND dueBy < :now',
+  FilterExpression: '#status <> :pending',
+  ExpressionAttributeNames: { '#open': OPEN_WORK_ATTRIBUTE, '#status': 'status' },
+  ExpressionAttributeValues: { ':open': OPEN, ':now': now, ':pending': 'PENDING' },
+});
+
+/** Open work whose due-by is before `now`, the most overdue first, one page. */
 export async function listOverdueFulfillmentOrders(options: {
   now: string;
   limit: number;
@@ -50,12 +61,7 @@ export async function listOverdueFulfillmentOrders(options: {
 }): Promise<OverduePage> {
   const page = await dynamo().send(
     new QueryCommand({
-      TableName: tableName(ORDERS_TABLE.envVar),
-      IndexName: OPEN_WORK_INDEX,
-      KeyConditionExpression: '#open = :open AND dueBy < :now',
-      FilterExpression: '#status <> :pending',
-      ExpressionAttributeNames: { '#open': OPEN_WORK_ATTRIBUTE, '#status': 'status' },
-      ExpressionAttributeValues: { ':open': OPEN, ':now': options.now, ':pending': 'PENDING' },
+      ...overdueQuery(options.now),
       Limit: options.limit,
       ExclusiveStartKey: decodeCursor(
         options.cursor,
@@ -80,22 +86,6 @@ export async function listOverdueFulfillmentOrders(options: {
 /** How many open fulfillment orders are overdue at `now`: counted from the index's keys only. */
 export async function countOverdueFulfillmentOrders(now: string): Promise<number> {
   let count = 0;
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        IndexName: OPEN_WORK_INDEX,
-        KeyConditionExpression: '#open = :open AND dueBy < :now',
-        FilterExpression: '#status <> :pending',
-        ExpressionAttributeNames: { '#open': OPEN_WORK_ATTRIBUTE, '#status': 'status' },
-        ExpressionAttributeValues: { ':open': OPEN, ':now': now, ':pending': 'PENDING' },
-        Select: 'COUNT',
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    count += page.Count ?? 0;
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for await (const page of queryPages({ ...overdueQuery(now), Select: 'COUNT' })) count += page.Count ?? 0;
   return count;
 }

@@ -20,6 +20,7 @@ import { linesAwaitingStock } from '../domain/routing/partial-retry.js';
 import type { StockLevel } from '../domain/stock.js';
 import { INVENTORY_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
+import { queryAll } from './paging.js';
 
 /**
  * Inventory table layout:
@@ -66,7 +67,7 @@ export async function putStockLevel(level: StockLevel): Promise<void> {
 }
 
 export async function getStockLevels(sku: string): Promise<StockLevel[]> {
-  const items = await queryAll({
+  const items = await queryInventory({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :loc)',
     ExpressionAttributeValues: { ':pk': `SKU#${sku}`, ':loc': 'LOC#' },
   });
@@ -84,7 +85,7 @@ export async function getStockItems(sku: string, shards: number): Promise<StockL
   ];
   const pages = await Promise.all(
     partitions.map((pk) =>
-      queryAll({
+      queryInventory({
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :loc)',
         ExpressionAttributeValues: { ':pk': pk, ':loc': 'LOC#' },
       }),
@@ -223,7 +224,7 @@ export async function saveSync(
 
 async function clearReplenishment(sku: string): Promise<void> {
   const table = inventoryTable();
-  const lines = await queryAll({
+  const lines = await queryInventory({
     KeyConditionExpression: 'pk = :pk',
     FilterExpression: 'sku = :sku',
     ExpressionAttributeValues: { ':pk': 'REPLENISHMENT', ':sku': sku },
@@ -320,7 +321,7 @@ export interface ReplenishmentSuggestion {
 
 /** The open purchase-order suggestions, one per vendor. */
 export async function listReplenishmentSuggestions(vendorId?: string): Promise<ReplenishmentSuggestion[]> {
-  const items = await queryAll({
+  const items = await queryInventory({
     KeyConditionExpression: vendorId ? 'pk = :pk AND begins_with(sk, :vendor)' : 'pk = :pk',
     ExpressionAttributeValues: { ':pk': 'REPLENISHMENT', ...(vendorId && { ':vendor': `${vendorId}#` }) },
   });
@@ -382,26 +383,13 @@ export async function findBackorderedOrderIds(sku: string): Promise<string[]> {
     .map((item) => String(item.orderId));
 }
 
-async function queryAll(input: {
+/** Every item of an Inventory query, read consistently. */
+function queryInventory(input: {
   KeyConditionExpression: string;
   ExpressionAttributeValues: Record<string, unknown>;
   FilterExpression?: string;
 }): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: inventoryTable(),
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-        ...input,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
+  return queryAll({ TableName: inventoryTable(), ConsistentRead: true, ...input });
 }
 
 /**

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { MachineClientGrant } from '../domain/machine-client.js';
 import { CONFIG_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
+import { queryAll } from './paging.js';
 
 /** Config table: MACHINE_CLIENT / <clientId>, beside the other kinds of configuration. */
 const grantKey = (clientId: string) => ({ pk: 'MACHINE_CLIENT', sk: clientId });
@@ -27,21 +28,12 @@ export async function putMachineClientGrant(grant: MachineClientGrant): Promise<
 
 /** Every grant; there are as many as the retailer has integrations, a few dozen at most. */
 export async function listMachineClientGrants(): Promise<MachineClientGrant[]> {
-  const grants: MachineClientGrant[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(CONFIG_TABLE.envVar),
-        KeyConditionExpression: 'pk = :kind',
-        ExpressionAttributeValues: { ':kind': grantKey('').pk },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    grants.push(...(page.Items ?? []).map((item) => MachineClientGrant.parse(withoutKeys(item))));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return grants;
+  const items = await queryAll({
+    TableName: tableName(CONFIG_TABLE.envVar),
+    KeyConditionExpression: 'pk = :kind',
+    ExpressionAttributeValues: { ':kind': grantKey('').pk },
+  });
+  return items.map((item) => MachineClientGrant.parse(withoutKeys(item)));
 }
 
 function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {

@@ -1,13 +1,13 @@
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { defaultProduct, InventoryProduct, type InventoryProductInput } from '../domain/inventory/product.js';
 import { CONFIG_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
+import { queryAll } from './paging.js';
 
 /**
  * The Config reads and writes of the inventory. Mostly its side of product records (`PRODUCT / <sku>` in the Config table): reorder point
@@ -72,22 +72,13 @@ export async function getInventoryProduct(sku: string): Promise<InventoryProduct
 
 /** Ids of the configured channels (`CHANNEL / <id>`), whose availability inventory-sync keeps. */
 export async function listChannelIds(): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(CONFIG_TABLE.envVar),
-        KeyConditionExpression: 'pk = :kind',
-        ExpressionAttributeValues: { ':kind': 'CHANNEL' },
-        ProjectionExpression: 'sk',
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    ids.push(...(page.Items ?? []).map((item) => String(item.sk)));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return ids;
+  const items = await queryAll({
+    TableName: tableName(CONFIG_TABLE.envVar),
+    KeyConditionExpression: 'pk = :kind',
+    ExpressionAttributeValues: { ':kind': 'CHANNEL' },
+    ProjectionExpression: 'sk',
+  });
+  return items.map((item) => String(item.sk));
 }
 
 /** Whether a location is configured (`LOCATION / <id>`): movements and reads name real ones only. */

@@ -1,10 +1,5 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
   emptyCounts,
   emptyMeasures,
@@ -23,6 +18,7 @@ import { ORDERS_TABLE, REPORTS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
+import { queryAll } from './paging.js';
 
 /**
  * The Reports table:
@@ -242,22 +238,13 @@ const dayShards = (days: readonly string[]) =>
 /** The sales aggregates of these days, every shard, consistent. */
 export async function readSalesAggregates(days: readonly string[]): Promise<SalesAggregate[]> {
   return inParallel(dayShards(days), 16, async ({ day, shard }) => {
-    const aggregates: SalesAggregate[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo().send(
-        new QueryCommand({
-          TableName: tableName(REPORTS_TABLE.envVar),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `SALES#${day}#${shard}` },
-          ConsistentRead: true,
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) aggregates.push(toSalesAggregate(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return aggregates;
+    const items = await queryAll({
+      TableName: tableName(REPORTS_TABLE.envVar),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SALES#${day}#${shard}` },
+      ConsistentRead: true,
+    });
+    return items.map(toSalesAggregate);
   });
 }
 
@@ -337,23 +324,13 @@ export async function fulfillmentOrdersCreatedAt(
   orderId: string,
   decidedAt: string,
 ): Promise<{ locationId: string; kind: string }[]> {
-  const found: { locationId: string; kind: string }[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
-        FilterExpression: 'createdAt = :at',
-        ProjectionExpression: 'locationId, kind',
-        ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#', ':at': decidedAt },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      found.push({ locationId: String(item.locationId), kind: String(item.kind) });
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return found;
+  const items = await queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
+    FilterExpression: 'createdAt = :at',
+    ProjectionExpression: 'locationId, kind',
+    ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#', ':at': decidedAt },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ locationId: String(item.locationId), kind: String(item.kind) }));
 }

@@ -2,7 +2,6 @@ import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/
 import {
   BatchGetCommand,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type BatchGetCommandOutput,
@@ -30,6 +29,7 @@ import { hotReservationKey, stockKey } from './inventory-repository.js';
 import { OPEN_WORK_ATTRIBUTE, openWorkAttribute } from './fulfillment-sla-repository.js';
 import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
+import { queryAll } from './paging.js';
 import { announcedWorkQueue, workQueueAttributes } from './work-queue.js';
 
 /**
@@ -395,27 +395,18 @@ export async function listCustomerOrders(
   const center = Date.parse(placedAt);
   const windowMs = windowMinutes * 60_000;
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const orders: Order[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        IndexName: 'byCustomer',
-        KeyConditionExpression: 'customerKey = :customer AND placedAt BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':customer': customerKey,
-          ':from': day(center - windowMs - 86_400_000),
-          // '~' sorts after every character of a date-time: the whole last day is in range.
-          ':to': `${day(center + windowMs + 86_400_000)}~`,
-        },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    orders.push(...(page.Items ?? []).map(toOrder));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return orders.filter((order) => Math.abs(Date.parse(order.placedAt) - center) <= windowMs);
+  const items = await queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    IndexName: 'byCustomer',
+    KeyConditionExpression: 'customerKey = :customer AND placedAt BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':customer': customerKey,
+      ':from': day(center - windowMs - 86_400_000),
+      // '~' sorts after every character of a date-time: the whole last day is in range.
+      ':to': `${day(center + windowMs + 86_400_000)}~`,
+    },
+  });
+  return items.map(toOrder).filter((order) => Math.abs(Date.parse(order.placedAt) - center) <= windowMs);
 }
 
 /**
@@ -670,21 +661,12 @@ export async function getFulfillmentOrder(
 }
 
 export async function listFulfillmentOrders(orderId: string): Promise<FulfillmentOrder[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
-        ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const items = await queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :fo)',
+    ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ':fo': 'FO#' },
+    ConsistentRead: true,
+  });
   return items.map(toFulfillmentOrder);
 }
 
@@ -1092,8 +1074,12 @@ function firstFailure(
   return role;
 }
 
-function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
-  // The index attributes and the outbox of the last action are the table's, not the record's.
+/**
+ * A fulfillment order's item as its record, in the router's form or its lifecycle form
+ * (fulfillment-repository.ts): the index attributes and the outbox of the last action are the
+ * table's, not the record's.
+ */
+export function toFulfillmentOrder(item: Record<string, unknown>): FulfillmentOrder {
   const {
     pk: _pk,
     sk: _sk,

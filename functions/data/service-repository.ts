@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +18,7 @@ import { ORDERS_TABLE } from '../../lib/tables.js';
 import { dynamo, tableName } from './dynamo.js';
 import { backorderIndexUpdate, toOrder } from './order-items.js';
 import { orderKey } from './orders-repository.js';
+import { queryAll } from './paging.js';
 
 /**
  * What customer service changes after the sale, beside the order in the Orders table:
@@ -65,30 +65,17 @@ const strip = (item: Record<string, unknown>) => {
   return record;
 };
 
-/** The items of an order's partition of these entity types, read consistently, page by page. */
-async function partitionItems(
-  orderId: string,
-  entityTypes: readonly string[],
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
+/** The items of an order's partition of these entity types, read consistently. */
+function partitionItems(orderId: string, entityTypes: readonly string[]): Promise<Record<string, unknown>[]> {
   const names = Object.fromEntries(entityTypes.map((type, index) => [`:t${index}`, type]));
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk',
-        // Never the channel's raw payload: it can be large and is for audit only.
-        FilterExpression: `entityType IN (${Object.keys(names).join(', ')})`,
-        ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ...names },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
+  return queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    KeyConditionExpression: 'pk = :pk',
+    // Never the channel's raw payload: it can be large and is for audit only.
+    FilterExpression: `entityType IN (${Object.keys(names).join(', ')})`,
+    ExpressionAttributeValues: { ':pk': orderKey(orderId).pk, ...names },
+    ConsistentRead: true,
+  });
 }
 
 const SERVICE_TYPES = ['Cancellation', 'AddressChange', 'Return', 'Refund'] as const;

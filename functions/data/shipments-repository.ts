@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Shipment } from '../domain/fulfillment/model.js';
 import { ORDERS_TABLE } from '../../lib/tables.js';
-import { dynamo, tableName } from './dynamo.js';
+import { tableName } from './dynamo.js';
+import { queryAll } from './paging.js';
 
 /**
  * Shipment records in the Orders table, one per parcel a carrier took:
@@ -77,21 +77,13 @@ export function shipmentRecordPut(record: ShipmentRecord) {
 
 /** The shipments with this tracking number, whatever the carrier called itself. */
 export async function findShipmentsByTrackingNumber(trackingNumber: string): Promise<ShipmentRecord[]> {
-  const records: ShipmentRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: tableName(ORDERS_TABLE.envVar),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shipment)',
-        ExpressionAttributeValues: { ':pk': `TRACKING#${trackingNumber}`, ':shipment': 'SHIPMENT#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    for (const { pk: _pk, sk: _sk, entityType: _entityType, ...record } of page.Items ?? [])
-      records.push(record as ShipmentRecord);
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return records;
+  const items = await queryAll({
+    TableName: tableName(ORDERS_TABLE.envVar),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :shipment)',
+    ExpressionAttributeValues: { ':pk': `TRACKING#${trackingNumber}`, ':shipment': 'SHIPMENT#' },
+    ConsistentRead: true,
+  });
+  return items.map(
+    ({ pk: _pk, sk: _sk, entityType: _entityType, ...record }) => record as unknown as ShipmentRecord,
+  );
 }
