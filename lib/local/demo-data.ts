@@ -35,6 +35,15 @@ export const DEMO_CHANNELS: Channel[] = [
     secretName: 'oms/channels/woocommerce',
     active: true,
   },
+  // The stores' tills: their receipts (POST /v1/locations/{id}/pos-sales) become its orders.
+  {
+    channelId: 'store-pos',
+    name: 'Store tills',
+    format: 'canonical',
+    secretName: 'oms/channels/store-pos',
+    defaultCountry: 'PT',
+    active: true,
+  },
 ];
 
 type DemoLocation = Pick<

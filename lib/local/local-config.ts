@@ -12,6 +12,7 @@ export const DEMO_CHANNEL_SECRETS = {
   app: 'local-app-secret',
   shopify: 'local-shopify-secret',
   woocommerce: 'local-woocommerce-secret',
+  'store-pos': 'local-store-pos-secret',
 } as const satisfies Record<string, string>;
 
 export const DEMO_SIGNING_SECRET = DEMO_CHANNEL_SECRETS[DEMO_CHANNEL_ID];
