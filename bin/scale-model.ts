@@ -5,6 +5,7 @@ import { FUNCTIONS, QUEUES, type FunctionSpec } from '../lib/topology.js';
 import { DEMO_LOCATIONS } from '../lib/local/demo-data.js';
 import { BACKORDER_SHARDS, PLACED_DAY_SHARDS } from '../functions/domain/order-index.js';
 import { CAPACITY_SHARDS } from '../functions/domain/routing/capacity-shards.js';
+import { OPEN_WORK_SHARDS } from '../functions/domain/fulfillment/open-work-shards.js';
 
 /**
  * `npm run scale-model`: what the stack sustains in AWS, and what a million orders cost, from
@@ -14,6 +15,8 @@ import { CAPACITY_SHARDS } from '../functions/domain/routing/capacity-shards.js'
  */
 const measured = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs', 'measured-costs.json'), 'utf8')) as {
   measuredAt: string;
+  /** CAPACITY_SHARDS when the run was measured; absent in runs from before the bench wrote it. */
+  capacityShards?: number;
   loadAverage: number[];
   orders: number;
   perOrder: {
@@ -104,14 +107,28 @@ const functions: FunctionModel[] = Object.entries(measured.perOrder.invocations)
 });
 
 /**
- * A measurement taken before the capacity counters were sharded read one counter per location
- * with a daily capacity; the router now reads CAPACITY_SHARDS of them. Until `npm run
- * bench:pipeline` measures again, the model adds the difference (the demo network's locations).
+ * Each routing decision reads every capacity counter shard of every active location with a daily
+ * capacity (getCapacityUsed in functions/data/routing-repository.ts: one consistent read per key,
+ * found or not). A run records the shard count it ran with. One that does not ran code from
+ * before the sharding, whatever its date says (the committed run of 2026-12-01 21:42 is dated
+ * after the merge, yet its router sent 9 BatchGet keys per order: 2 product reads and one counter
+ * for each of the demo network's 7 locations, not 7 × 4): the model adds the reads it did not see.
  */
-const CAPACITY_SHARDED_AT = Date.parse('2026-12-01T21:00:00.000Z');
+const measuredCapacityShards = measured.capacityShards ?? 1;
 const capacityLocations = DEMO_LOCATIONS.filter((location) => location.dailyCapacity !== undefined).length;
-const unmeasuredCapacityReads =
-  Date.parse(measured.measuredAt) < CAPACITY_SHARDED_AT ? capacityLocations * (CAPACITY_SHARDS - 1) : 0;
+const unmeasuredCapacityReads = capacityLocations * (CAPACITY_SHARDS - measuredCapacityShards);
+
+/**
+ * Index entries a new fulfillment order writes beside its item (lib/tables.ts): byFulfillmentOrder,
+ * byWorkQueue and openWorkByDueBy. The measured orders have one line, so one fulfillment order.
+ */
+const FULFILLMENT_ORDER_INDEX_ENTRIES = 3;
+/**
+ * Writes of a fulfillment order's openWorkByDueBy entry while it is open: created, accepted,
+ * picked, packed, and its removal when it ships (functions/domain/fulfillment/open-work-shards.ts).
+ * The pipeline measures the first only; the others follow at the same rate once work flows.
+ */
+const OPEN_WORK_ENTRY_WRITES = 5;
 
 /** Units per order: one per item written (items here are under 1 KB) or read (under 4 KB). */
 const dynamo = calls
@@ -126,8 +143,9 @@ const dynamo = calls
     },
     // Every write of the order item also writes its index entries: byCustomer (every write) and
     // byPlacedDay (writes that change what a summary shows: the status), once at ingest and once
-    // when routed. backordersWaiting is written only for orders that wait for stock.
-    { wru: 2 * 2, rru: unmeasuredCapacityReads },
+    // when routed; the new fulfillment order writes its own. backordersWaiting is written only
+    // for orders that wait for stock.
+    { wru: 2 * 2 + FULFILLMENT_ORDER_INDEX_ENTRIES, rru: unmeasuredCapacityReads },
   );
 const eventsPerOrder = calls
   .filter((call) => call.op === 'PutEvents')
@@ -173,6 +191,10 @@ const ceilings = [
   {
     component: `byPlacedDay index: today's ${PLACED_DAY_SHARDS} partitions (2 entry writes per order)`,
     ordersPerSecond: (LIMITS.dynamoPartitionWcu * PLACED_DAY_SHARDS) / 2,
+  },
+  {
+    component: `openWorkByDueBy index: ${OPEN_WORK_SHARDS} partitions (${OPEN_WORK_ENTRY_WRITES} entry writes per fulfillment order)`,
+    ordersPerSecond: (LIMITS.dynamoPartitionWcu * OPEN_WORK_SHARDS) / OPEN_WORK_ENTRY_WRITES,
   },
   {
     component: `backordersWaiting index: ${BACKORDER_SHARDS} partitions, every order backordered (a sold-out sale)`,

@@ -602,7 +602,6 @@ export const EVENT_RULES: readonly EventRuleSpec[] = [
       'detail-type': [
         'OrderReceived',
         'BackorderRetry',
-        'FulfillmentRejected',
         'FulfillmentOrderRejected',
         'FulfillmentOrderRerouteRequested',
         'OrderRerouteRequested',

@@ -1,4 +1,4 @@
-import { OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
+import { FulfillmentOrderCreatedV1, OrderReceivedV1, OrderStatusChangedV1 } from '../domain/events.js';
 import { CanonicalOrder, ORDER_STATUSES } from '../domain/order.js';
 import { DEFAULT_RANGE_DAYS, MAX_LIMIT, MAX_RANGE_DAYS } from '../domain/order-search.js';
 import { RuleSet } from '../domain/routing/rules.js';
@@ -96,6 +96,7 @@ export function openApiDocument() {
         ...operationsOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
+        FulfillmentOrderCreatedEvent: jsonSchema(FulfillmentOrderCreatedV1, 'output'),
       },
     },
     paths: {

@@ -26,13 +26,9 @@ const RoutingMessage = z.discriminatedUnion('detail-type', [
   z.object({ 'detail-type': z.literal('OrderRerouteRequested'), detail: z.object({ orderId: z.string() }) }),
   z.object({
     // FulfillmentOrderRejected: a location's reject or short pick (functions/fulfillment), whose
-    // units wait on the order (`pendingReroute`); FulfillmentRejected: the older whole-order form;
-    // FulfillmentOrderRerouteRequested: unstarted work an address change moves (customer service).
-    'detail-type': z.enum([
-      'FulfillmentRejected',
-      'FulfillmentOrderRejected',
-      'FulfillmentOrderRerouteRequested',
-    ]),
+    // units wait on the order (`pendingReroute`); FulfillmentOrderRerouteRequested: unstarted
+    // work an address change moves (customer service).
+    'detail-type': z.enum(['FulfillmentOrderRejected', 'FulfillmentOrderRerouteRequested']),
     detail: z.object({ orderId: z.string(), fulfillmentOrderId: z.string(), reason: z.string().optional() }),
   }),
 ]);
@@ -56,7 +52,6 @@ export const routerDeps: RouteOrderDeps = {
 async function routeRecord(record: SQSRecord): Promise<void> {
   const message = RoutingMessage.parse(JSON.parse(record.body));
   const request: RouteRequest =
-    message['detail-type'] === 'FulfillmentRejected' ||
     message['detail-type'] === 'FulfillmentOrderRejected' ||
     message['detail-type'] === 'FulfillmentOrderRerouteRequested'
       ? {

@@ -12,6 +12,7 @@ import { DEMO_CHANNEL_ID, DEMO_SIGNING_SECRET } from '../../lib/local/local-conf
 import { startLocalRuntime } from '../../lib/local/runtime.js';
 import type { FunctionCall } from '../../lib/local/sdk-calls.js';
 import { INVENTORY_TABLE, ORDERS_TABLE } from '../../lib/tables.js';
+import { CAPACITY_SHARDS } from '../../functions/domain/routing/capacity-shards.js';
 
 /**
  * `npm run bench:pipeline`: the local runtime end to end, against what the database alone can do.
@@ -361,6 +362,8 @@ try {
   const measurement = JSON.stringify({
     measuredBy: 'npm run bench:pipeline',
     measuredAt: new Date().toISOString(),
+    // What the router read per location (bin/scale-model.ts compares it with the code's).
+    capacityShards: CAPACITY_SHARDS,
     loadAverage: [Number(loadAtStart.toFixed(2)), Number(loadAtEnd.toFixed(2))],
     orders: done,
     perOrder: costs,

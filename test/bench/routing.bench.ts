@@ -11,7 +11,7 @@ import {
 
 /**
  * Routing engine benchmark: a plain script, so it runs the same way on a laptop and in CI.
- * `npx tsx bench/routing.bench.ts` prints the figures; `runRoutingBench()` returns them.
+ * `npx tsx test/bench/routing.bench.ts` prints the figures; `runRoutingBench()` returns them.
  * Every network, stock level and order comes from a fixed seed, so runs are comparable.
  */
 

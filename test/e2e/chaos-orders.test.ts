@@ -114,7 +114,7 @@ describe('chaos through HTTP and the real router', () => {
         runtime.bus.putEvents([
           {
             Source: 'oms',
-            DetailType: 'FulfillmentRejected',
+            DetailType: 'FulfillmentOrderRejected',
             Detail: JSON.stringify({ orderId, fulfillmentOrderId: fo.fulfillmentOrderId, reason: 'chaos' }),
             EventBusName: runtime.bus.name,
           },

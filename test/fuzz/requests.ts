@@ -557,7 +557,15 @@ const shippoTracking: fc.Arbitrary<Json> = fc.record({
   }),
 });
 
-/** Cursors of the overdue listing: well-formed keys outside the query, and garbage. */
+/**
+ * Cursors of the overdue listing: the unsharded index's keys, positions for each of its nine
+ * partitions (at the top, in range, or outside it), and garbage.
+ */
+const overduePosition = fc.oneof(
+  fc.constant(['-', '-', '-']),
+  fc.constant(['2026-01-01T00:00:00.000Z', 'ORDER#FUZZ', 'FO#FUZZ']),
+  fc.tuple(extremeString, fc.constantFrom('ORDER#FUZZ', '-'), extremeString),
+);
 const overdueCursor = fc.oneof(
   cursor,
   fc
@@ -568,6 +576,19 @@ const overdueCursor = fc.oneof(
       dueBy: extremeString,
     })
     .map((key) => Buffer.from(JSON.stringify(key)).toString('base64url')),
+  fc.array(overduePosition, { minLength: 9, maxLength: 9 }).map((positions) =>
+    Buffer.from(
+      JSON.stringify(
+        Object.fromEntries(
+          positions.flatMap(([dueBy, pk, sk], rank) => [
+            [`d${rank}`, dueBy],
+            [`p${rank}`, pk],
+            [`s${rank}`, sk],
+          ]),
+        ),
+      ),
+    ).toString('base64url'),
+  ),
 );
 
 /** Cursors of the order search: positions outside the window, keys of other indexes, garbage. */

@@ -2,7 +2,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** An SQS record carrying an EventBridge event, as the bus rule puts it on the routing queue. */
 export function aRoutingMessage(
-  detailType: 'OrderReceived' | 'BackorderRetry' | 'FulfillmentRejected' | (string & {}),
+  detailType: 'OrderReceived' | 'BackorderRetry' | 'FulfillmentOrderRejected' | (string & {}),
   detail: unknown,
   messageId = `msg-${detailType}`,
 ): SQSRecord {

@@ -85,9 +85,9 @@ export const routingMessages = {
   orderReceived: (orderId: string) => aRoutingMessage('OrderReceived', { version: '1', orderId }, ulid()),
   backorderRetry: (orderId: string, sku: string) =>
     aRoutingMessage('BackorderRetry', { version: '1', orderId, sku }, ulid()),
-  fulfillmentRejected: (orderId: string, fulfillmentOrderId: string, reason?: string) =>
+  fulfillmentOrderRejected: (orderId: string, fulfillmentOrderId: string, reason?: string) =>
     aRoutingMessage(
-      'FulfillmentRejected',
+      'FulfillmentOrderRejected',
       { version: '1', orderId, fulfillmentOrderId, ...(reason && { reason }) },
       ulid(),
     ),

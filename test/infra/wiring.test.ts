@@ -295,7 +295,6 @@ describe('the work queues', () => {
         'detail-type': [
           'OrderReceived',
           'BackorderRetry',
-          'FulfillmentRejected',
           'FulfillmentOrderRejected',
           'FulfillmentOrderRerouteRequested',
           'OrderRerouteRequested',

@@ -244,7 +244,7 @@ describe('the router on DynamoDB Local', () => {
     const order = await aStoredOrder({ lines: [{ sku: 'REJECT-SKU', quantity: 2 }] });
     await routeOrder(deps, { kind: 'route', orderId: order.orderId });
     const [rejected] = await fulfillmentOrdersOf(order.orderId);
-    const rejection = routingMessages.fulfillmentRejected(
+    const rejection = routingMessages.fulfillmentOrderRejected(
       order.orderId,
       rejected!.fulfillmentOrderId,
       'damaged',

@@ -41,8 +41,10 @@ const OrderReadyForPickup = z.object({
 });
 
 /**
- * OrderCanceled also comes from the Orders outbox as a status event (the router cancels an order
- * none of whose lines can be placed), which has no reason or lines and says changedAt.
+ * OrderCanceled also comes from the Orders outbox when the router cancels an order none of whose
+ * lines can be placed (routerCancellation in functions/domain/events.ts): it carries the rules'
+ * reason, the unplaced lines and canceledAt as a service cancellation does, and changedAt. The
+ * fields stay optional so that router cancellations published before they carried them still parse.
  */
 const OrderCanceled = z.object({
   ...Common,

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../../functions/api/openapi-document.js';
 import { getOpenApi } from '../../../functions/api/openapi.js';
+import { EVENT_CATALOGUE, OrderStatusChangedV1 } from '../../../functions/domain/events.js';
+import { INVENTORY_EVENT_CATALOGUE } from '../../../functions/domain/inventory-events.js';
+import { REROUTING_EVENT_CATALOGUE } from '../../../functions/domain/routing/rerouting.js';
 import { ROUTES } from '../../../lib/topology.js';
 
 interface Operation {
@@ -186,6 +189,18 @@ describe('the OpenAPI document', () => {
 
     expect(refs.length).toBeGreaterThan(0);
     expect(refs.filter((ref) => resolve(ref) === undefined)).toEqual([]);
+  });
+
+  it('gives every catalogued event its schema (the order status events share OrderStatusChangedEvent)', () => {
+    const schemas = document.components.schemas as Record<string, unknown>;
+    const catalogued = [...EVENT_CATALOGUE, ...INVENTORY_EVENT_CATALOGUE, ...REROUTING_EVENT_CATALOGUE];
+    const missing = catalogued
+      .map(({ detailType, schema }) =>
+        schema === OrderStatusChangedV1 ? 'OrderStatusChangedEvent' : `${detailType}Event`,
+      )
+      .filter((name) => schemas[name] === undefined);
+
+    expect(missing).toEqual([]);
   });
 
   it('is served as JSON at /openapi.json', async () => {
