@@ -17,11 +17,21 @@ const SECRET_CACHE_SECONDS = 300;
 let secrets: Promise<{ getSecret: typeof getSecret }> | undefined;
 
 export async function resolveSecret(name: string): Promise<string | undefined> {
-  if (process.env.OMS_SECRETS_PROVIDER === 'local') {
-    const local = JSON.parse(process.env.OMS_LOCAL_SECRETS ?? '{}') as Record<string, string>;
-    return local[name];
-  }
+  if (process.env.OMS_SECRETS_PROVIDER === 'local') return localSecrets()[name];
   secrets ??= import('@aws-lambda-powertools/parameters/secrets');
   const value = await (await secrets).getSecret(name, { maxAge: SECRET_CACHE_SECONDS });
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The local runtime's secrets, parsed again only when the runtime's store has changed (a secret
+ * written through the admin API), so a rotation is read by the next request, as before, and the
+ * requests between rotations do not parse the store each: every ingest reads a secret.
+ */
+let localStore: { raw: string; secrets: Record<string, string> } | undefined;
+
+function localSecrets(): Record<string, string> {
+  const raw = process.env.OMS_LOCAL_SECRETS ?? '{}';
+  if (localStore?.raw !== raw) localStore = { raw, secrets: JSON.parse(raw) as Record<string, string> };
+  return localStore.secrets;
 }
