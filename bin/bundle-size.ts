@@ -29,9 +29,20 @@ const SAMPLED_TRACER = { id: 'tracer-if-sampled', entry: 'test/bench/tracer-load
 
 const run = promisify(execFile);
 
-/** Milliseconds from the start of `import()` to its end, in a fresh process set up like Lambda's. */
-async function importTimeMs(file: string): Promise<number> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+/**
+ * From the start of `import()` to its end, in a fresh process set up like Lambda's: the wall time,
+ * and the CPU time the importing (main) thread ran meanwhile, from its schedstat (Linux). On a
+ * loaded machine the wall time is mostly waiting for a core, which falls on each process by
+ * chance; the thread's CPU time is what a cold start costs where a core is free, as in a Lambda
+ * sandbox, so it is the steadier figure of the two.
+ */
+async function importTimes(file: string): Promise<{ wallMs: number; cpuMs: number }> {
+  const script = [
+    "import { readFileSync } from 'node:fs';",
+    'const cpu = () => { try { return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e6; } catch { return NaN; } };',
+    `const c = cpu(); const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)});`,
+    'console.log(performance.now() - t, cpu() - c);',
+  ].join('\n');
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     env: {
       PATH: process.env.PATH,
@@ -44,7 +55,8 @@ async function importTimeMs(file: string): Promise<number> {
       NODE_NO_WARNINGS: '1',
     },
   });
-  return Number(stdout.trim());
+  const [wallMs, cpuMs] = stdout.trim().split(' ').map(Number);
+  return { wallMs: wallMs!, cpuMs: cpuMs! };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -55,16 +67,23 @@ const reports: BundleReport[] = [
   await bundle(SAMPLED_TRACER.id, SAMPLED_TRACER.entry, true),
 ];
 for (const spec of Object.values(FUNCTIONS) as FunctionSpec[]) reports.push(await bundleFunction(spec, true));
-const samples = new Map<string, number[]>(reports.map((report) => [report.id, []]));
+const samples = new Map(reports.map((report) => [report.id, { wall: [] as number[], cpu: [] as number[] }]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const report of reports) samples.get(report.id)!.push(await importTimeMs(report.file));
+  for (const report of reports) {
+    const { wallMs, cpuMs } = await importTimes(report.file);
+    samples.get(report.id)!.wall.push(wallMs);
+    samples.get(report.id)!.cpu.push(cpuMs);
+  }
 }
-const importMs = new Map([...samples].map(([id, times]) => [id, median(times)]));
+const importMs = new Map([...samples].map(([id, times]) => [id, median(times.wall)]));
+const importCpuMs = new Map([...samples].map(([id, times]) => [id, median(times.cpu)]));
 const baselineMs = importMs.get(MINIMAL.id)!;
+const baselineCpuMs = importCpuMs.get(MINIMAL.id)!;
 const load = os.loadavg()[0]!.toFixed(2);
 
 const rows = reports.map((report) => {
   const ms = importMs.get(report.id)!;
+  const cpuMs = importCpuMs.get(report.id)!;
   return {
     function: report.id,
     minified: kilobytes(report.codeBytes),
@@ -74,6 +93,8 @@ const rows = reports.map((report) => {
     sdkClients: report.sdkClients.join(', ') || '—',
     importMs: ms.toFixed(0),
     overMinimal: `${(ms / baselineMs).toFixed(2)}×`,
+    importCpuMs: cpuMs.toFixed(0),
+    cpuOverMinimal: `${(cpuMs / baselineCpuMs).toFixed(2)}×`,
   };
 });
 console.table(rows);
@@ -81,11 +102,14 @@ const functionReports = reports.filter((report) => report.id !== SAMPLED_TRACER.
 const oversized = functionReports
   .filter((report) => report.codeBytes > BUNDLE_LIMIT_BYTES)
   .map((report) => report.id);
-const slow = functionReports.filter((report) => importMs.get(report.id)! > IMPORT_TIME_GOAL * baselineMs);
+const over = (times: Map<string, number>, baseline: number) => {
+  const slow = functionReports.filter((report) => times.get(report.id)! > IMPORT_TIME_GOAL * baseline);
+  return slow.length ? `over: ${slow.map((report) => report.id).join(', ')}` : 'every function within';
+};
 console.log(
   `limit ${kilobytes(BUNDLE_LIMIT_BYTES)}: ${oversized.length ? `over: ${oversized.join(', ')}` : 'every bundle within'}; ` +
-    `import time goal ${IMPORT_TIME_GOAL}× the minimal handler: ${slow.length ? `over: ${slow.map((report) => report.id).join(', ')}` : 'every function within'}; ` +
-    `load average ${load} (${os.cpus().length} cores)`,
+    `import time goal ${IMPORT_TIME_GOAL}× the minimal handler: wall time ${over(importMs, baselineMs)}; ` +
+    `CPU time ${over(importCpuMs, baselineCpuMs)}; load average ${load} (${os.cpus().length} cores)`,
 );
 
 function section(): string {
@@ -102,13 +126,15 @@ function section(): string {
     'sampled ones (`functions/shared/tracing.ts`), and its row says what that adds;',
     `the goal is ≤ ${kilobytes(BUNDLE_LIMIT_BYTES)} per bundle (held by \`test/infra/bundles.test.ts\`) and`,
     `≤ ${IMPORT_TIME_GOAL}× the minimal handler's import time (a figure of this machine's load, so only`,
-    'this script checks it).',
+    'this script checks it). "Import" is the wall time; "CPU" the time the importing thread ran on a core',
+    'meanwhile (its schedstat), which is what a cold start costs where a core is free: on a loaded machine',
+    'the wall time is mostly waiting for one.',
     '',
-    '| Function | Minified | Gzipped | Source map | of it zod | SDK clients | Import | Over minimal |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| Function | Minified | Gzipped | Source map | of it zod | SDK clients | Import | Over minimal | CPU | CPU over minimal |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${row.function} | ${row.minified} | ${row.gzipped} | ${row.sourceMap} | ${row.zod} | ${row.sdkClients} | ${row.importMs} ms | ${row.overMinimal} |`,
+        `| ${row.function} | ${row.minified} | ${row.gzipped} | ${row.sourceMap} | ${row.zod} | ${row.sdkClients} | ${row.importMs} ms | ${row.overMinimal} | ${row.importCpuMs} ms | ${row.cpuOverMinimal} |`,
     ),
     '',
   ].join('\n');

@@ -8,7 +8,7 @@ import { OrderCanceledV1, SERVICE_EVENT_CATALOGUE } from './service/events.js';
  * version and schema; docs/events.md documents the same list. All events share source `oms`.
  * Details carry what subscribers route on, not the whole order: they can fetch the rest.
  */
-export const EVENT_SOURCE = 'oms';
+export { EVENT_SOURCE } from './event-source.js';
 
 export interface DomainEvent<Detail extends { eventId: string } = { eventId: string }> {
   detailType: string;

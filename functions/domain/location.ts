@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { decimal } from './text.js';
 import { WEEKDAYS } from './fulfillment/calendar.js';
-import { CountryCode } from './order.js';
+import { CountryCode } from './country.js';
 
 /**
  * A stock location as the retailer configures it: where it is, what it can do, whom it serves.

@@ -1,17 +1,15 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { listLocations } from '../data/config-repository.js';
 import { STOCK_ENTITY_TYPES } from '../data/inventory-repository.js';
 import { getInventoryProducts, listChannelIds } from '../data/products-repository.js';
-import { publishEvents } from '../shared/event-publisher.js';
+import { eventBridgeOnFirstUse, publishEvents } from '../shared/event-publisher.js';
 import { withObservability } from '../shared/middleware.js';
-import { traced } from '../shared/tracing.js';
 import { syncSku, type SyncContext } from './sync-sku.js';
 
-const eventBridge = traced(new EventBridgeClient({}));
+const eventBridge = eventBridgeOnFirstUse();
 
 /**
  * inventory-sync, on the Inventory stream. Each stock record leads to a sync of its SKU; records
@@ -52,7 +50,7 @@ function stockSkuOf(record: DynamoDBRecord): string | undefined {
 }
 
 export const inventorySync = createInventorySync({
-  publish: (pending) => publishEvents(eventBridge, pending),
+  publish: async (pending) => publishEvents(await eventBridge(), pending),
   now: () => new Date().toISOString(),
 });
 

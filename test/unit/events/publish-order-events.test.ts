@@ -3,7 +3,7 @@ import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { publishOrderEvents } from '../../../functions/events/publish-order-events.js';
-import { publishEvents } from '../../../functions/shared/event-publisher.js';
+import { eventBridgeOnFirstUse, publishEvents } from '../../../functions/shared/event-publisher.js';
 import {
   aChannelOrderKeyItem,
   anOrder,
@@ -296,5 +296,17 @@ describe('publishEvents', () => {
   it('sends nothing when there is nothing to publish', async () => {
     expect(await publishEvents(new EventBridgeClient({}), [], async () => undefined)).toEqual([]);
     expect(putEventsCalls()).toHaveLength(0);
+  });
+});
+
+describe('eventBridgeOnFirstUse', () => {
+  it('makes one client, when first asked, however many publishes ask at once', async () => {
+    const client = eventBridgeOnFirstUse();
+
+    const [first, second] = await Promise.all([client(), client()]);
+
+    expect(first).toBeInstanceOf(EventBridgeClient);
+    expect(second).toBe(first);
+    expect(await client()).toBe(first);
   });
 });

@@ -57,4 +57,14 @@ describe('resolveSecret on the local runtime', () => {
     expect(await resolveSecret('oms/channels/unknown')).toBeUndefined();
     expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
+
+  it('reads a secret the runtime stored since, on the very next read', async () => {
+    process.env.OMS_SECRETS_PROVIDER = 'local';
+    process.env.OMS_LOCAL_SECRETS = JSON.stringify({ 'oms/channels/web': 'before-rotation' });
+    expect(await resolveSecret('oms/channels/web')).toBe('before-rotation');
+
+    process.env.OMS_LOCAL_SECRETS = JSON.stringify({ 'oms/channels/web': 'after-rotation' });
+
+    expect(await resolveSecret('oms/channels/web')).toBe('after-rotation');
+  });
 });
