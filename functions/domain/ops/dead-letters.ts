@@ -1,10 +1,10 @@
 /**
- * What a dead-lettered message is about, told without its personal data. The messages of the
- * work queues are bus events (docs/events.md) whose detail may carry a customer's name, email,
- * phone and address (OrderReceived carries the whole order), so the dead-letters API never shows
- * a body: only the event's type and the identifiers of this allow-list, found at the top of its
- * detail (docs/privacy.md). An id is enough to look the record up through the API, where access
- * rules apply.
+ * What a dead-lettered message is about, told without its body. The messages of the work queues
+ * are bus events, which by design carry no name, email, phone or street (docs/privacy.md); the
+ * dead-letters API still never shows a body, only the event's type and the identifiers of this
+ * allow-list found at the top of its detail, so that an event that one day carries more, or a
+ * message that is not an event at all, can not put personal data on an ops screen. An id is
+ * enough to look the record up through the API, where its access rules apply.
  */
 export const SUBJECT_IDS = [
   'orderId',

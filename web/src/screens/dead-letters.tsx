@@ -5,7 +5,7 @@ import { Loading, Problem, useAction, useLoad, when } from '../ui';
 
 /**
  * The work queues' dead letters (GET /v1/ops/dead-letters): how many wait in each, a look at a
- * few by their ids (the API never shows a body: it may carry a customer's details), and a
+ * few by their ids (the API never shows a body, docs/privacy.md), and a
  * redrive that asks to be confirmed, since it sends every message back to its consumer.
  */
 export function DeadLetters({ api }: { api: Api }) {
