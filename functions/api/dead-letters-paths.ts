@@ -16,11 +16,9 @@ const PeekedDeadLetter = z.object({
   sentAt: z.iso.datetime().optional(),
   firstReceivedAt: z.iso.datetime().optional(),
   type: z.string().optional().meta({ description: "The bus event's detail-type" }),
-  ids: z
-    .object(Object.fromEntries(SUBJECT_IDS.map((name) => [name, z.string().optional()])))
-    .meta({
-      description: "The identifiers of the event's detail; the body itself is never shown (docs/privacy.md)",
-    }),
+  ids: z.object(Object.fromEntries(SUBJECT_IDS.map((name) => [name, z.string().optional()]))).meta({
+    description: "The identifiers of the event's detail; the body itself is never shown (docs/privacy.md)",
+  }),
 });
 
 export const DeadLetterQueuesView = z.object({
