@@ -7,7 +7,7 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DomainError } from '../../../functions/domain/errors.js';
 import { RedriveRunningError } from '../../../functions/ops/dead-letter-queues.js';
 import {
@@ -17,6 +17,7 @@ import {
   redriveQueue,
   type DeadLettersDeps,
 } from '../../../functions/ops/dead-letters-api.js';
+import { logger } from '../../../functions/shared/observability.js';
 import { anApiEvent } from '../../helpers/factories.js';
 
 const sqs = new SQSClient({ region: 'eu-west-1' });
@@ -118,8 +119,9 @@ describe('the dead letters of the work queues', () => {
 });
 
 describe('a redrive', () => {
-  it('starts a move task back to the queue and says who asked for it', async () => {
+  it('starts a move task back to the queue and says, and logs, who asked for it', async () => {
     sqsMock.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
+    const logged = vi.spyOn(logger, 'info');
 
     expect(await redriveQueue(deps, 'RoutingQueue', OSCAR)).toEqual({
       queue: 'RoutingQueue',
@@ -131,6 +133,9 @@ describe('a redrive', () => {
     expect(sqsMock.commandCalls(StartMessageMoveTaskCommand).map((call) => call.args[0].input)).toEqual([
       { SourceArn: DLQ_ARN, DestinationArn: QUEUE_ARN },
     ]);
+    expect(logged).toHaveBeenCalledWith('Dead letters redriven', {
+      redrive: expect.objectContaining({ queue: 'RoutingQueue', taskHandle: 'task-1', requestedBy: OSCAR }),
+    });
   });
 
   it('is refused, 409, while a move task runs, and starts none', async () => {
