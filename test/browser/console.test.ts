@@ -434,7 +434,7 @@ describe('operations', () => {
 
   // Ops screens: dead letters with redrive, KPI charts (#15, item 3).
   it('see a dead-lettered routing message by its ids and redrive it; the router takes it once more and routes nothing twice', async () => {
-    const { orderId } = await routedOrder('W-CON-6', [MUGS]);
+    const { orderId } = await routedOrder('W-CON-DLQ', [MUGS]);
     const routing = local.routingQueueMessages.find(
       (message) => message['detail-type'] === 'OrderReceived' && message.detail.orderId === orderId,
     );
