@@ -90,6 +90,7 @@ export function expectedSdkClients(spec: FunctionSpec): string[] {
       ? ['client-secrets-manager']
       : []),
     ...(spec.exportsAnalytics ? ['client-firehose', 'client-secrets-manager'] : []),
+    ...(spec.redrivesDeadLetters ? ['client-sqs'] : []),
   ];
   return [...new Set(clients)].sort();
 }

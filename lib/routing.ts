@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -11,12 +12,13 @@ import {
   QUEUES,
   type FunctionKey,
   type QueueKey,
+  type FunctionSpec,
   type QueueSpec,
 } from './topology.js';
 
 export interface RoutingProps {
   eventBus: IEventBus;
-  functions: Record<FunctionKey, IFunction>;
+  functions: Record<FunctionKey, LambdaFunction>;
 }
 
 export interface WorkQueue {
@@ -50,9 +52,16 @@ export class Routing extends Construct {
         targets: [new SqsQueue(target.queue, { deadLetterQueue: target.deadLetterQueue })],
       });
     }
+
+    const redrivers = (Object.keys(FUNCTIONS) as FunctionKey[]).filter(
+      (key) => (FUNCTIONS[key] as FunctionSpec).redrivesDeadLetters,
+    );
+    for (const key of redrivers) {
+      for (const workQueue of Object.values(this.queues)) grantRedrive(props.functions[key], workQueue);
+    }
   }
 
-  private createWorkQueue(spec: QueueSpec, functions: Record<FunctionKey, IFunction>): WorkQueue {
+  private createWorkQueue(spec: QueueSpec, functions: Record<FunctionKey, LambdaFunction>): WorkQueue {
     const deadLetterQueue = new Queue(this, `${spec.id}Dlq`, {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
@@ -83,4 +92,32 @@ export class Routing extends Construct {
     }
     return { spec, queue, deadLetterQueue };
   }
+}
+
+/**
+ * What the dead-letters API needs on one work queue, and nothing more: the queue's URL, reading
+ * its redrive policy, and a message move task out of its dead-letter queue, which SQS runs with
+ * the caller's rights (receive and delete there, send to the queue). A peek is a receive.
+ */
+function grantRedrive(fn: LambdaFunction, { spec, queue, deadLetterQueue }: WorkQueue): void {
+  fn.addEnvironment(spec.envVar, queue.queueUrl);
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['sqs:GetQueueAttributes', 'sqs:SendMessage'],
+      resources: [queue.queueArn],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: [
+        'sqs:GetQueueUrl',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:StartMessageMoveTask',
+        'sqs:ListMessageMoveTasks',
+      ],
+      resources: [deadLetterQueue.queueArn],
+    }),
+  );
 }

@@ -31,6 +31,11 @@ export interface FunctionSpec {
   /** Puts rows to the analytics export's delivery streams and reads its pseudonym key (lib/analytics.ts). */
   exportsAnalytics?: boolean;
   /**
+   * Counts, peeks at and redrives the dead letters of every work queue (QUEUES): gets their URLs,
+   * and the SQS actions a message move task needs on each queue and its dead-letter queue (lib/routing.ts).
+   */
+  redrivesDeadLetters?: boolean;
+  /**
    * Concurrency reserved for (and capping) the function, for one that must not take the account's
    * whole pool or must not run twice at once; the reason sits beside the number.
    */
@@ -449,6 +454,17 @@ export const FUNCTIONS = {
       { table: 'Config', access: 'read' },
     ],
     publishesEvents: true,
+  },
+  // Operations: the work queues' dead letters, seen and redriven from the console (#15, item 3).
+  deadLettersApi: {
+    id: 'dead-letters-api',
+    entry: 'functions/ops/dead-letters-api.ts',
+    description:
+      "GET /v1/ops/dead-letters and POST /v1/ops/dead-letters/{queue}/redrive: the work queues' dead letters, moved back on request",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    tables: [],
+    redrivesDeadLetters: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,18 +1,13 @@
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  ListMessageMoveTasksCommand,
-  SQSClient,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { deadLetterStatus, resolveQueues, startRedrive } from '../../functions/ops/dead-letter-queues.js';
 import { QUEUES } from '../../lib/topology.js';
 import { callLocal, stackOutput, targetOf, type Target, type TargetOptions } from './target.js';
 
 /**
  * `oms dlq list|redrive <queue>`: what sits in a queue's dead-letter queue, and moving it back
  * to the queue once the cause is fixed. Locally through the runtime's /_local endpoints; in AWS
- * with SQS's message move task, which keeps every message and moves it at the pace SQS sets.
+ * through functions/ops/dead-letter-queues.ts, as the dead-letters API (GET /v1/ops/dead-letters).
  */
 export interface DeadLetterReport {
   queue: string;
@@ -54,25 +49,9 @@ export async function listDeadLetters(
       deadLetters: found.deadLetters,
     };
   }
-  const { sourceArn, deadLetterArn, deadLetterUrl } = await resolveAwsQueues(sqs, queue);
-  const [{ Attributes }, { Results }] = await Promise.all([
-    sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: deadLetterUrl,
-        AttributeNames: ['ApproximateNumberOfMessages'],
-      }),
-    ),
-    sqs.send(new ListMessageMoveTasksCommand({ SourceArn: deadLetterArn, MaxResults: 1 })),
-  ]);
-  const last = Results?.[0];
-  return {
-    queue: sourceArn,
-    deadLetterQueue: deadLetterArn,
-    messages: Number(Attributes?.ApproximateNumberOfMessages ?? 0),
-    ...(last && {
-      lastRedrive: { status: last.Status ?? 'UNKNOWN', moved: last.ApproximateNumberOfMessagesMoved ?? 0 },
-    }),
-  };
+  const queues = await resolveQueues(sqs, queue);
+  const status = await deadLetterStatus(sqs, queues);
+  return { queue: queues.sourceArn, deadLetterQueue: queues.deadLetterArn, ...status };
 }
 
 export async function redriveDeadLetters(
@@ -84,34 +63,8 @@ export async function redriveDeadLetters(
     const { moved } = await callLocal<{ moved: number }>(target, '/_local/dlq/redrive', { queue });
     return { queue, moved };
   }
-  const { sourceArn, deadLetterArn } = await resolveAwsQueues(sqs, queue);
-  const { TaskHandle } = await sqs.send(
-    new StartMessageMoveTaskCommand({ SourceArn: deadLetterArn, DestinationArn: sourceArn }),
-  );
-  return { queue: sourceArn, ...(TaskHandle && { taskHandle: TaskHandle }) };
-}
-
-/** The queue (a name or a URL) and the dead-letter queue its redrive policy names. */
-async function resolveAwsQueues(sqs: SQSClient, queue: string) {
-  const queueUrl = queue.startsWith('https://')
-    ? queue
-    : (await sqs.send(new GetQueueUrlCommand({ QueueName: queue }))).QueueUrl;
-  if (!queueUrl) throw new Error(`No queue ${queue}.`);
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }),
-  );
-  const sourceArn = Attributes?.QueueArn;
-  const policy = Attributes?.RedrivePolicy
-    ? (JSON.parse(Attributes.RedrivePolicy) as { deadLetterTargetArn?: string })
-    : {};
-  const deadLetterArn = policy.deadLetterTargetArn;
-  if (!sourceArn || !deadLetterArn) throw new Error(`Queue ${queue} has no dead-letter queue.`);
-  // arn:aws:sqs:<region>:<account>:<name>
-  const [, , , , account, name] = deadLetterArn.split(':');
-  const { QueueUrl: deadLetterUrl } = await sqs.send(
-    new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }),
-  );
-  return { sourceArn, deadLetterArn, deadLetterUrl };
+  const queues = await resolveQueues(sqs, queue);
+  return { queue: queues.sourceArn, ...(await startRedrive(sqs, queues)) };
 }
 
 export function addDlqCommands(program: Command, print: (result: unknown) => void): void {

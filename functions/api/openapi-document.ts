@@ -12,6 +12,7 @@ import { promiseOpenApi } from './promise-paths.js';
 import { customerOpenApi } from './customer-paths.js';
 import { reportsOpenApi } from './reports-paths.js';
 import { operationsOpenApi } from './operations-paths.js';
+import { deadLettersOpenApi } from './dead-letters-paths.js';
 import { ACCESS_SECURITY_SCHEMES, withAccess } from './openapi-access.js';
 import { jsonSchema, problemResponse } from './openapi-parts.js';
 import { OMS_SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS } from '../domain/signature.js';
@@ -94,6 +95,7 @@ export function openApiDocument() {
         ...customerOpenApi().schemas,
         ...reportsOpenApi().schemas,
         ...operationsOpenApi().schemas,
+        ...deadLettersOpenApi().schemas,
         OrderReceivedEvent: jsonSchema(OrderReceivedV1, 'output'),
         OrderStatusChangedEvent: jsonSchema(OrderStatusChangedV1, 'output'),
         FulfillmentOrderCreatedEvent: jsonSchema(FulfillmentOrderCreatedV1, 'output'),
@@ -189,6 +191,7 @@ export function openApiDocument() {
       ...customerOpenApi().paths,
       ...reportsOpenApi().paths,
       ...operationsOpenApi().paths,
+      ...deadLettersOpenApi().paths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

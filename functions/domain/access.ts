@@ -28,6 +28,8 @@ export const SCOPES = {
   'oms/customers.erase': "Erase a customer's personal data",
   'oms/reports.read': 'Read sales and fulfillment reports of the whole business',
   'oms/orders.route': 'Send parked, backordered or partially routed orders back through the router',
+  'oms/dead-letters.read': "Read the work queues' dead letters: counts and message ids",
+  'oms/dead-letters.redrive': "Move the work queues' dead letters back to their queues",
 } as const;
 export type Scope = keyof typeof SCOPES;
 

@@ -9,6 +9,7 @@ import { ROUTING_ROUTES } from './routing.js';
 import { SERVICE_ROUTES } from './service.js';
 import { CUSTOMER_ROUTES } from './customers.js';
 import { REPORT_ROUTES } from './reports.js';
+import { DEAD_LETTER_ROUTES } from './dead-letters.js';
 
 export type { RouteDeclaration } from './route.js';
 
@@ -26,4 +27,5 @@ export const ROUTES = [
   ...CUSTOMER_ROUTES,
   ...REPORT_ROUTES,
   ...OPERATIONS_ROUTES,
+  ...DEAD_LETTER_ROUTES,
 ] as const;

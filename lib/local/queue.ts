@@ -77,6 +77,15 @@ export class LocalQueue {
     this.now = options.now ?? Date.now;
   }
 
+  /** The queue this one's messages move to after maxReceiveCount receives, if any. */
+  get deadLetterQueue(): LocalQueue | undefined {
+    return this.options.redrive?.deadLetterQueue;
+  }
+
+  get maxReceiveCount(): number | undefined {
+    return this.options.redrive?.maxReceiveCount;
+  }
+
   send(body: string): string {
     const { copies, delayMs } = this.options.faults?.onSend(this.name) ?? { copies: 1, delayMs: 0 };
     const messageIds = Array.from({ length: copies }, () => this.store(body, delayMs));

@@ -32,6 +32,7 @@ import {
   LOCAL_SECRETS,
 } from './local-config.js';
 import { LocalQueue, startQueueConsumer, type QueueActivity } from './queue.js';
+import { LocalSqsEndpoint } from './sqs-endpoint.js';
 import { LocalScheduler } from './scheduler.js';
 import type { FunctionCall } from './sdk-calls.js';
 import { StreamPoller, toLambdaRecord } from './stream-poller.js';
@@ -251,6 +252,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const busEndpoint = await bus.listen();
     cleanups.push(() => bus.close());
+    const sqs = new LocalSqsEndpoint(Object.values(queues));
+    const sqsEndpoint = await sqs.listen();
+    cleanups.push(() => sqs.close());
     const analytics = await startLocalAnalytics();
     cleanups.push(() => analytics.close());
 
@@ -260,6 +264,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       ...Object.fromEntries(queueSpecs().map(([key, spec]) => [spec.envVar, queues[key].url])),
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,

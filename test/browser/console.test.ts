@@ -432,6 +432,69 @@ describe('operations', () => {
     await context.close();
   });
 
+  // Ops screens: dead letters with redrive, KPI charts (#15, item 3).
+  it('see a dead-lettered routing message by its ids and redrive it; the router takes it once more and routes nothing twice', async () => {
+    const { orderId } = await routedOrder('W-CON-DLQ', [MUGS]);
+    const routing = local.routingQueueMessages.find(
+      (message) => message['detail-type'] === 'OrderReceived' && message.detail.orderId === orderId,
+    );
+    // As EventBridge leaves an event it could not deliver to the queue: beside the consumer's dead letters.
+    local.runtime.queues.routing.deadLetterQueue!.send(JSON.stringify(routing));
+    const { page, context } = await signedIn(browser, local.url, 'oscar');
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    const card = page.getByRole('region', { name: 'RoutingQueue' });
+    const peek = card.getByRole('table', { name: /First messages of RoutingQueue/ });
+    await peek.waitFor();
+    expect(await peek.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringContaining(`OrderReceivedorder ${orderId}`),
+    ]);
+    expect(await card.textContent()).not.toMatch(/ana@example\.com|Ana /);
+    await card.getByRole('button', { name: 'Redrive RoutingQueue' }).click();
+    await card.getByRole('group', { name: 'Confirm the redrive of RoutingQueue' }).waitFor();
+    await checkScreen(page, 'dead-letters');
+    await card.getByRole('button', { name: 'Yes, redrive' }).click();
+    await card.getByRole('status').filter({ hasText: 'Redrive of RoutingQueue started by oscar' }).waitFor();
+    await card.getByText('last redrive completed, 1 moved').waitFor();
+
+    const { queues } = await local.getJson<{ queues: { queue: string; messages: number }[] }>(
+      '/v1/ops/dead-letters',
+    );
+    expect(queues.find((queue) => queue.queue === 'RoutingQueue')?.messages).toBe(0);
+    await vi.waitFor(() => expect(local.runtime.queues.routing.messages()).toEqual([]), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    expect(await routedFulfillmentOrders(local, orderId)).toHaveLength(1);
+    await context.close();
+  });
+
+  it('see sales per day and per channel and the fulfillment KPIs as charts with their figures', async () => {
+    const { page, context } = await signedIn(browser, local.url, 'oscar');
+    await page.getByRole('link', { name: 'KPIs' }).click();
+    const perChannel = page.getByRole('table', { name: 'Sales per channel, EUR' });
+    // The reports are built from the Orders stream: the orders above arrive there in a moment.
+    await vi.waitFor(
+      async () => {
+        await page.getByRole('button', { name: 'Show' }).click();
+        expect(await perChannel.locator('tbody tr').allTextContents()).toEqual([
+          expect.stringMatching(/^web\d+\d+/),
+        ]);
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    await page.getByRole('img', { name: /Revenue per day, EUR/ }).waitFor();
+    expect(
+      await page.getByRole('img', { name: /Revenue per channel, EUR/ }).getAttribute('aria-labelledby'),
+    ).toBe('sales-channel-EUR-title sales-channel-EUR-desc');
+    expect(await page.locator('#sales-channel-EUR-desc').textContent()).toMatch(/^web: €/);
+    const kpis = page.getByRole('table', { name: 'Fulfillment KPIs' });
+    expect(await kpis.getByRole('row', { name: /Fill rate/ }).textContent()).toMatch(/Fill rate\d+\.\d %/);
+    await page.getByRole('img', { name: /Fulfillment rates/ }).waitFor();
+    await page.getByRole('img', { name: /Time to route and to ship/ }).waitFor();
+    await checkScreen(page, 'kpis');
+    await context.close();
+  });
+
   it('offers the sign-in page with every person of the local issuer and no machine client', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -197,6 +197,8 @@ const ALLOWED: Record<string, readonly Caller[] | typeof EVERYONE> = {
   'GET /v1/reports/bestsellers': ['admin', 'ops', 'a machine client with every scope'],
   'GET /v1/reports/fulfillment': ['admin', 'ops', 'a machine client with every scope'],
   'POST /v1/orders/{orderId}/route': ['admin', 'ops', 'a machine client with every scope'],
+  'GET /v1/ops/dead-letters': ['admin', 'ops', 'a machine client with every scope'],
+  'POST /v1/ops/dead-letters/{queue}/redrive': ['admin', 'ops', 'a machine client with every scope'],
 };
 
 /**
@@ -392,6 +394,10 @@ function requestFor(routeKey: string): { path: string; init: RequestInit } {
       return get('/v1/reports/fulfillment?from=2026-11-01&to=2026-11-30');
     case 'POST /v1/orders/{orderId}/route':
       return post(`/v1/orders/${waiting}/route`, {});
+    case 'GET /v1/ops/dead-letters':
+      return get('/v1/ops/dead-letters');
+    case 'POST /v1/ops/dead-letters/{queue}/redrive':
+      return post('/v1/ops/dead-letters/CustomersQueue/redrive', {});
     default:
       if (STATEFUL.has(routeKey)) {
         const action = routeKey.split('/').at(-1)!;

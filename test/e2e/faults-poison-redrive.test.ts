@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listFulfillmentOrders } from '../../functions/data/routing-repository.js';
 import { QUEUES } from '../../lib/topology.js';
 import { listDeadLetters, redriveDeadLetters } from '../../bin/cli/dlq.js';
+import { fetchAs } from '../helpers/tokens.js';
 import {
   anOrderOf,
   postOrderAsAChannel,
@@ -15,7 +16,8 @@ import {
 /**
  * A routing message whose every delivery fails (the router dies on it, as on a bug fixed later)
  * moves to the dead-letter queue after the queue's maxReceiveCount receives; once the cause is
- * gone, `oms dlq redrive` moves it back and the order is routed, once, with nothing lost.
+ * gone, `oms dlq redrive` moves it back and the order is routed, once, with nothing lost. Ops see
+ * it in the dead-letters API meanwhile, by its ids and without the customer's details.
  */
 const MAX_RECEIVES = QUEUES.routing.maxReceiveCount;
 let scenario: Scenario;
@@ -55,6 +57,15 @@ describe('a poison routing message', () => {
       const parked = await listDeadLetters(local, 'RoutingQueue');
       expect(parked.messages).toBe(1);
       expect(JSON.stringify(parked.deadLetters)).toContain(body.orderId);
+      const seen = await fetchAs(runtime.url, '/v1/ops/dead-letters', {}, { role: 'ops', sub: 'oscar' });
+      expect(seen.status).toBe(200);
+      const { queues } = (await seen.json()) as { queues: { queue: string }[] };
+      const routing = queues.find((queue) => queue.queue === 'RoutingQueue');
+      expect(routing).toMatchObject({
+        messages: 1,
+        peek: [{ type: 'OrderReceived', ids: { orderId: body.orderId }, receiveCount: MAX_RECEIVES + 1 }],
+      });
+      expect(JSON.stringify(routing)).not.toMatch(/Ana Silva|w-poison-1@example\.com/);
       expect(await reservedAt('POISON-VASE', 'STORE-POISON')).toBe(0);
 
       expect(await redriveDeadLetters(local, 'RoutingQueue')).toEqual({ queue: 'RoutingQueue', moved: 1 });

@@ -45,6 +45,7 @@ import {
 import { startFuzzChannelApis, type FuzzChannelApis } from './channel-apis.js';
 import { customersApi } from '../../functions/customers/customers-api.js';
 import { reportsApi } from '../../functions/reports/reports-api.js';
+import { deadLettersApi } from '../../functions/ops/dead-letters-api.js';
 
 /**
  * Every endpoint, fed schema-shaped requests with extreme values and garbage (test/fuzz). Each
@@ -77,6 +78,7 @@ const HANDLERS: Record<string, Handler> = {
   customersApi: (event) => customersApi(event),
   reportsApi: (event) => reportsApi(event),
   rerouteOrder,
+  deadLettersApi,
 };
 
 const SECRET = 'fuzz-secret';

@@ -880,12 +880,22 @@ export const ENDPOINTS: Record<string, fc.Arbitrary<FuzzRequest>> = {
     // The route reads no body: whatever comes is ignored.
     body: bodies(fc.constant({})),
   }),
+  'redrive dead letters': fc.record({
+    method: fc.constant('POST' as const),
+    route: fc.constant('/v1/ops/dead-letters/{queue}/redrive'),
+    pathParameters: pathId(['RoutingQueue', 'RoutingQueueDlq', 'hasOwnProperty', '__proto__']).map(
+      (queue) => ({ queue }),
+    ),
+    // The route reads no body: whatever comes is ignored.
+    body: bodies(fc.constant({})),
+  }),
 };
 
 /** Routes with nothing a caller can vary, so nothing to fuzz. */
 export const NOT_FUZZED: Record<string, string> = {
   'GET /openapi.json': 'a prebuilt document, the same bytes whatever is sent',
   'GET /v1/routing/rule-sets/active': 'no path parameter, query or body is read',
+  'GET /v1/ops/dead-letters': 'no path parameter, query or body is read',
 };
 
 /**

@@ -343,6 +343,18 @@ const EXPECTED: ExpectedFunction[] = [
     publishes: true,
     queries: ['Orders/backordersWaiting'],
   },
+  {
+    key: 'deadLettersApi',
+    id: 'dead-letters-api',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    environment: [
+      'ROUTING_QUEUE_URL',
+      'CHANNEL_UPDATES_QUEUE_URL',
+      'CHANNEL_CHANGE_QUEUE_URL',
+      'CUSTOMERS_QUEUE_URL',
+    ],
+  },
 ];
 
 describe('the functions', () => {
@@ -563,5 +575,48 @@ describe('a function whose table access names more', () => {
     expect(() => policyOf([{ table: 'Config', access: 'read', indexes: ['byNothing'] }])).toThrow(
       'import-products: Config has no index byNothing (lib/tables.ts).',
     );
+  });
+});
+
+describe('the dead-letters API', () => {
+  const { stack, template } = synthesizeOms();
+  const statements = statementsOf(template, logicalIdOf(stack.functions.deadLettersApi.role!));
+  const queueKeys = Object.keys(stack.queues) as (keyof typeof stack.queues)[];
+  /** The logical ids of the queues a statement names, from its `Fn::GetAtt`s. */
+  const queuesNamed = (statement: Statement) =>
+    [...JSON.stringify(statement.Resource).matchAll(/"Fn::GetAtt":\["([^"]+)","Arn"\]/g)].map(
+      (match) => match[1],
+    );
+  const actionsOn = (queue: Parameters<typeof logicalIdOf>[0]) =>
+    actionsOf(statements.filter((statement) => queuesNamed(statement).includes(logicalIdOf(queue)))).sort();
+
+  it.each(queueKeys)('may send to and read the attributes of the %s queue, and nothing else there', (key) => {
+    expect(actionsOn(stack.queues[key].queue)).toEqual(['sqs:GetQueueAttributes', 'sqs:SendMessage']);
+  });
+
+  it.each(queueKeys)(
+    'may look at and move the messages of the %s dead-letter queue, never purge it',
+    (key) => {
+      expect(actionsOn(stack.queues[key].deadLetterQueue)).toEqual([
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:StartMessageMoveTask',
+      ]);
+    },
+  );
+
+  it('reaches no queue beyond the work queues and their dead-letter queues', () => {
+    const allowed = Object.values(stack.queues).flatMap(({ queue, deadLetterQueue }) => [
+      logicalIdOf(queue),
+      logicalIdOf(deadLetterQueue),
+    ]);
+    const sqsStatements = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('sqs:')),
+    );
+    expect(sqsStatements.flatMap(queuesNamed).filter((id) => !allowed.includes(id!))).toEqual([]);
+    expect(sqsStatements.every((statement) => queuesNamed(statement).length > 0)).toBe(true);
   });
 });

@@ -115,6 +115,13 @@ const ROUTES: { method: string; path: string; function: FunctionKey; token: bool
   { method: 'GET', path: '/v1/reports/bestsellers', function: 'reportsApi', token: true },
   { method: 'GET', path: '/v1/reports/fulfillment', function: 'reportsApi', token: true },
   { method: 'POST', path: '/v1/orders/{orderId}/route', function: 'rerouteOrder', token: true },
+  { method: 'GET', path: '/v1/ops/dead-letters', function: 'deadLettersApi', token: true },
+  {
+    method: 'POST',
+    path: '/v1/ops/dead-letters/{queue}/redrive',
+    function: 'deadLettersApi',
+    token: true,
+  },
 ];
 
 const STREAM_SUBSCRIPTIONS = [
@@ -141,7 +148,7 @@ const STREAM_SUBSCRIPTIONS = [
   },
 ] as const;
 
-const FUNCTION_COUNT = 35;
+const FUNCTION_COUNT = 36;
 
 describe('the HTTP API', () => {
   const { stack, template } = synthesizeOms();

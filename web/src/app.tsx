@@ -14,6 +14,11 @@ import {
   RuleSetSimulation,
   Stock,
 } from './screens/lazy';
+import { lazyScreen } from './lazy';
+
+// Operations: dead letters and KPIs, loaded on first use like the other roles' screens.
+const DeadLetters = lazyScreen(() => import('./screens/dead-letters').then((module) => module.DeadLetters));
+const Kpis = lazyScreen(() => import('./screens/kpis').then((module) => module.Kpis));
 
 const AREA_NAMES: Record<Area, string> = {
   queue: 'Work queue',
@@ -22,6 +27,9 @@ const AREA_NAMES: Record<Area, string> = {
   replenishment: 'Replenishment',
   overdue: 'Overdue',
   simulation: 'Rule sets',
+  // Operations: dead letters and KPIs.
+  'dead-letters': 'Dead letters',
+  kpis: 'KPIs',
 };
 
 /** Hash routes (`#/orders/01J…`): the site is static files, so every screen is the one page. */
@@ -77,6 +85,8 @@ function Shell({
   else if (area === 'replenishment') screen = <Replenishment api={api} />;
   else if (area === 'overdue') screen = <Overdue api={api} />;
   else if (area === 'simulation') screen = <RuleSetSimulation api={api} />;
+  else if (area === 'dead-letters') screen = <DeadLetters api={api} />;
+  else if (area === 'kpis') screen = <Kpis api={api} />;
   else if (areas[0] === 'queue' || area === 'queue') screen = <Queue api={api} session={session} />;
   else if (areas[0] === 'orders') screen = <OrderSearch api={api} />;
   else screen = <p>There is nothing in the console for this account.</p>;

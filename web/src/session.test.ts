@@ -46,6 +46,19 @@ describe('the session read from an access token', () => {
     expect(areasOf(sessionFromToken(jwt({ sub: 'wms', scope: 'oms/inventory.read' })))).toEqual([]);
   });
 
+  it('offers dead letters and KPIs to ops and admins only, as their routes allow', () => {
+    for (const role of ['ops', 'admin']) {
+      expect(areasOf(sessionFromToken(jwt({ sub: role, 'cognito:groups': [role] })))).toEqual(
+        expect.arrayContaining(['dead-letters', 'kpis']),
+      );
+    }
+    for (const role of ['customer_service', 'store']) {
+      expect(areasOf(sessionFromToken(jwt({ sub: role, 'cognito:groups': [role] })))).not.toEqual(
+        expect.arrayContaining(['dead-letters']),
+      );
+    }
+  });
+
   it('decodes names outside ASCII', () => {
     expect(sessionFromToken(jwt({ sub: 'ines', username: 'Inês', 'cognito:groups': ['store'] })).name).toBe(
       'Inês',

@@ -71,11 +71,20 @@ export function clearSession(): void {
 }
 
 /** The screens a role is offered, in the order of the navigation. */
-export type Area = 'queue' | 'orders' | 'stock' | 'replenishment' | 'overdue' | 'simulation';
+export type Area =
+  | 'queue'
+  | 'orders'
+  | 'stock'
+  | 'replenishment'
+  | 'overdue'
+  | 'simulation'
+  // Ops only: the dead-letters and report routes are open to admin and ops alone.
+  | 'dead-letters'
+  | 'kpis';
 
 const AREAS: Record<Role, Area[]> = {
-  admin: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation'],
-  ops: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation'],
+  admin: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation', 'dead-letters', 'kpis'],
+  ops: ['queue', 'orders', 'stock', 'replenishment', 'overdue', 'simulation', 'dead-letters', 'kpis'],
   customer_service: ['orders', 'stock'],
   store: ['queue'],
   integration: [],

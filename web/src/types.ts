@@ -214,3 +214,73 @@ export interface WorkPage {
   items: FulfillmentOrder[];
   nextCursors?: Record<string, string>;
 }
+
+// Operations: dead letters and KPIs (functions/api/dead-letters-paths.ts, docs/reports.md).
+export interface DeadLetterQueue {
+  queue: string;
+  deadLetterQueue: string;
+  messages: number;
+  lastRedrive?: { status: string; moved: number };
+  peek: {
+    messageId: string;
+    receiveCount: number;
+    sentAt?: string;
+    firstReceivedAt?: string;
+    type?: string;
+    ids: Record<string, string>;
+  }[];
+}
+
+export interface DeadLetterRedrive {
+  queue: string;
+  taskHandle?: string;
+  requestedBy: { sub: string; role: string };
+  requestedAt: string;
+}
+
+export interface SalesFigures {
+  currency: string;
+  orders: number;
+  units: number;
+  revenue: number;
+  discounts: number;
+  tax: number;
+  refunds: number;
+  returns: number;
+}
+
+export interface SalesReport<Key extends string> {
+  from: string;
+  to: string;
+  timeZone: string;
+  rows: (SalesFigures & Record<Key, string | null>)[];
+}
+
+export interface Percentiles {
+  samples: number;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+}
+
+export interface FulfillmentReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  counts: Record<string, number>;
+  kpis: {
+    fillRate: number | null;
+    splitRate: number | null;
+    shipmentsPerOrder: number | null;
+    shipFromStoreShare: number | null;
+    clickAndCollectShare: number | null;
+    averageDistanceKm: number | null;
+    backorderRate: number | null;
+    timeToRoute: Percentiles;
+    timeToShip: Percentiles;
+    onTimeRate: number | null;
+    shippedOnTimeRate: number | null;
+    rejectionRate: number | null;
+    cancellationRate: number | null;
+    returnRate: number | null;
+  };
+}

@@ -109,6 +109,8 @@ describe('the OpenAPI document', () => {
         'GET /v1/reports/bestsellers',
         'GET /v1/reports/fulfillment',
         'POST /v1/orders/{orderId}/route',
+        'GET /v1/ops/dead-letters',
+        'POST /v1/ops/dead-letters/{queue}/redrive',
       ].sort(),
     );
   });

@@ -32,6 +32,7 @@ beforeEach(() => {
   sqsMock
     .on(GetQueueAttributesCommand, { QueueUrl: DLQ_URL })
     .resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
+  sqsMock.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
 });
 
 describe('oms dlq in AWS', () => {
@@ -66,6 +67,15 @@ describe('oms dlq in AWS', () => {
       messages: 3,
       lastRedrive: { status: 'RUNNING', moved: 2 },
     });
+  });
+
+  it('refuses to start a second move task while one runs, as SQS would', async () => {
+    sqsMock
+      .on(ListMessageMoveTasksCommand, { SourceArn: DLQ_ARN })
+      .resolves({ Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 1 }] });
+
+    await expect(redriveDeadLetters(aws, 'oms-RoutingQueue', sqs)).rejects.toThrow(/already running/);
+    expect(sqsMock.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
   });
 
   it('refuses a queue without a dead-letter queue, and starts nothing', async () => {
