@@ -1,4 +1,4 @@
-import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
@@ -30,8 +30,13 @@ export interface OmsAuthProps {
   issuer?: string;
   /** Accepted `aud` (or Cognito `client_id`) values; with `issuer`, required, else added to the pool's clients. */
   audience?: readonly string[];
-  /** Where the console's sign-in returns (authorization code + PKCE). */
+  /**
+   * More URLs the console's sign-in may return to (authorization code + PKCE), beside the console
+   * sites added with `acceptConsoleAt` (a development server, a second host name).
+   */
   consoleCallbackUrls?: readonly string[];
+  /** The hosted UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); the stage's by default. */
+  domainPrefix?: string;
   /** The pre-token-generation trigger that puts a user's locations into the access token. */
   preTokenGeneration: IFunction;
   /** The stage's names: the pool's domain prefix, unique across AWS, carries the stage. */
@@ -55,9 +60,14 @@ export class OmsAuth extends Construct {
   readonly integrationClient?: UserPoolClient;
   /** The OAuth token endpoint of the pool's domain, where machine clients get tokens (client credentials). */
   readonly tokenUrl?: string;
+  /** The hosted UI's host name, `<prefix>.auth.<region>.amazoncognito.com`, where people sign in. */
+  readonly hostedUiDomain?: string;
+  /** Where the console client's sign-in and sign-out may return: the configured URLs, then each site's. */
+  private readonly consoleUrls: string[];
 
   constructor(scope: Construct, id: string, props: OmsAuthProps) {
     super(scope, id);
+    this.consoleUrls = [...(props.consoleCallbackUrls ?? [])];
     if (props.issuer) {
       if (!props.audience?.length)
         throw new Error('An identity provider of your own needs its audience too.');
@@ -68,7 +78,8 @@ export class OmsAuth extends Construct {
       this.userPool = pool.userPool;
       this.consoleClient = pool.consoleClient;
       this.integrationClient = pool.integrationClient;
-      this.tokenUrl = `${pool.domain.baseUrl()}/oauth2/token`;
+      this.hostedUiDomain = `${pool.domain.domainName}.auth.${Stack.of(this).region}.amazoncognito.com`;
+      this.tokenUrl = `https://${this.hostedUiDomain}/oauth2/token`;
       this.issuer = pool.userPool.userPoolProviderUrl;
       this.audience = [
         pool.consoleClient.userPoolClientId,
@@ -77,6 +88,17 @@ export class OmsAuth extends Construct {
       ];
     }
     this.authorizer = new HttpJwtAuthorizer('Jwt', this.issuer, { jwtAudience: [...this.audience] });
+  }
+
+  /**
+   * Lets the console client's sign-in and sign-out return to a console site (its `/console/`
+   * URL). The client's URLs are read when the template is written, not when the client is made:
+   * the site's distribution serves the API, whose authorizer needs this client's id first. In
+   * CloudFormation that is no cycle: the client waits for the distribution, nothing waits for
+   * the client but the authorizer and the site's config.json.
+   */
+  acceptConsoleAt(url: string): void {
+    this.consoleUrls.push(url);
   }
 
   private createUserPool(props: OmsAuthProps) {
@@ -125,15 +147,19 @@ export class OmsAuth extends Construct {
     const resourceServer = userPool.addResourceServer('Api', { identifier: RESOURCE_SERVER_ID, scopes });
     const stack = Stack.of(this);
     const domain = userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: props.names.userPoolDomainPrefix(stack.account, stack.region) },
+      cognitoDomain: {
+        domainPrefix: props.domainPrefix ?? props.names.userPoolDomainPrefix(stack.account, stack.region),
+      },
     });
+    const consoleUrls = Lazy.list({ produce: () => this.consoleUrls });
     const consoleClient = userPool.addClient('Console', {
       // A browser app can not keep a secret; PKCE protects its authorization code instead.
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [...(props.consoleCallbackUrls ?? ['http://localhost:5173/callback'])],
+        callbackUrls: consoleUrls,
+        logoutUrls: consoleUrls,
       },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
@@ -146,6 +172,14 @@ export class OmsAuth extends Construct {
         scopes: scopes.map((scope) => OAuthScope.resourceServer(resourceServer, scope)),
       },
       accessTokenValidity: Duration.hours(1),
+    });
+    this.node.addValidation({
+      validate: () =>
+        this.consoleUrls.length > 0
+          ? []
+          : [
+              'The console client needs a URL to return to: a console site (acceptConsoleAt) or consoleCallbackUrls.',
+            ],
     });
     return { userPool, consoleClient, integrationClient, domain };
   }

@@ -5,6 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { OmsApi } from './api.js';
 import { OmsAuth } from './auth.js';
+import { ConsoleSite, consoleBuild, type ConsoleSiteProps } from './console-site.js';
 import { OmsEventBus } from './event-bus.js';
 import { OmsFunctions } from './functions.js';
 import { Observability } from './observability.js';
@@ -40,7 +41,14 @@ export interface OmsStackProps extends StackProps {
    * stack creates a Cognito user pool; with one (Okta, Entra ID, Auth0, …) no pool is created and
    * `audience` names the accepted `aud` values. With the pool, `audience` adds client ids.
    */
-  auth?: { issuer?: string; audience?: readonly string[]; consoleCallbackUrls?: readonly string[] };
+  auth?: {
+    issuer?: string;
+    audience?: readonly string[];
+    consoleCallbackUrls?: readonly string[];
+    domainPrefix?: string;
+  };
+  /** The console on the retailer's own host name (docs/deploy.md); the distribution's without it. */
+  consoleDomain?: ConsoleSiteProps['customDomain'];
   /** The reporting time zone (IANA); UTC without it. */
   reportsTimeZone?: string;
 }
@@ -118,6 +126,27 @@ export class OmsStack extends Stack {
       ...(props.alarmEmail && { alarmEmail: props.alarmEmail }),
     });
 
+    // The console signs people in through the user pool's hosted UI; with another identity
+    // provider there is no pool, and no console site (docs/console.md, "What is left").
+    if (auth.hostedUiDomain && auth.consoleClient) {
+      const site = new ConsoleSite(this, 'Console', {
+        files: consoleBuild(),
+        apiEndpoint: api.httpApi.apiEndpoint,
+        auth: { domain: auth.hostedUiDomain, clientId: auth.consoleClient.userPoolClientId },
+        ...(props.consoleDomain && { customDomain: props.consoleDomain }),
+        deploymentLogs: {
+          logGroupName: `${props.names.logGroupPrefix}console-deployment`,
+          retention: logRetention,
+        },
+        removalPolicy,
+      });
+      auth.acceptConsoleAt(site.url);
+      new CfnOutput(this, 'ConsoleUrl', { value: site.url, description: 'The OMS console (sign in here)' });
+      new CfnOutput(this, 'ConsoleDistributionDomainName', {
+        value: site.distribution.distributionDomainName,
+        description: "CloudFront's host name of the console: the target of a custom domain's DNS record",
+      });
+    }
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'JwtIssuer', { value: auth.issuer, description: 'Issuer of the accepted tokens' });
     if (auth.userPool && auth.consoleClient && auth.integrationClient) {
@@ -195,6 +224,8 @@ export function stackPropsFor({ names, settings }: StageConfig): OmsStackProps {
       ...(settings.jwtIssuer && { issuer: settings.jwtIssuer }),
       audience: settings.jwtAudience,
       ...(consoleCallbackUrls && { consoleCallbackUrls }),
+      ...(settings.authDomainPrefix && { domainPrefix: settings.authDomainPrefix }),
     },
+    ...(settings.consoleDomain && { consoleDomain: settings.consoleDomain }),
   };
 }

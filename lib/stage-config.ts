@@ -64,7 +64,32 @@ export const StageSettings = z.strictObject({
   jwtIssuer: z.url({ protocol: /^https$/ }).optional(),
   /** Accepted `aud` values; required with jwtIssuer, otherwise added to the pool's clients. */
   jwtAudience: z.array(z.string().min(1)).default([]),
+  /** More URLs the console's sign-in may return to, beside the deployed console (a development server). */
   consoleCallbackUrls: z.array(z.url()).min(1).optional(),
+  /** The Cognito hosted UI's domain prefix, unique across AWS; `oms-<stage>-<account>-<region>` without it. */
+  authDomainPrefix: z
+    .string()
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      'must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash',
+    )
+    .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'must not contain aws, amazon or cognito')
+    .optional(),
+  /**
+   * The console on the retailer's own host name: a certificate for it in ACM in us-east-1 (where
+   * CloudFront reads certificates); the DNS record pointing at the distribution is the retailer's.
+   */
+  consoleDomain: z
+    .strictObject({
+      domainName: z.hostname(),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+          'must be the ARN of an ACM certificate in us-east-1',
+        ),
+    })
+    .optional(),
   /** HTTP API limits: `default` for every route, `routes` for the ones that need their own. */
   throttle: z
     .strictObject({
@@ -163,6 +188,7 @@ const CONTEXT_OVERRIDES = {
   jwtIssuer: String,
   jwtAudience: list,
   consoleCallbackUrls: list,
+  authDomainPrefix: String,
   reserveConcurrency: bool,
   ordersExpectedFrom: list,
   payloadRetentionDays: Number,

@@ -94,6 +94,8 @@ describe('another identity provider', { timeout: 60_000 }, () => {
     });
 
     template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    // The console signs in through the pool's hosted UI only (docs/console.md, "What is left").
+    template.resourceCountIs('AWS::CloudFront::Distribution', 0);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://retailer.okta.com/oauth2/default', Audience: ['api://oms'] },
     });

@@ -75,13 +75,16 @@ function physicalNamesOf(template: SynthesizedTemplate) {
   return names;
 }
 
+/** A variable of every function of ours (by its service name): not of CDK's own, such as the console's file copier. */
 function environmentValues(template: SynthesizedTemplate, name: string) {
   return Object.values(template.Resources)
     .filter((resource) => resource.Type === 'AWS::Lambda::Function')
     .map(
       (resource) =>
-        (resource.Properties?.Environment as { Variables: Record<string, string> }).Variables[name],
-    );
+        (resource.Properties?.Environment as { Variables?: Record<string, string> } | undefined)?.Variables,
+    )
+    .filter((variables) => variables?.POWERTOOLS_SERVICE_NAME)
+    .map((variables) => variables![name]);
 }
 
 function secretResources(template: object): string[] {
