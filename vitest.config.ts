@@ -40,7 +40,11 @@ export default defineConfig({
           ],
         },
       },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Every case synthesizes a whole stack: CPU-bound seconds, more beside other test files.
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 120_000 },
+      },
       {
         extends: true,
         test: {

@@ -20,7 +20,7 @@ function findingsOf(props: Partial<OmsStackProps>) {
 }
 
 // Each case synthesizes a whole stack, which takes seconds on a busy machine.
-describe('the AWS Solutions checks (cdk-nag)', { timeout: 60_000 }, () => {
+describe('the AWS Solutions checks (cdk-nag)', { timeout: 180_000 }, () => {
   it.each<[string, Partial<OmsStackProps>]>([
     ['a production stack', { retainData: true }],
     ['a stack that sends alarms by email', { retainData: true, alarmEmail: 'ops@example.com' }],
