@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { LOCAL_REGION } from './dynamodb-local.js';
 import { matchesPattern, type EventPattern } from './event-pattern.js';
@@ -61,7 +61,7 @@ export class LocalEventBus {
   readonly name: string;
   readonly arn: string;
   private readonly published: PublishedEvent[] = [];
-  private server?: Server;
+  private readonly endpoint = new LoopbackServer((request, response) => this.serve(request, response));
 
   constructor(private readonly options: LocalEventBusOptions) {
     this.name = options.name;
@@ -94,18 +94,12 @@ export class LocalEventBus {
   }
 
   /** Serves PutEvents on a loopback port; returns the endpoint URL for AWS_ENDPOINT_URL_EVENTBRIDGE. */
-  async listen(port = 0): Promise<string> {
-    const server = createServer((request, response) => void this.serve(request, response));
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listen(port = 0): Promise<string> {
+    return this.endpoint.listen(port);
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.endpoint.close();
   }
 
   private publish(entry: PutEventsRequestEntry): PutEventsResultEntry {

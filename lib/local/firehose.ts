@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 import { ANALYTICS_TABLES, deliveryStreamName } from '../../functions/analytics/schema.js';
 import type { ParquetFiles } from './parquet.js';
 
@@ -15,7 +15,7 @@ export const LOCAL_ANALYTICS_STREAM_PREFIX = 'oms-local-';
 const MAX_RECORDS = 500;
 
 export class LocalFirehose {
-  private server?: Server;
+  private readonly endpoint = new LoopbackServer((request, response) => this.serve(request, response));
   readonly streams = new Map(
     ANALYTICS_TABLES.map((table) => [deliveryStreamName(LOCAL_ANALYTICS_STREAM_PREFIX, table.name), table]),
   );
@@ -43,19 +43,12 @@ export class LocalFirehose {
     };
   }
 
-  async listen(port = 0): Promise<string> {
-    const server = createServer((request, response) => void this.serve(request, response));
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listen(port = 0): Promise<string> {
+    return this.endpoint.listen(port);
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await this.endpoint.close();
     this.files.close();
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback-server.js';
 import type { LocalQueue } from './queue.js';
 
 /**
@@ -22,7 +22,7 @@ export interface MoveTaskEntry {
 type Input = Record<string, unknown>;
 
 export class LocalSqsEndpoint {
-  private server?: Server;
+  private readonly endpoint = new LoopbackServer((request, response) => this.serve(request, response));
   /** Newest first, per dead-letter queue ARN. */
   private readonly moveTasks = new Map<string, MoveTaskEntry[]>();
 
@@ -49,18 +49,12 @@ export class LocalSqsEndpoint {
   }
 
   /** Serves on a loopback port; returns the endpoint URL for AWS_ENDPOINT_URL_SQS. */
-  async listen(port = 0): Promise<string> {
-    const server = createServer((request, response) => void this.serve(request, response));
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listen(port = 0): Promise<string> {
+    return this.endpoint.listen(port);
   }
 
-  async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+  close(): Promise<void> {
+    return this.endpoint.close();
   }
 
   private receive(input: Input) {
